@@ -1,0 +1,317 @@
+//! The call side: the service entry point, one struct per resource, and one
+//! builder per method that sends through the runtime.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::doc_attrs;
+use super::ident;
+use super::types::ty_tokens;
+use crate::resolve::ir::{Api, Location, Method, Param, Resource, Ty};
+
+/// The `api` module.
+pub fn api_module(api: &Api) -> TokenStream {
+    let service = ident(&api.service);
+    let service_doc = format!(
+        " The entry point of the {}: resources and methods hang off it.\n\n Cloning is cheap: clones share one connection pool and one set of credentials.",
+        api.title
+    );
+    let accessors = api.resources.iter().map(|resource| accessor(resource, quote! { &self.client }));
+    let root_methods = api.methods.iter().map(|method| constructor(api, method, quote! { self.client }));
+    let resources = api.resources.iter().map(|resource| resource_items(api, resource));
+    let calls = api.methods.iter().map(|method| call_items(api, method));
+    quote! {
+        //! The API's methods: a service, its resources, and a builder per call.
+        use crate::runtime;
+        #[allow(unused_imports)]
+        use crate::types::*;
+
+        #[doc = #service_doc]
+        #[derive(Clone, Debug)]
+        pub struct #service {
+            client: runtime::Client,
+        }
+
+        impl #service {
+            /// Connects to the API's endpoint (or the one named by the `base_url_env`
+            /// variable of [`crate::API`]) with the given credentials.
+            pub fn new(authenticator: impl runtime::Authenticator) -> Result<Self, runtime::Error> {
+                runtime::Client::builder(&crate::API).authenticator(authenticator).build().map(Self::from_client)
+            }
+
+            /// Uses a client configured by the caller (endpoint, timeouts, retries).
+            pub fn from_client(client: runtime::Client) -> Self {
+                Self { client }
+            }
+
+            /// The client every call of this service goes through.
+            pub fn client(&self) -> &runtime::Client {
+                &self.client
+            }
+
+            #( #accessors )*
+            #( #root_methods )*
+        }
+
+        #( #resources )*
+        #( #calls )*
+    }
+}
+
+fn accessor(resource: &Resource, client: TokenStream) -> TokenStream {
+    let name = ident(&resource.accessor);
+    let ty = ident(&resource.type_name);
+    let doc = format!(" The `{}` resource.", resource.wire_path);
+    let deprecated = resource.deprecated.then(|| quote! { #[deprecated] });
+    quote! {
+        #[doc = #doc]
+        #deprecated
+        pub fn #name(&self) -> #ty<'_> {
+            #ty { client: #client }
+        }
+    }
+}
+
+fn resource_items(api: &Api, resource: &Resource) -> TokenStream {
+    let ty = ident(&resource.type_name);
+    let doc = format!(" Methods of the `{}` resource.", resource.wire_path);
+    let accessors = resource.resources.iter().map(|child| {
+        let name = ident(&child.accessor);
+        let child_ty = ident(&child.type_name);
+        let doc = format!(" The `{}` resource.", child.wire_path);
+        quote! {
+            #[doc = #doc]
+            pub fn #name(&self) -> #child_ty<'a> {
+                #child_ty { client: self.client }
+            }
+        }
+    });
+    let methods = resource.methods.iter().map(|method| constructor(api, method, quote! { self.client }));
+    let children = resource.resources.iter().map(|child| resource_items(api, child));
+    let calls = resource.methods.iter().map(|method| call_items(api, method));
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Copy, Debug)]
+        pub struct #ty<'a> {
+            client: &'a runtime::Client,
+        }
+
+        impl<'a> #ty<'a> {
+            #( #accessors )*
+            #( #methods )*
+        }
+
+        #( #children )*
+        #( #calls )*
+    }
+}
+
+/// The resource method that starts a call: required parameters and the body
+/// are its arguments, so a call cannot be built without them.
+fn constructor(api: &Api, method: &Method, client: TokenStream) -> TokenStream {
+    let name = ident(&method.rust_name);
+    let call = ident(&method.call_type);
+    let spec = ident(&method.spec_const);
+    let path_args: Vec<&Param> = method.required.iter().filter(|param| param.location == Location::Path).collect();
+    let query_args: Vec<&Param> = method.required.iter().filter(|param| param.location == Location::Query).collect();
+    let body_arg = method.request.map(|id| {
+        let ty = ty_tokens(api, &Ty::Named(id));
+        quote! { body: #ty, }
+    });
+    let arg = |param: &&Param| {
+        let name = ident(&param.rust_name);
+        let ty = param_arg_type(api, param);
+        quote! { #name: #ty, }
+    };
+    let path_arg_list = path_args.iter().map(arg);
+    let query_arg_list = query_args.iter().map(arg);
+    let set_path = path_args.iter().map(|param| {
+        let wire = &param.wire_name;
+        let value = param_value(param);
+        let pattern = match &param.pattern {
+            Some(pattern) => quote! { Some(#pattern) },
+            None => quote! { None },
+        };
+        quote! { request.path_param(#wire, #value, #pattern); }
+    });
+    let set_query = query_args.iter().map(|param| set_param(param, quote! { request }));
+    let set_body = method.request.map(|_| quote! { request.set_json_body(&body); });
+    let docs = method_docs(method);
+    let deprecated = method.deprecated.then(|| quote! { #[deprecated] });
+    quote! {
+        #docs
+        #deprecated
+        pub fn #name(&self, #( #path_arg_list )* #body_arg #( #query_arg_list )*) -> #call {
+            let mut request = runtime::Request::new(&#spec);
+            #( #set_path )*
+            #( #set_query )*
+            #set_body
+            #call { client: #client.clone(), request }
+        }
+    }
+}
+
+/// Doc comment of a method: its description, then what it is on the wire.
+fn method_docs(method: &Method) -> TokenStream {
+    let wire = format!(
+        "Discovery method `{}`: `{} {}`.",
+        method.id,
+        method.http_method.as_str(),
+        method.path
+    );
+    let scopes = (!method.scopes.is_empty()).then(|| {
+        let list = method.scopes.iter().map(|scope| format!("* `{scope}`")).collect::<Vec<_>>().join("\n");
+        format!("Requires one of the OAuth scopes:\n{list}")
+    });
+    doc_attrs(method.doc.as_deref().into_iter().chain([wire.as_str()]).chain(scopes.as_deref()))
+}
+
+/// The `MethodSpec` constant and the builder of one method.
+fn call_items(api: &Api, method: &Method) -> TokenStream {
+    let call = ident(&method.call_type);
+    let spec = ident(&method.spec_const);
+    let id = &method.id;
+    let http = ident(match method.http_method.as_str() {
+        "GET" => "Get",
+        "POST" => "Post",
+        "PUT" => "Put",
+        "PATCH" => "Patch",
+        _ => "Delete",
+    });
+    let path = &method.path;
+    let scopes = &method.scopes;
+    let call_doc = format!(" A `{id}` call, ready to send; optional parameters are set with its methods.");
+    let setters = method.optional.iter().map(|param| setter(api, param));
+    let response = match method.response {
+        Some(id) => ty_tokens(api, &Ty::Named(id)),
+        None => quote! { () },
+    };
+    let send_doc = format!(" Sends the request and decodes the `{id}` response.");
+    let send = match method.response {
+        Some(_) => quote! {
+            #[doc = #send_doc]
+            pub async fn send(self) -> Result<#response, runtime::Error> {
+                self.client.execute_json(self.request).await
+            }
+        },
+        None => quote! {
+            #[doc = #send_doc]
+            pub async fn send(self) -> Result<(), runtime::Error> {
+                self.client.execute_empty(self.request).await
+            }
+        },
+    };
+    let paging = method.pagination.as_ref().map(|pagination| {
+        let token = ident(&pagination.next_token_field);
+        let pages = quote! {
+            /// Sends the request, then one per following page, and yields each page.
+            pub fn pages(self) -> impl runtime::Stream<Item = Result<#response, runtime::Error>> + Send {
+                runtime::paginate::pages(self.client, self.request, |page: &#response| page.#token.clone())
+            }
+        };
+        let items = pagination.items.as_ref().map(|items| {
+            let field = ident(&items.field);
+            let item = ty_tokens(api, &items.item);
+            let doc = format!(" Like [`Self::pages`], but yields the `{}` of every page, one by one.", items.field);
+            quote! {
+                #[doc = #doc]
+                pub fn items(self) -> impl runtime::Stream<Item = Result<#item, runtime::Error>> + Send {
+                    runtime::paginate::items(self.client, self.request, |page: #response| (page.#field, page.#token))
+                }
+            }
+        });
+        quote! { #pages #items }
+    });
+    quote! {
+        const #spec: runtime::MethodSpec = runtime::MethodSpec {
+            id: #id,
+            http_method: runtime::HttpMethod::#http,
+            path: #path,
+            scopes: &[#( #scopes ),*],
+        };
+
+        #[doc = #call_doc]
+        #[derive(Clone, Debug)]
+        #[must_use = "a call does nothing until it is sent"]
+        pub struct #call {
+            client: runtime::Client,
+            request: runtime::Request,
+        }
+
+        impl #call {
+            #( #setters )*
+
+            /// Overrides the client's timeout for this call.
+            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.request.set_timeout(timeout);
+                self
+            }
+
+            /// Overrides the client's retry policy for this call.
+            pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
+                self.request.set_retry(policy);
+                self
+            }
+
+            #send
+            #paging
+        }
+    }
+}
+
+/// A builder method for one optional parameter.
+fn setter(api: &Api, param: &Param) -> TokenStream {
+    let name = ident(&param.rust_name);
+    let ty = param_arg_type(api, param);
+    let docs = doc_attrs(param.doc.as_deref());
+    let deprecated = param.deprecated.then(|| quote! { #[deprecated] });
+    let set = set_param(param, quote! { self.request });
+    quote! {
+        #docs
+        #deprecated
+        pub fn #name(mut self, #name: #ty) -> Self {
+            #set
+            self
+        }
+    }
+}
+
+/// What a parameter's argument accepts.
+fn param_arg_type(api: &Api, param: &Param) -> TokenStream {
+    let item = match &param.ty {
+        Ty::String => quote! { impl Into<String> },
+        Ty::FieldMask => quote! { impl Into<runtime::FieldMask> },
+        other => ty_tokens(api, other),
+    };
+    if param.repeated { quote! { impl IntoIterator<Item = #item> } } else { item }
+}
+
+/// The statement that stores a query parameter on the request.
+fn set_param(param: &Param, request: TokenStream) -> TokenStream {
+    let wire = &param.wire_name;
+    let name = ident(&param.rust_name);
+    if param.repeated {
+        let each = to_text(&param.ty, quote! { value });
+        quote! { #request.set_query_all(#wire, #name.into_iter().map(|value| #each)); }
+    } else {
+        let value = param_value(param);
+        quote! { #request.set_query(#wire, #value); }
+    }
+}
+
+/// A single parameter argument as the text sent on the wire.
+fn param_value(param: &Param) -> TokenStream {
+    let name = ident(&param.rust_name);
+    to_text(&param.ty, quote! { #name })
+}
+
+/// Parameters are scalars or enums (the resolve stage checks), so each has one
+/// canonical text form.
+fn to_text(ty: &Ty, value: TokenStream) -> TokenStream {
+    match ty {
+        Ty::String => quote! { #value.into() },
+        Ty::FieldMask => quote! { #value.into().to_string() },
+        Ty::Named(_) => quote! { #value.as_str().to_owned() },
+        _ => quote! { #value.to_string() },
+    }
+}

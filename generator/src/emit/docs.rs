@@ -1,0 +1,181 @@
+//! Descriptions into doc comments that rustdoc and clippy accept as they are:
+//! bare URLs become autolinks, stray brackets and HTML are escaped, indented
+//! text cannot turn into doctests, and list continuations are indented.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// `#[doc]` attributes for a description and any extra paragraphs.
+pub fn doc_attrs<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> TokenStream {
+    let lines = doc_lines(paragraphs);
+    quote! { #( #[doc = #lines] )* }
+}
+
+/// The lines of a doc comment, each with the leading space `///` gets.
+pub fn doc_lines<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let text = paragraphs
+        .into_iter()
+        .map(sanitize)
+        .filter(|paragraph| !paragraph.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    text.lines().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") }).collect()
+}
+
+/// Rewrites one description as safe Markdown.
+pub fn sanitize(text: &str) -> String {
+    let mut lines = Vec::new();
+    let mut in_fence = false;
+    let mut list_indent: Option<usize> = None;
+    for raw in text.replace("\r\n", "\n").lines() {
+        let line = raw.trim();
+        if line.starts_with("```") {
+            let info = line.trim_start_matches('`').trim();
+            lines.push(if in_fence || !info.is_empty() { line.to_owned() } else { "```text".to_owned() });
+            in_fence = !in_fence;
+            continue;
+        }
+        if in_fence {
+            lines.push(raw.trim_end().to_owned());
+            continue;
+        }
+        if line.is_empty() {
+            list_indent = None;
+            lines.push(String::new());
+            continue;
+        }
+        let escaped = escape_inline(line);
+        match list_marker_width(line) {
+            Some(width) => {
+                list_indent = Some(width);
+                lines.push(escaped);
+            }
+            None => match list_indent {
+                Some(width) => lines.push(format!("{}{escaped}", " ".repeat(width))),
+                None => lines.push(escaped),
+            },
+        }
+    }
+    if in_fence {
+        lines.push("```".to_owned());
+    }
+    while lines.last().is_some_and(String::is_empty) {
+        lines.pop();
+    }
+    lines.join("\n")
+}
+
+/// The width of a list marker (`* `, `- `, `+ `, `12. `) that starts the line.
+fn list_marker_width(line: &str) -> Option<usize> {
+    if line.starts_with("* ") || line.starts_with("- ") || line.starts_with("+ ") {
+        return Some(2);
+    }
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    (digits > 0 && line[digits..].starts_with(". ")).then_some(digits + 2)
+}
+
+/// Escapes one line outside code spans: HTML, brackets that are not links,
+/// bare URLs.
+fn escape_inline(line: &str) -> String {
+    let balanced_ticks = line.matches('`').count() % 2 == 0;
+    let mut out = String::with_capacity(line.len() + 16);
+    let mut in_code = false;
+    let mut rest = line;
+    while let Some(ch) = rest.chars().next() {
+        if ch == '`' {
+            if balanced_ticks {
+                in_code = !in_code;
+                out.push('`');
+            } else {
+                out.push_str("\\`");
+            }
+            rest = &rest[1..];
+            continue;
+        }
+        if in_code {
+            out.push(ch);
+            rest = &rest[ch.len_utf8()..];
+            continue;
+        }
+        if rest.starts_with("http://") || rest.starts_with("https://") {
+            let end = rest.find(|c: char| c.is_whitespace() || "<>\"'`()[]{}".contains(c)).unwrap_or(rest.len());
+            let url = rest[..end].trim_end_matches(['.', ',', ';', ':', '!', '?']);
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+            rest = &rest[url.len()..];
+            continue;
+        }
+        if ch == '[' {
+            if let Some(link_len) = markdown_link_len(rest) {
+                out.push_str(&rest[..link_len]);
+                rest = &rest[link_len..];
+                continue;
+            }
+        }
+        match ch {
+            '[' => out.push_str("\\["),
+            ']' => out.push_str("\\]"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\\' => out.push_str("\\\\"),
+            '#' if out.is_empty() => out.push_str("\\#"),
+            other => out.push(other),
+        }
+        rest = &rest[ch.len_utf8()..];
+    }
+    out
+}
+
+/// The length of a `[text](http...)` link at the start of `text`, if there is one.
+fn markdown_link_len(text: &str) -> Option<usize> {
+    let close = text.find(']')?;
+    let label = &text[1..close];
+    if label.is_empty() || label.contains(['[', '`']) {
+        return None;
+    }
+    let target = text[close + 1..].strip_prefix('(')?;
+    if !(target.starts_with("http://") || target.starts_with("https://") || target.starts_with('/')) {
+        return None;
+    }
+    let end = target.find(')')?;
+    if target[..end].contains(char::is_whitespace) {
+        return None;
+    }
+    let url_start = close + 2;
+    let relative = target.starts_with('/');
+    // A site-relative link cannot resolve in rustdoc; keep only the label.
+    if relative { None } else { Some(url_start + end + 1) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bare_urls_become_autolinks() {
+        assert_eq!(sanitize("See https://example.com/a_b."), "See <https://example.com/a_b>.");
+    }
+
+    #[test]
+    fn markdown_links_survive_and_stray_brackets_are_escaped() {
+        assert_eq!(sanitize("[docs](https://x.dev/p) and [a] b"), "[docs](https://x.dev/p) and \\[a\\] b");
+    }
+
+    #[test]
+    fn html_is_escaped_outside_code_spans() {
+        assert_eq!(sanitize("a <b>bold</b> `<code>`"), "a &lt;b&gt;bold&lt;/b&gt; `<code>`");
+    }
+
+    #[test]
+    fn indented_text_cannot_become_a_doctest() {
+        assert_eq!(sanitize("Example:\n\n    let x = 1;"), "Example:\n\nlet x = 1;");
+        assert_eq!(sanitize("```\ncode\n```"), "```text\ncode\n```");
+    }
+
+    #[test]
+    fn list_continuations_are_indented() {
+        assert_eq!(sanitize("* item one\ncontinued\n\nafter"), "* item one\n  continued\n\nafter");
+    }
+}

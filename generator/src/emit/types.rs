@@ -1,0 +1,238 @@
+//! Schema types: structs with serde derives and chainable setters, open enums
+//! that keep unknown values, aliases.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+
+use super::docs::doc_attrs;
+use super::ident;
+use crate::resolve::ir::{AliasDef, Api, EnumDef, Field, StringInteger, StructDef, Ty, TypeDef};
+
+/// The `types` module: every type of the API.
+pub fn types_module(api: &Api) -> TokenStream {
+    let items = api.types.iter().map(|def| match def {
+        TypeDef::Struct(def) => struct_def(api, def),
+        TypeDef::Enum(def) => enum_def(def),
+        TypeDef::Alias(def) => alias_def(api, def),
+    });
+    let uses_map = api.types.iter().any(|def| match def {
+        TypeDef::Struct(def) => def.fields.iter().any(|field| mentions_map(&field.ty)),
+        TypeDef::Alias(def) => mentions_map(&def.ty),
+        TypeDef::Enum(_) => false,
+    });
+    let map_import = uses_map.then(|| quote! { use std::collections::BTreeMap; });
+    quote! {
+        //! The API's schemas as Rust types.
+        #map_import
+        use crate::runtime;
+        #( #items )*
+    }
+}
+
+fn mentions_map(ty: &Ty) -> bool {
+    match ty {
+        Ty::Map(_) => true,
+        Ty::Array(inner) => mentions_map(inner),
+        _ => false,
+    }
+}
+
+/// The Rust spelling of a type, relative to a module that imports `runtime`
+/// and `BTreeMap` and sees every API type.
+pub fn ty_tokens(api: &Api, ty: &Ty) -> TokenStream {
+    match ty {
+        Ty::Bool => quote! { bool },
+        Ty::I32 => quote! { i32 },
+        Ty::U32 => quote! { u32 },
+        Ty::I64 { .. } => quote! { i64 },
+        Ty::U64 => quote! { u64 },
+        Ty::F32 => quote! { f32 },
+        Ty::F64 => quote! { f64 },
+        Ty::String => quote! { String },
+        Ty::Bytes => quote! { runtime::Bytes },
+        Ty::Timestamp => quote! { runtime::Timestamp },
+        Ty::Duration => quote! { runtime::Duration },
+        Ty::FieldMask => quote! { runtime::FieldMask },
+        Ty::Any => quote! { serde_json::Value },
+        Ty::Named(id) => {
+            let name = ident(api.types.get(*id).map_or("UnresolvedType", TypeDef::name));
+            quote! { #name }
+        }
+        Ty::Array(inner) => {
+            let inner = ty_tokens(api, inner);
+            quote! { Vec<#inner> }
+        }
+        Ty::Map(inner) => {
+            let inner = ty_tokens(api, inner);
+            quote! { BTreeMap<String, #inner> }
+        }
+    }
+}
+
+fn struct_def(api: &Api, def: &StructDef) -> TokenStream {
+    let name = ident(&def.name);
+    let deprecated_note = def.deprecated.then_some("**Deprecated.**");
+    let docs = doc_attrs(def.doc.as_deref().into_iter().chain(deprecated_note));
+    let fields = def.fields.iter().map(|field| field_def(api, field));
+    let setters = def.fields.iter().map(|field| setter(api, field));
+    quote! {
+        #docs
+        #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        #[non_exhaustive]
+        pub struct #name {
+            #( #fields )*
+        }
+
+        impl #name {
+            #( #setters )*
+        }
+    }
+}
+
+fn field_type(api: &Api, field: &Field) -> TokenStream {
+    let inner = ty_tokens(api, &field.ty);
+    let inner = if field.boxed { quote! { Box<#inner> } } else { inner };
+    if field.ty.is_container() { inner } else { quote! { Option<#inner> } }
+}
+
+fn field_def(api: &Api, field: &Field) -> TokenStream {
+    let name = ident(&field.rust_name);
+    let ty = field_type(api, field);
+    let notes = [
+        (field.read_only && !field.doc.as_deref().unwrap_or_default().contains("Output only"))
+            .then_some("Output only: set by the server, ignored in requests."),
+        field.deprecated.then_some("**Deprecated.**"),
+    ];
+    let docs = doc_attrs(field.doc.as_deref().into_iter().chain(notes.into_iter().flatten()));
+    let skip = match &field.ty {
+        Ty::Array(_) => "Vec::is_empty",
+        Ty::Map(_) => "BTreeMap::is_empty",
+        _ => "Option::is_none",
+    };
+    let rename = field.serde_rename.as_ref().map(|wire| quote! { rename = #wire, });
+    let with = field.ty.string_integer().map(|kind| {
+        let module = match kind {
+            StringInteger::Signed => "crate::runtime::wire::int64",
+            StringInteger::Unsigned => "crate::runtime::wire::uint64",
+        };
+        quote! { with = #module, }
+    });
+    quote! {
+        #docs
+        #[serde(#rename default, #with skip_serializing_if = #skip)]
+        pub #name: #ty,
+    }
+}
+
+fn setter(api: &Api, field: &Field) -> TokenStream {
+    let name = ident(&field.rust_name);
+    let setter = ident(&field.setter);
+    let doc = match field.rust_name.strip_prefix("r#") {
+        Some(raw) => format!(" Sets `{raw}`."),
+        None => format!(" Sets [`Self::{}`].", field.rust_name),
+    };
+    let deprecated = field.deprecated.then(|| quote! { #[deprecated] });
+    match &field.ty {
+        Ty::Array(item) => {
+            let item = ty_tokens(api, item);
+            quote! {
+                #[doc = #doc]
+                #deprecated
+                pub fn #setter(mut self, values: impl IntoIterator<Item = impl Into<#item>>) -> Self {
+                    self.#name = values.into_iter().map(Into::into).collect();
+                    self
+                }
+            }
+        }
+        Ty::Map(value) => {
+            let value = ty_tokens(api, value);
+            quote! {
+                #[doc = #doc]
+                #deprecated
+                pub fn #setter<K: Into<String>, V: Into<#value>>(mut self, entries: impl IntoIterator<Item = (K, V)>) -> Self {
+                    self.#name = entries.into_iter().map(|(key, value)| (key.into(), value.into())).collect();
+                    self
+                }
+            }
+        }
+        ty => {
+            let ty = ty_tokens(api, ty);
+            let value = if field.boxed { quote! { Box::new(value.into()) } } else { quote! { value.into() } };
+            quote! {
+                #[doc = #doc]
+                #deprecated
+                pub fn #setter(mut self, value: impl Into<#ty>) -> Self {
+                    self.#name = Some(#value);
+                    self
+                }
+            }
+        }
+    }
+}
+
+fn enum_def(def: &EnumDef) -> TokenStream {
+    let name = ident(&def.name);
+    let docs = doc_attrs(def.doc.as_deref());
+    let unknown = ident(&def.unknown_variant);
+    let variants = def.variants.iter().map(|variant| {
+        let variant_name = ident(&variant.name);
+        let docs = doc_attrs(variant.doc.as_deref());
+        let deprecated = variant.deprecated.then(|| quote! { #[deprecated] });
+        quote! { #docs #deprecated #variant_name, }
+    });
+    let names: Vec<Ident> = def.variants.iter().map(|variant| ident(&variant.name)).collect();
+    let wires: Vec<&str> = def.variants.iter().map(|variant| variant.wire.as_str()).collect();
+    let any_deprecated = def.variants.iter().any(|variant| variant.deprecated);
+    let allow_deprecated = any_deprecated.then(|| quote! { #[allow(deprecated)] });
+    quote! {
+        #docs
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #( #variants )*
+            /// A value this version of the crate does not know; it is sent back unchanged.
+            #unknown(String),
+        }
+
+        impl #name {
+            /// The value as the API spells it.
+            #allow_deprecated
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( Self::#names => #wires, )*
+                    Self::#unknown(value) => value,
+                }
+            }
+        }
+
+        impl From<&str> for #name {
+            #allow_deprecated
+            fn from(value: &str) -> Self {
+                match value {
+                    #( #wires => Self::#names, )*
+                    other => Self::#unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                runtime::wire::deserialize_enum(deserializer)
+            }
+        }
+    }
+}
+
+fn alias_def(api: &Api, def: &AliasDef) -> TokenStream {
+    let name = ident(&def.name);
+    let docs = doc_attrs(def.doc.as_deref());
+    let ty = ty_tokens(api, &def.ty);
+    quote! { #docs pub type #name = #ty; }
+}

@@ -1,0 +1,251 @@
+//! The resolved API: plain data in which every Rust name and type is decided.
+//! The emit stage only prints what it finds here.
+
+/// Index of a type in [`Api::types`].
+pub type TypeId = usize;
+
+/// One API, ready to print.
+#[derive(Clone, Debug)]
+pub struct Api {
+    /// `people:v1`.
+    pub id: String,
+    pub name: String,
+    pub version: String,
+    pub revision: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub documentation_link: Option<String>,
+    /// `google-people-v1`.
+    pub crate_name: String,
+    /// rootUrl + servicePath, the default endpoint.
+    pub base_url: String,
+    /// The environment variable that overrides `base_url`.
+    pub base_url_env: String,
+    /// The entry point type, `PeopleService`.
+    pub service: String,
+    pub scopes: Vec<Scope>,
+    /// Every type, in emission order: named schemas by name, then the types
+    /// found inside them, then parameter enums.
+    pub types: Vec<TypeDef>,
+    /// Methods at the document's top level, called on the service itself.
+    pub methods: Vec<Method>,
+    pub resources: Vec<Resource>,
+    /// Parameters every method accepts that callers may want to set (`fields`, `quotaUser`).
+    pub standard_params: Vec<Param>,
+}
+
+/// An OAuth scope and the constant that names it.
+#[derive(Clone, Debug)]
+pub struct Scope {
+    pub url: String,
+    pub const_name: String,
+    pub description: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub enum TypeDef {
+    Struct(StructDef),
+    Enum(EnumDef),
+    /// A named schema that is not an object or enum: `pub type Name = Ty;`.
+    Alias(AliasDef),
+}
+
+impl TypeDef {
+    pub fn name(&self) -> &str {
+        match self {
+            Self::Struct(def) => &def.name,
+            Self::Enum(def) => &def.name,
+            Self::Alias(def) => &def.name,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct StructDef {
+    pub name: String,
+    pub doc: Option<String>,
+    /// Where the type came from, as a JSON path into the document.
+    pub origin: String,
+    pub deprecated: bool,
+    pub fields: Vec<Field>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Field {
+    pub rust_name: String,
+    pub wire_name: String,
+    /// Set when `rename_all = "camelCase"` would not give `wire_name`.
+    pub serde_rename: Option<String>,
+    pub setter: String,
+    pub ty: Ty,
+    /// Breaks a recursive type: the value sits behind a `Box`.
+    pub boxed: bool,
+    pub doc: Option<String>,
+    pub read_only: bool,
+    pub deprecated: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct EnumDef {
+    pub name: String,
+    pub doc: Option<String>,
+    pub origin: String,
+    pub variants: Vec<Variant>,
+    /// The variant that keeps a value this version of the crate does not know.
+    pub unknown_variant: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Variant {
+    pub name: String,
+    pub wire: String,
+    pub doc: Option<String>,
+    pub deprecated: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct AliasDef {
+    pub name: String,
+    pub doc: Option<String>,
+    pub ty: Ty,
+}
+
+/// A value's Rust type, and with it how it travels on the wire.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Ty {
+    Bool,
+    I32,
+    U32,
+    /// `int64`: a JSON string on the wire when `as_string`.
+    I64 { as_string: bool },
+    /// `uint64`: a JSON string on the wire.
+    U64,
+    F32,
+    F64,
+    String,
+    Bytes,
+    Timestamp,
+    Duration,
+    FieldMask,
+    /// Any JSON value.
+    Any,
+    Named(TypeId),
+    Array(Box<Ty>),
+    Map(Box<Ty>),
+}
+
+impl Ty {
+    /// Whether the type, at any depth, holds 64-bit integers sent as strings.
+    pub fn string_integer(&self) -> Option<StringInteger> {
+        match self {
+            Self::I64 { as_string: true } => Some(StringInteger::Signed),
+            Self::U64 => Some(StringInteger::Unsigned),
+            Self::Array(inner) | Self::Map(inner) => inner.string_integer(),
+            _ => None,
+        }
+    }
+
+    /// Containers are never wrapped in `Option`: empty means absent.
+    pub fn is_container(&self) -> bool {
+        matches!(self, Self::Array(_) | Self::Map(_))
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StringInteger {
+    Signed,
+    Unsigned,
+}
+
+/// A group of methods, and the resources nested in it.
+#[derive(Clone, Debug)]
+pub struct Resource {
+    /// The accessor on the parent: `people.connections()`.
+    pub accessor: String,
+    pub type_name: String,
+    /// `people.connections`, for docs.
+    pub wire_path: String,
+    pub deprecated: bool,
+    pub methods: Vec<Method>,
+    pub resources: Vec<Resource>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HttpMethod {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+impl HttpMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+            Self::Put => "PUT",
+            Self::Patch => "PATCH",
+            Self::Delete => "DELETE",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Method {
+    /// `people.people.get`.
+    pub id: String,
+    /// The method on its resource: `get`, `create_contact`.
+    pub rust_name: String,
+    /// The builder type: `PeopleGetCall`.
+    pub call_type: String,
+    /// The `MethodSpec` constant: `PEOPLE_GET`.
+    pub spec_const: String,
+    pub http_method: HttpMethod,
+    pub path: String,
+    pub doc: Option<String>,
+    pub scopes: Vec<String>,
+    /// Arguments of the constructor, in order: path parameters as
+    /// `parameterOrder` lists them, then other required parameters.
+    pub required: Vec<Param>,
+    /// Setters on the builder.
+    pub optional: Vec<Param>,
+    pub request: Option<TypeId>,
+    pub response: Option<TypeId>,
+    pub pagination: Option<Pagination>,
+    pub deprecated: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Location {
+    Path,
+    Query,
+}
+
+#[derive(Clone, Debug)]
+pub struct Param {
+    pub wire_name: String,
+    pub rust_name: String,
+    pub location: Location,
+    pub repeated: bool,
+    /// A scalar or a `Named` enum; `repeated` says whether a list is taken.
+    pub ty: Ty,
+    pub pattern: Option<String>,
+    pub doc: Option<String>,
+    pub deprecated: bool,
+}
+
+/// A method whose responses are pages chained by `pageToken`/`nextPageToken`.
+#[derive(Clone, Debug)]
+pub struct Pagination {
+    /// The response field holding the next token.
+    pub next_token_field: String,
+    /// The response's one list field, if it has exactly one: what `items()` yields.
+    pub items: Option<PageItems>,
+}
+
+#[derive(Clone, Debug)]
+pub struct PageItems {
+    pub field: String,
+    pub item: Ty,
+}

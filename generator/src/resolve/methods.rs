@@ -1,0 +1,211 @@
+//! Resources and methods into call builders: argument order, parameter types,
+//! path templates checked against parameters, pagination detected.
+
+use std::collections::BTreeSet;
+
+use super::ir::{HttpMethod, Location, Method, PageItems, Pagination, Param, Resource, Ty, TypeDef};
+use super::names::{Namespace, camel_ident, const_ident, snake_ident};
+use super::types::{Context, TypeTable};
+use crate::error::Error;
+use crate::load::model;
+
+/// Builder methods every call has; a parameter with one of these names gets a suffix.
+const BUILDER_METHODS: &[&str] = &["send", "pages", "items", "timeout", "retry"];
+
+/// Shared state while walking the resource tree.
+pub struct MethodResolver<'a> {
+    pub table: &'a mut TypeTable,
+    pub type_names: &'a mut Namespace,
+    pub const_names: Namespace,
+    pub standard_params: &'a [Param],
+}
+
+impl MethodResolver<'_> {
+    pub fn resources(&mut self, resources: &std::collections::BTreeMap<String, model::Resource>, parent: &[String], path: &str, siblings: &mut Namespace) -> Result<Vec<Resource>, Error> {
+        let mut out = Vec::new();
+        for (name, resource) in resources {
+            let mut wire_path = parent.to_vec();
+            wire_path.push(name.clone());
+            let json_path = format!("{path}.resources.{name}");
+            let stem: String = wire_path.iter().map(|part| camel_ident(part)).collect();
+            let type_name = self.type_names.claim(format!("{stem}Resource"), false);
+            let mut members = Namespace::new();
+            let methods = self.methods(&resource.methods, &stem, &json_path, &mut members)?;
+            let resources = self.resources(&resource.resources, &wire_path, &json_path, &mut members)?;
+            out.push(Resource {
+                accessor: siblings.claim(snake_ident(name), true),
+                type_name,
+                wire_path: wire_path.join("."),
+                deprecated: resource.deprecated,
+                methods,
+                resources,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Methods claim their names on the resource before nested resources do.
+    pub fn methods(&mut self, methods: &std::collections::BTreeMap<String, model::Method>, stem: &str, path: &str, members: &mut Namespace) -> Result<Vec<Method>, Error> {
+        methods
+            .iter()
+            .map(|(name, method)| {
+                let rust_name = members.claim(snake_ident(name), true);
+                self.method(name, method, stem, &format!("{path}.methods.{name}"), rust_name)
+            })
+            .collect()
+    }
+
+    fn method(&mut self, name: &str, method: &model::Method, stem: &str, path: &str, rust_name: String) -> Result<Method, Error> {
+        let http_method = match method.http_method.to_ascii_uppercase().as_str() {
+            "GET" => HttpMethod::Get,
+            "POST" => HttpMethod::Post,
+            "PUT" => HttpMethod::Put,
+            "PATCH" => HttpMethod::Patch,
+            "DELETE" => HttpMethod::Delete,
+            other => return Err(Error::invalid(format!("{path}.httpMethod"), format!("unsupported HTTP method `{other}`"))),
+        };
+        check_path_template(method, path)?;
+        let call_stem = format!("{stem}{}", camel_ident(name));
+        let call_type = self.type_names.claim(format!("{call_stem}Call"), false);
+        let spec_const = self.const_names.claim(const_ident(&method.id), false);
+
+        let mut arg_names = Namespace::new();
+        arg_names.reserve(BUILDER_METHODS);
+        let mut required = Vec::new();
+        for wire in &method.parameter_order {
+            let schema = method.parameters.get(wire).ok_or_else(|| {
+                Error::invalid(format!("{path}.parameterOrder"), format!("names parameter `{wire}`, which the method does not define"))
+            })?;
+            required.push(self.param(wire, schema, &call_stem, path, &mut arg_names)?);
+        }
+        let ordered: BTreeSet<&String> = method.parameter_order.iter().collect();
+        let mut optional = Vec::new();
+        for (wire, schema) in method.parameters.iter().filter(|(wire, _)| !ordered.contains(wire)) {
+            let param = self.param(wire, schema, &call_stem, path, &mut arg_names)?;
+            if schema.required || param.location == Location::Path { required.push(param) } else { optional.push(param) }
+        }
+        let own_wire_names: BTreeSet<&str> = method.parameters.keys().map(String::as_str).collect();
+        for standard in self.standard_params.iter().filter(|param| !own_wire_names.contains(param.wire_name.as_str())) {
+            let mut param = standard.clone();
+            param.rust_name = arg_names.claim(param.rust_name, true);
+            optional.push(param);
+        }
+
+        let request = match &method.request {
+            Some(body) => Some(self.table.reference(&body.reference, &format!("{path}.request.$ref"))?),
+            None => None,
+        };
+        let response = match &method.response {
+            Some(body) => Some(self.table.reference(&body.reference, &format!("{path}.response.$ref"))?),
+            None => None,
+        };
+        let pagination = response.and_then(|id| self.pagination(method, id));
+        Ok(Method {
+            id: method.id.clone(),
+            rust_name,
+            call_type,
+            spec_const,
+            http_method,
+            path: method.path.clone(),
+            doc: method.description.clone(),
+            scopes: method.scopes.clone(),
+            required,
+            optional,
+            request,
+            response,
+            pagination,
+            deprecated: method.deprecated,
+        })
+    }
+
+    fn param(&mut self, wire: &str, schema: &model::Parameter, call_stem: &str, method_path: &str, names: &mut Namespace) -> Result<Param, Error> {
+        let path = format!("{method_path}.parameters.{wire}");
+        let location = match schema.location.as_deref() {
+            Some("path") => Location::Path,
+            Some("query") | None => Location::Query,
+            Some(other) => return Err(Error::invalid(format!("{path}.location"), format!("unsupported parameter location `{other}`"))),
+        };
+        let ty = match &schema.enum_values {
+            Some(values) => {
+                let fallback = format!("{call_stem}{}", camel_ident(wire));
+                Ty::Named(self.table.param_enum(schema, values, &fallback, &path, self.type_names))
+            }
+            None => {
+                let context = Context { path: path.clone(), name: format!("{call_stem}{}", camel_ident(wire)) };
+                self.table.convert(schema, &context, self.type_names)?
+            }
+        };
+        if !is_parameter_type(&ty, self.table) {
+            return Err(Error::invalid(path, "a parameter must be a scalar or an enum"));
+        }
+        Ok(Param {
+            wire_name: wire.to_owned(),
+            rust_name: names.claim(snake_ident(wire), true),
+            location,
+            repeated: schema.repeated,
+            ty,
+            pattern: schema.pattern.clone(),
+            doc: schema.description.clone(),
+            deprecated: schema.deprecated,
+        })
+    }
+
+    /// A method pages when it takes `pageToken` and its response has `nextPageToken`.
+    fn pagination(&self, method: &model::Method, response: usize) -> Option<Pagination> {
+        if !method.parameters.contains_key("pageToken") {
+            return None;
+        }
+        let Some(TypeDef::Struct(def)) = self.table.get(response) else { return None };
+        let token = def.fields.iter().find(|field| field.wire_name == "nextPageToken" && field.ty == Ty::String)?;
+        let mut lists = def.fields.iter().filter_map(|field| match &field.ty {
+            Ty::Array(item) => Some(PageItems { field: field.rust_name.clone(), item: (**item).clone() }),
+            _ => None,
+        });
+        let items = match (lists.next(), lists.next()) {
+            (Some(only), None) => Some(only),
+            _ => None,
+        };
+        Some(Pagination { next_token_field: token.rust_name.clone(), items })
+    }
+}
+
+fn is_parameter_type(ty: &Ty, table: &TypeTable) -> bool {
+    match ty {
+        Ty::Named(id) => matches!(table.get(*id), Some(TypeDef::Enum(_))),
+        Ty::Array(_) | Ty::Map(_) | Ty::Any | Ty::Bytes => false,
+        _ => true,
+    }
+}
+
+/// Every `{var}` / `{+var}` in the path must be a path parameter, and every
+/// path parameter must appear in the path.
+fn check_path_template(method: &model::Method, path: &str) -> Result<(), Error> {
+    let mut in_template = BTreeSet::new();
+    let mut rest = method.path.as_str();
+    while let Some(start) = rest.find('{') {
+        let Some(end) = rest[start..].find('}') else {
+            return Err(Error::invalid(format!("{path}.path"), format!("unclosed `{{` in path `{}`", method.path)));
+        };
+        let var = rest[start + 1..start + end].trim_start_matches(['+', '/']);
+        match method.parameters.get(var) {
+            Some(param) if param.location.as_deref() == Some("path") => {}
+            _ => {
+                return Err(Error::invalid(
+                    format!("{path}.path"),
+                    format!("path `{}` names `{var}`, which is not a path parameter of the method", method.path),
+                ));
+            }
+        }
+        in_template.insert(var.to_owned());
+        rest = &rest[start + end + 1..];
+    }
+    for (wire, param) in &method.parameters {
+        if param.location.as_deref() == Some("path") && !in_template.contains(wire) {
+            return Err(Error::invalid(
+                format!("{path}.parameters.{wire}"),
+                format!("path parameter `{wire}` does not appear in path `{}`", method.path),
+            ));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,124 @@
+//! Stage 2, resolve: the loaded document into the [`ir::Api`], where every
+//! naming and typing decision is made once and every reference is checked.
+
+pub mod ir;
+pub mod methods;
+pub mod names;
+pub mod types;
+
+use heck::ToShoutySnakeCase;
+
+use crate::error::Error;
+use crate::load::model::Document;
+use ir::{Api, Location, Param, Scope};
+use methods::MethodResolver;
+use names::{Namespace, camel_ident, const_ident, snake_ident, type_name};
+use types::{Context, TypeTable};
+
+/// Global parameters the runtime owns (response format, credentials, upload
+/// protocol); the rest, such as `fields` and `quotaUser`, get setters on every call.
+const TRANSPORT_PARAMETERS: &[&str] =
+    &["$.xgafv", "access_token", "alt", "callback", "key", "oauth_token", "prettyPrint", "uploadType", "upload_protocol"];
+
+pub fn resolve(doc: &Document) -> Result<Api, Error> {
+    let mut type_names = Namespace::new();
+    let mut table = TypeTable::build(doc, &mut type_names)?;
+    let service = type_names.claim(format!("{}Service", type_name(&doc.name)), false);
+
+    let mut standard_params = Vec::new();
+    for (wire, schema) in doc.parameters.iter().filter(|(wire, _)| !TRANSPORT_PARAMETERS.contains(&wire.as_str())) {
+        let path = format!("$.parameters.{wire}");
+        let context = Context { path: path.clone(), name: format!("Standard{}", camel_ident(wire)) };
+        let ty = table.convert(schema, &context, &mut type_names)?;
+        standard_params.push(Param {
+            wire_name: wire.clone(),
+            rust_name: snake_ident(wire),
+            location: Location::Query,
+            repeated: schema.repeated,
+            ty,
+            pattern: None,
+            doc: schema.description.clone(),
+            deprecated: schema.deprecated,
+        });
+    }
+
+    let mut resolver = MethodResolver {
+        table: &mut table,
+        type_names: &mut type_names,
+        const_names: Namespace::new(),
+        standard_params: &standard_params,
+    };
+    let mut service_members = Namespace::new();
+    let methods = resolver.methods(&doc.methods, "", "$", &mut service_members)?;
+    let resources = resolver.resources(&doc.resources, &[], "$", &mut service_members)?;
+
+    let mut scope_names = Namespace::new();
+    let scopes = doc
+        .auth
+        .iter()
+        .flat_map(|auth| auth.oauth2.iter())
+        .flat_map(|oauth2| oauth2.scopes.iter())
+        .map(|(url, info)| Scope {
+            url: url.clone(),
+            const_name: scope_names.claim(scope_const(url), false),
+            description: info.description.clone(),
+        })
+        .collect();
+
+    Ok(Api {
+        id: doc.id.clone().unwrap_or_else(|| format!("{}:{}", doc.name, doc.version)),
+        name: doc.name.clone(),
+        version: doc.version.clone(),
+        revision: doc.revision.clone().unwrap_or_else(|| "unknown".to_owned()),
+        title: doc.title.clone().unwrap_or_else(|| format!("{} {}", doc.name, doc.version)),
+        description: doc.description.clone(),
+        documentation_link: doc.documentation_link.clone(),
+        crate_name: crate_name(&doc.name, &doc.version),
+        base_url: base_url(doc)?,
+        base_url_env: format!("GOOGLE_{}_{}_BASE_URL", doc.name.to_shouty_snake_case(), doc.version.to_shouty_snake_case()),
+        service,
+        scopes,
+        types: table.finish(),
+        methods,
+        resources,
+        standard_params,
+    })
+}
+
+/// One rule for every API: `google-{name}-{version}`, lowercase, dashes only.
+pub fn crate_name(name: &str, version: &str) -> String {
+    let raw = format!("google-{name}-{version}").to_ascii_lowercase();
+    raw.split(|c: char| !c.is_ascii_alphanumeric()).filter(|part| !part.is_empty()).collect::<Vec<_>>().join("-")
+}
+
+fn base_url(doc: &Document) -> Result<String, Error> {
+    match (&doc.root_url, &doc.service_path, &doc.base_url) {
+        (Some(root), service_path, _) => Ok(format!("{root}{}", service_path.as_deref().unwrap_or(""))),
+        (None, _, Some(base)) => Ok(base.clone()),
+        (None, _, None) => Err(Error::invalid("$.rootUrl", "the document has neither `rootUrl` nor `baseUrl`")),
+    }
+}
+
+/// `https://www.googleapis.com/auth/contacts.readonly` is `CONTACTS_READONLY`.
+fn scope_const(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let rest = rest.strip_prefix("www.googleapis.com/auth/").unwrap_or(rest);
+    const_ident(rest.trim_end_matches('/'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crate_names_follow_name_and_version() {
+        assert_eq!(crate_name("people", "v1"), "google-people-v1");
+        assert_eq!(crate_name("admin", "directory_v1"), "google-admin-directory-v1");
+    }
+
+    #[test]
+    fn scope_constants_drop_the_common_prefix() {
+        assert_eq!(scope_const("https://www.googleapis.com/auth/contacts.readonly"), "CONTACTS_READONLY");
+        assert_eq!(scope_const("https://mail.google.com/"), "MAIL_GOOGLE_COM");
+    }
+}

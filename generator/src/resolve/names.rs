@@ -1,0 +1,191 @@
+//! Every rule that turns a wire name into a Rust name lives here.
+
+use std::collections::BTreeSet;
+
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+
+/// Words that cannot be plain identifiers (strict and reserved keywords, 2024 edition).
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do",
+    "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
+    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
+    "self", "Self", "static", "struct", "super", "trait", "true", "try", "type", "typeof", "unsafe",
+    "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Keywords that are not allowed even as raw identifiers.
+const NOT_RAW: &[&str] = &["crate", "self", "Self", "super", "_"];
+
+/// Type names that would shadow the prelude, std items users reach for, or
+/// names the generated code itself relies on.
+const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "Default", "Clone",
+    "Copy", "Send", "Sync", "Sized", "Drop", "Fn", "FnMut", "FnOnce", "Iterator", "IntoIterator",
+    "Extend", "From", "Into", "TryFrom", "TryInto", "AsRef", "AsMut", "PartialEq", "Eq",
+    "PartialOrd", "Ord", "Debug", "Display", "ToString", "ToOwned", "Unpin", "Self", "BTreeMap",
+    "HashMap", "Value", "Error", "Client", "Request", "Bytes", "Timestamp", "Duration", "FieldMask",
+];
+
+/// A snake_case identifier for a field, parameter, method or accessor;
+/// keywords become raw identifiers (`r#type`), or get a `_` suffix where Rust
+/// forbids that (`self_`).
+pub fn snake_ident(wire: &str) -> String {
+    let mut name = ascii_word_chars(&wire.to_snake_case());
+    if name.is_empty() {
+        name = "value".to_owned();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, '_');
+    }
+    escape_keyword(name)
+}
+
+/// Identifiers stay ASCII, whatever a wire name holds.
+fn ascii_word_chars(name: &str) -> String {
+    name.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').collect()
+}
+
+fn escape_keyword(name: String) -> String {
+    if NOT_RAW.contains(&name.as_str()) {
+        format!("{name}_")
+    } else if KEYWORDS.contains(&name.as_str()) {
+        format!("r#{name}")
+    } else {
+        name
+    }
+}
+
+/// An UpperCamelCase name for a type or variant; digits up front get a `V`.
+pub fn camel_ident(wire: &str) -> String {
+    let mut name = ascii_word_chars(&wire.to_upper_camel_case());
+    if name.is_empty() {
+        name = "Empty".to_owned();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, 'V');
+    }
+    if name == "Self" {
+        name.push('_');
+    }
+    name
+}
+
+/// A type name for a schema: UpperCamelCase, kept clear of prelude and std names.
+pub fn type_name(wire: &str) -> String {
+    let name = camel_ident(wire);
+    if RESERVED_TYPE_NAMES.contains(&name.as_str()) { format!("{name}Schema") } else { name }
+}
+
+/// A SCREAMING_SNAKE_CASE name for a constant.
+pub fn const_ident(wire: &str) -> String {
+    let name = ascii_word_chars(&wire.to_shouty_snake_case());
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("C_{name}")
+    } else {
+        name
+    }
+}
+
+/// The wire name serde derives from a field name under `rename_all = "camelCase"`;
+/// where it differs from the real wire name the field needs its own `rename`.
+pub fn serde_camel_case(field: &str) -> String {
+    let field = field.strip_prefix("r#").unwrap_or(field);
+    let mut pascal = String::with_capacity(field.len());
+    let mut capitalize = true;
+    for ch in field.chars() {
+        if ch == '_' {
+            capitalize = true;
+        } else if capitalize {
+            pascal.push(ch.to_ascii_uppercase());
+            capitalize = false;
+        } else {
+            pascal.push(ch);
+        }
+    }
+    let mut chars = pascal.chars();
+    chars.next().map(|first| first.to_ascii_lowercase().to_string() + chars.as_str()).unwrap_or_default()
+}
+
+/// A set of names in one namespace: a name already taken gets the smallest
+/// numeric suffix that is free (`Name2`, `name_2`), so the first claimant keeps it.
+#[derive(Debug, Default)]
+pub struct Namespace {
+    taken: BTreeSet<String>,
+}
+
+impl Namespace {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Marks names as used without claiming them for anything.
+    pub fn reserve(&mut self, names: &[&str]) {
+        self.taken.extend(names.iter().map(|name| (*name).to_owned()));
+    }
+
+    /// Claims `name`, or the first free suffixed form of it; `snake` picks `_2` over `2`.
+    pub fn claim(&mut self, name: String, snake: bool) -> String {
+        if self.taken.insert(unraw(&name).to_owned()) {
+            return name;
+        }
+        let base = unraw(&name).to_owned();
+        (2..)
+            .map(|n| if snake { format!("{base}_{n}") } else { format!("{base}{n}") })
+            .find(|candidate| self.taken.insert(candidate.clone()))
+            .unwrap_or(base)
+    }
+}
+
+fn unraw(name: &str) -> &str {
+    name.strip_prefix("r#").unwrap_or(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keywords_become_raw_identifiers_or_get_a_suffix() {
+        assert_eq!(snake_ident("type"), "r#type");
+        assert_eq!(snake_ident("self"), "self_");
+        assert_eq!(snake_ident("$ref"), "r#ref");
+        assert_eq!(snake_ident("@type"), "r#type");
+    }
+
+    #[test]
+    fn odd_wire_names_become_identifiers() {
+        assert_eq!(snake_ident("requestMask.includeField"), "request_mask_include_field");
+        assert_eq!(snake_ident("$.xgafv"), "xgafv");
+        assert_eq!(snake_ident("upload-protocol"), "upload_protocol");
+        assert_eq!(snake_ident("1080p"), "_1080p");
+        assert_eq!(snake_ident("$"), "value");
+        assert_eq!(camel_ident("1080p"), "V1080p");
+        assert_eq!(camel_ident(""), "Empty");
+    }
+
+    #[test]
+    fn std_and_prelude_type_names_are_avoided() {
+        assert_eq!(type_name("Option"), "OptionSchema");
+        assert_eq!(type_name("string"), "StringSchema");
+        assert_eq!(type_name("Person"), "Person");
+    }
+
+    #[test]
+    fn serde_camel_case_matches_serde_rule() {
+        assert_eq!(serde_camel_case("display_name"), "displayName");
+        assert_eq!(serde_camel_case("r#type"), "type");
+        assert_eq!(serde_camel_case("e164_number"), "e164Number");
+        assert_eq!(serde_camel_case("_1080p"), "1080p");
+        assert_eq!(serde_camel_case("_abc"), "abc");
+    }
+
+    #[test]
+    fn namespace_suffixes_later_claims() {
+        let mut types = Namespace::new();
+        assert_eq!(types.claim("Name".into(), false), "Name");
+        assert_eq!(types.claim("Name".into(), false), "Name2");
+        let mut fields = Namespace::new();
+        assert_eq!(fields.claim("r#type".into(), true), "r#type");
+        assert_eq!(fields.claim("r#type".into(), true), "type_2");
+    }
+}

@@ -1,0 +1,314 @@
+//! Schemas into types: named schemas first (so forward and cyclic `$ref`s
+//! resolve), then the objects and enums found inline, then boxing to break
+//! recursion.
+
+use std::collections::BTreeMap;
+
+use super::ir::{AliasDef, EnumDef, Field, StructDef, Ty, TypeDef, TypeId, Variant};
+use super::names::{Namespace, camel_ident, serde_camel_case, snake_ident, type_name};
+use crate::error::Error;
+use crate::load::model::{Document, Schema};
+
+/// Builds the type table; names are claimed in one namespace shared with the
+/// method side, so the first claimant of a name keeps it.
+pub struct TypeTable {
+    types: Vec<Option<TypeDef>>,
+    schema_ids: BTreeMap<String, TypeId>,
+    /// Enums keyed by name and values, so identical parameter enums are one type.
+    shared_enums: BTreeMap<(String, Vec<String>), TypeId>,
+}
+
+/// Where a schema sits: its JSON path and the type name its inline types derive from.
+#[derive(Clone)]
+pub struct Context {
+    pub path: String,
+    pub name: String,
+}
+
+impl Context {
+    fn child(&self, path: &str, name: &str) -> Self {
+        Self { path: format!("{}.{path}", self.path), name: format!("{}{name}", self.name) }
+    }
+}
+
+impl TypeTable {
+    /// Reserves a type for every named schema, then converts them all.
+    pub fn build(doc: &Document, names: &mut Namespace) -> Result<Self, Error> {
+        let mut table = Self { types: Vec::new(), schema_ids: BTreeMap::new(), shared_enums: BTreeMap::new() };
+        for key in doc.schemas.keys() {
+            table.schema_ids.insert(key.clone(), table.types.len());
+            table.types.push(None);
+        }
+        let claimed: Vec<String> = doc.schemas.keys().map(|key| names.claim(type_name(key), false)).collect();
+        for ((key, schema), name) in doc.schemas.iter().zip(claimed) {
+            let id = table.schema_ids[key];
+            let context = Context { path: format!("$.schemas.{key}"), name: name.clone() };
+            let def = table.named_def(schema, name, &context, names)?;
+            table.types[id] = Some(def);
+        }
+        Ok(table)
+    }
+
+    /// The type of a `$ref`, or an error naming the dangling reference.
+    pub fn reference(&self, reference: &str, path: &str) -> Result<TypeId, Error> {
+        self.schema_ids
+            .get(reference)
+            .copied()
+            .ok_or_else(|| Error::invalid(path, format!("`$ref` names schema `{reference}`, which the document does not define")))
+    }
+
+    pub fn get(&self, id: TypeId) -> Option<&TypeDef> {
+        self.types.get(id).and_then(Option::as_ref)
+    }
+
+    fn named_def(&mut self, schema: &Schema, name: String, context: &Context, names: &mut Namespace) -> Result<TypeDef, Error> {
+        if let Some(values) = &schema.enum_values {
+            return Ok(TypeDef::Enum(enum_def(name, schema, values, &context.path)));
+        }
+        if is_object(schema) && schema.additional_properties.is_none() {
+            return self.struct_def(schema, name, context, names).map(TypeDef::Struct);
+        }
+        let ty = self.convert(schema, context, names)?;
+        Ok(TypeDef::Alias(AliasDef { name, doc: schema.description.clone(), ty }))
+    }
+
+    fn struct_def(&mut self, schema: &Schema, name: String, context: &Context, names: &mut Namespace) -> Result<StructDef, Error> {
+        let mut field_names = Namespace::new();
+        let mut fields = Vec::new();
+        for (wire, property) in schema.properties.iter().flatten() {
+            let rust_name = field_names.claim(snake_ident(wire), true);
+            let child = context.child(&format!("properties.{wire}"), &camel_ident(wire));
+            let ty = self.convert(property, &child, names)?;
+            let serde_rename = (serde_camel_case(&rust_name) != *wire).then(|| wire.clone());
+            let setter = format!("set_{}", rust_name.trim_start_matches("r#"));
+            fields.push(Field {
+                rust_name,
+                wire_name: wire.clone(),
+                serde_rename,
+                setter,
+                ty,
+                boxed: false,
+                doc: property.description.clone(),
+                read_only: property.read_only,
+                deprecated: property.deprecated,
+            });
+        }
+        Ok(StructDef { name, doc: schema.description.clone(), origin: context.path.clone(), deprecated: schema.deprecated, fields })
+    }
+
+    /// The type of a property, parameter or element; inline objects and enums
+    /// become named types called after `context.name`.
+    pub fn convert(&mut self, schema: &Schema, context: &Context, names: &mut Namespace) -> Result<Ty, Error> {
+        if let Some(reference) = &schema.reference {
+            return self.reference(reference, &format!("{}.$ref", context.path)).map(Ty::Named);
+        }
+        if let Some(values) = &schema.enum_values {
+            let name = names.claim(type_name(&context.name), false);
+            return Ok(Ty::Named(self.push(TypeDef::Enum(enum_def(name, schema, values, &context.path)))));
+        }
+        let kind = schema.kind.as_deref().unwrap_or(if is_object(schema) { "object" } else { "any" });
+        let format = schema.format.as_deref();
+        let ty = match kind {
+            "string" => match format {
+                Some("byte") => Ty::Bytes,
+                Some("date-time" | "google-datetime") => Ty::Timestamp,
+                Some("google-duration") => Ty::Duration,
+                Some("google-fieldmask") => Ty::FieldMask,
+                Some("int64") => Ty::I64 { as_string: true },
+                Some("uint64") => Ty::U64,
+                _ => Ty::String,
+            },
+            "integer" => match format {
+                Some("int32") => Ty::I32,
+                Some("uint32") => Ty::U32,
+                Some("int64") | None => Ty::I64 { as_string: false },
+                Some(other) => {
+                    return Err(Error::invalid(format!("{}.format", context.path), format!("unknown integer format `{other}`")));
+                }
+            },
+            "number" => match format {
+                Some("float") => Ty::F32,
+                _ => Ty::F64,
+            },
+            "boolean" => Ty::Bool,
+            "any" => Ty::Any,
+            "array" => {
+                let items = schema
+                    .items
+                    .as_deref()
+                    .ok_or_else(|| Error::invalid(&context.path, "an array schema needs `items`"))?;
+                Ty::Array(Box::new(self.convert(items, &context.child("items", "Item"), names)?))
+            }
+            "object" => {
+                if schema.properties.as_ref().is_some_and(|properties| !properties.is_empty()) {
+                    let name = names.claim(type_name(&context.name), false);
+                    let def = self.struct_def(schema, name, context, names)?;
+                    Ty::Named(self.push(TypeDef::Struct(def)))
+                } else if let Some(values) = &schema.additional_properties {
+                    Ty::Map(Box::new(self.convert(values, &context.child("additionalProperties", "Value"), names)?))
+                } else {
+                    Ty::Any
+                }
+            }
+            other => {
+                return Err(Error::invalid(format!("{}.type", context.path), format!("unknown type `{other}`")));
+            }
+        };
+        Ok(ty)
+    }
+
+    /// A parameter's enum: named after the values' common prefix when they
+    /// share one of two or more words (`READ_SOURCE_TYPE_*` is `ReadSourceType`),
+    /// otherwise after the method; identical ones are one type.
+    pub fn param_enum(&mut self, schema: &Schema, values: &[String], fallback: &str, path: &str, names: &mut Namespace) -> TypeId {
+        let prefix = common_word_prefix(values);
+        let proposed = if prefix.len() >= 2 { camel_ident(&prefix.join("_")) } else { fallback.to_owned() };
+        let key = (proposed.clone(), values.to_vec());
+        if let Some(&id) = self.shared_enums.get(&key) {
+            return id;
+        }
+        let name = names.claim(type_name(&proposed), false);
+        let mut def = enum_def(name, schema, values, path);
+        def.doc = None;
+        let id = self.push(TypeDef::Enum(def));
+        self.shared_enums.insert(key, id);
+        id
+    }
+
+    fn push(&mut self, def: TypeDef) -> TypeId {
+        self.types.push(Some(def));
+        self.types.len() - 1
+    }
+
+    /// Boxes every by-value field whose type leads back to its own struct,
+    /// then hands out the finished types.
+    pub fn finish(self) -> Vec<TypeDef> {
+        let mut types: Vec<TypeDef> = self.types.into_iter().flatten().collect();
+        let edges: Vec<Vec<TypeId>> = types.iter().map(|def| direct_edges(def, &types)).collect();
+        for id in 0..types.len() {
+            let targets: Vec<bool> = match &types[id] {
+                TypeDef::Struct(def) => def
+                    .fields
+                    .iter()
+                    .map(|field| by_value_target(&field.ty, &types).is_some_and(|target| reaches(&edges, target, id)))
+                    .collect(),
+                _ => continue,
+            };
+            if let TypeDef::Struct(def) = &mut types[id] {
+                for (field, boxed) in def.fields.iter_mut().zip(targets) {
+                    field.boxed = boxed;
+                }
+            }
+        }
+        types
+    }
+}
+
+fn is_object(schema: &Schema) -> bool {
+    schema.kind.as_deref() == Some("object") || (schema.kind.is_none() && schema.properties.is_some())
+}
+
+fn enum_def(name: String, schema: &Schema, values: &[String], path: &str) -> EnumDef {
+    let strip = variant_prefix_to_strip(values);
+    let mut variant_names = Namespace::new();
+    let variants = values
+        .iter()
+        .enumerate()
+        .map(|(index, wire)| {
+            let words: Vec<&str> = wire.split('_').collect();
+            let stem = words.get(strip..).map(|rest| rest.join("_")).unwrap_or_else(|| wire.clone());
+            Variant {
+                name: variant_names.claim(camel_ident(&stem), false),
+                wire: wire.clone(),
+                doc: schema.enum_descriptions.as_ref().and_then(|docs| docs.get(index)).filter(|doc| !doc.is_empty()).cloned(),
+                deprecated: schema.enum_deprecated.as_ref().and_then(|flags| flags.get(index)).copied().unwrap_or(false),
+            }
+        })
+        .collect();
+    let unknown_variant = variant_names.claim("UnknownValue".to_owned(), false);
+    EnumDef { name, doc: schema.description.clone(), origin: path.to_owned(), variants, unknown_variant }
+}
+
+/// How many leading words every value shares and can lose while each still
+/// names itself with a letter up front (clippy rejects variants sharing a prefix).
+fn variant_prefix_to_strip(values: &[String]) -> usize {
+    if values.len() < 2 {
+        return 0;
+    }
+    let prefix = common_word_prefix(values).len();
+    let all_named = values.iter().all(|value| {
+        value.split('_').nth(prefix).is_some_and(|word| word.starts_with(|c: char| c.is_ascii_alphabetic()))
+    });
+    if all_named { prefix } else { 0 }
+}
+
+/// The `_`-separated words all values start with, leaving each at least one word.
+fn common_word_prefix(values: &[String]) -> Vec<String> {
+    let split: Vec<Vec<&str>> = values.iter().map(|value| value.split('_').collect()).collect();
+    let Some(first) = split.first() else { return Vec::new() };
+    let shortest = split.iter().map(Vec::len).min().unwrap_or(0);
+    first
+        .iter()
+        .take(shortest.saturating_sub(1))
+        .enumerate()
+        .take_while(|(index, word)| !word.is_empty() && split.iter().all(|words| words[*index] == **word))
+        .map(|(_, word)| (*word).to_owned())
+        .collect()
+}
+
+/// The type a field holds by value (not behind a `Vec` or map), through aliases.
+fn by_value_target(ty: &Ty, types: &[TypeDef]) -> Option<TypeId> {
+    match ty {
+        Ty::Named(id) => match types.get(*id) {
+            Some(TypeDef::Alias(alias)) => by_value_target(&alias.ty, types),
+            _ => Some(*id),
+        },
+        _ => None,
+    }
+}
+
+fn direct_edges(def: &TypeDef, types: &[TypeDef]) -> Vec<TypeId> {
+    match def {
+        TypeDef::Struct(def) => def.fields.iter().filter_map(|field| by_value_target(&field.ty, types)).collect(),
+        TypeDef::Alias(alias) => by_value_target(&alias.ty, types).into_iter().collect(),
+        TypeDef::Enum(_) => Vec::new(),
+    }
+}
+
+fn reaches(edges: &[Vec<TypeId>], from: TypeId, to: TypeId) -> bool {
+    let mut seen = vec![false; edges.len()];
+    let mut stack = vec![from];
+    while let Some(id) = stack.pop() {
+        if id == to {
+            return true;
+        }
+        if std::mem::replace(&mut seen[id], true) {
+            continue;
+        }
+        stack.extend(edges[id].iter().copied());
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(values: &[&str]) -> Vec<String> {
+        values.iter().map(|value| (*value).to_owned()).collect()
+    }
+
+    #[test]
+    fn common_prefix_keeps_one_word_per_value() {
+        let values = strings(&["READ_SOURCE_TYPE_UNSPECIFIED", "READ_SOURCE_TYPE_PROFILE", "READ_SOURCE_TYPE_DOMAIN_CONTACT"]);
+        assert_eq!(common_word_prefix(&values), ["READ", "SOURCE", "TYPE"]);
+        assert_eq!(variant_prefix_to_strip(&values), 3);
+        assert!(common_word_prefix(&strings(&["A_B", "A_B_C"])).len() == 1);
+    }
+
+    #[test]
+    fn prefixes_that_leave_digits_up_front_are_kept() {
+        assert_eq!(variant_prefix_to_strip(&strings(&["VERSION_1", "VERSION_2"])), 0);
+        assert_eq!(variant_prefix_to_strip(&strings(&["ONLY_ONE"])), 0);
+    }
+}

@@ -1,0 +1,119 @@
+//! `cargo xtask`: the maintainer's commands. Run `cargo xtask --help`.
+
+mod paths;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use gapi_generator::write::{Change, write_files};
+
+#[derive(Parser)]
+#[command(about = "Maintainer commands for the generated Google API crates")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Regenerate `generated/` from the pinned discovery document.
+    Regen {
+        #[arg(long, default_value = paths::PINNED_DISCOVERY)]
+        discovery: PathBuf,
+        #[arg(long, default_value = paths::GENERATED_DIR)]
+        out: PathBuf,
+    },
+    /// Fail with a diff when `generated/` is not what the generator makes now.
+    Check {
+        #[arg(long, default_value = paths::PINNED_DISCOVERY)]
+        discovery: PathBuf,
+        #[arg(long, default_value = paths::GENERATED_DIR)]
+        out: PathBuf,
+    },
+    /// Generate a standalone crate (Cargo.toml and src/) for any discovery document.
+    Generate {
+        #[arg(long)]
+        discovery: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    let root = paths::workspace_root();
+    match cli.command {
+        Command::Regen { discovery, out } => {
+            let output = generate_from(&root.join(discovery))?;
+            let changes = write_files(&root.join(&out), &output.sources)?;
+            report(&out, &changes, &output.revision);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check { discovery, out } => check(&root.join(discovery), &root.join(out)),
+        Command::Generate { discovery, out } => {
+            let output = generate_from(&discovery)?;
+            let runtime = root.join("runtime").canonicalize().context("cannot find the runtime crate")?;
+            let manifest = gapi_generator::standalone_manifest(&output, &runtime.to_string_lossy());
+            let mut files = vec![gapi_generator::SourceFile { path: "Cargo.toml".into(), contents: manifest }];
+            files.extend(output.sources.into_iter().map(|file| gapi_generator::SourceFile {
+                path: format!("src/{}", file.path),
+                contents: file.contents,
+            }));
+            let changes = write_files(&out, &files)?;
+            report(&out, &changes, &output.revision);
+            println!("crate {} in {}", output.crate_name, out.display());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn generate_from(discovery: &std::path::Path) -> Result<gapi_generator::Output> {
+    let text = std::fs::read_to_string(discovery).with_context(|| format!("cannot read {}", discovery.display()))?;
+    gapi_generator::generate(&text).with_context(|| format!("cannot generate from {}", discovery.display()))
+}
+
+fn report(out: &std::path::Path, changes: &[Change], revision: &str) {
+    let mut unchanged = 0;
+    for change in changes {
+        match change {
+            Change::Created(path) => println!("created {}", out.join(path).display()),
+            Change::Updated(path) => println!("updated {}", out.join(path).display()),
+            Change::Unchanged(_) => unchanged += 1,
+        }
+    }
+    println!("revision {revision}: {} file(s) written, {unchanged} unchanged", changes.len() - unchanged);
+}
+
+/// Regenerates in memory and compares with what is on disk.
+fn check(discovery: &std::path::Path, out: &std::path::Path) -> Result<ExitCode> {
+    let output = generate_from(discovery)?;
+    let mut stale = 0;
+    for file in &output.sources {
+        let path = out.join(&file.path);
+        let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+        if on_disk != file.contents {
+            stale += 1;
+            let diff = similar::TextDiff::from_lines(&on_disk, &file.contents);
+            eprintln!("{} is stale:", path.display());
+            eprint!("{}", diff.unified_diff().context_radius(2).header("on disk", "generated now"));
+        }
+    }
+    if stale == 0 {
+        println!("{} is up to date with {}", out.display(), discovery.display());
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!("{stale} generated file(s) are stale: run `cargo xtask regen` and commit the result");
+        Ok(ExitCode::FAILURE)
+    }
+}

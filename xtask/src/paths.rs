@@ -1,0 +1,14 @@
+//! Where things live in the workspace.
+
+use std::path::{Path, PathBuf};
+
+/// The pinned People discovery document, relative to the workspace root.
+pub const PINNED_DISCOVERY: &str = "discovery/people.v1.json";
+/// The People crate's generated sources, relative to the workspace root.
+pub const GENERATED_DIR: &str = "generated";
+
+/// The workspace root: xtask's manifest sits one level below it.
+pub fn workspace_root() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().unwrap_or(manifest).to_path_buf()
+}
