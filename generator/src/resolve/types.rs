@@ -73,10 +73,20 @@ impl TypeTable {
     }
 
     fn struct_def(&mut self, schema: &Schema, name: String, context: &Context, names: &mut Namespace) -> Result<StructDef, Error> {
+        // Names that need no `rename` claim first, so `type` keeps `r#type` over `@type`.
+        let properties: Vec<(&String, &Schema)> = schema.properties.iter().flatten().collect();
         let mut field_names = Namespace::new();
+        let mut claimed = vec![String::new(); properties.len()];
+        for exact in [true, false] {
+            for (index, (wire, _)) in properties.iter().enumerate() {
+                let candidate = snake_ident(wire);
+                if (serde_camel_case(&candidate) == **wire) == exact {
+                    claimed[index] = field_names.claim(candidate, true);
+                }
+            }
+        }
         let mut fields = Vec::new();
-        for (wire, property) in schema.properties.iter().flatten() {
-            let rust_name = field_names.claim(snake_ident(wire), true);
+        for ((wire, property), rust_name) in properties.into_iter().zip(claimed) {
             let child = context.child(&format!("properties.{wire}"), &camel_ident(wire));
             let ty = self.convert(property, &child, names)?;
             let serde_rename = (serde_camel_case(&rust_name) != *wire).then(|| wire.clone());
