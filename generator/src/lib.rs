@@ -5,6 +5,7 @@
 //! decided, every reference checked) -> [`emit`] (tokens, formatted source) ->
 //! [`write`] (atomic replacement on disk). [`generate`] runs the first three.
 
+pub mod diff;
 pub mod emit;
 pub mod error;
 pub mod load;

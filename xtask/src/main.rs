@@ -1,5 +1,6 @@
 //! `cargo xtask`: the maintainer's commands. Run `cargo xtask --help`.
 
+mod api_diff;
 mod paths;
 
 use std::path::PathBuf;
@@ -32,6 +33,17 @@ enum Command {
         #[arg(long, default_value = paths::GENERATED_DIR)]
         out: PathBuf,
     },
+    /// Compare two discovery documents: what changed, and what it breaks for the generated crate.
+    Diff {
+        old: PathBuf,
+        new: PathBuf,
+        /// Print JSON instead of Markdown.
+        #[arg(long)]
+        json: bool,
+        /// Exit 1 when any change is breaking.
+        #[arg(long)]
+        deny_breaking: bool,
+    },
     /// Generate a standalone crate (Cargo.toml and src/) for any discovery document.
     Generate {
         #[arg(long)]
@@ -55,12 +67,30 @@ fn run(cli: Cli) -> Result<ExitCode> {
     let root = paths::workspace_root();
     match cli.command {
         Command::Regen { discovery, out } => {
-            let output = generate_from(&root.join(discovery))?;
+            let previous = api_diff::previous_input(&root, &discovery, &out);
+            let output = generate_from(&root.join(&discovery))?;
             let changes = write_files(&root.join(&out), &output.sources)?;
             report(&out, &changes, &output.revision);
+            if let Some(summary) = previous.and_then(|old| api_diff::summary_since(&old, &root.join(&discovery))) {
+                println!("\n{summary}");
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { discovery, out } => check(&root.join(discovery), &root.join(out)),
+        Command::Diff { old, new, json, deny_breaking } => {
+            let diff = api_diff::between_files(&old, &new)?;
+            if json {
+                println!("{}", gapi_generator::diff::to_json(&diff));
+            } else {
+                print!("{}", gapi_generator::diff::to_markdown(&diff));
+            }
+            let breaking = diff.breaking().count();
+            if deny_breaking && breaking > 0 {
+                eprintln!("{breaking} breaking change(s)");
+                return Ok(ExitCode::FAILURE);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Generate { discovery, out } => {
             let output = generate_from(&discovery)?;
             let runtime = root.join("runtime").canonicalize().context("cannot find the runtime crate")?;

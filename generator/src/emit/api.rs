@@ -12,10 +12,11 @@ use crate::resolve::ir::{Api, Location, Method, Param, Resource, Ty};
 /// The `api` module.
 pub fn api_module(api: &Api) -> TokenStream {
     let service = ident(&api.service);
-    let service_doc = format!(
-        " The entry point of the {}: resources and methods hang off it.\n\n Cloning is cheap: clones share one connection pool and one set of credentials.",
-        api.title
-    );
+    let service_doc = [
+        format!(" The entry point of the {}: resources and methods hang off it.", api.title),
+        String::new(),
+        " Cloning is cheap: clones share one connection pool and one set of credentials.".to_owned(),
+    ];
     let accessors = api.resources.iter().map(|resource| accessor(resource, quote! { &self.client }));
     let root_methods = api.methods.iter().map(|method| constructor(api, method, quote! { self.client }));
     let resources = api.resources.iter().map(|resource| resource_items(api, resource));
@@ -26,7 +27,7 @@ pub fn api_module(api: &Api) -> TokenStream {
         #[allow(unused_imports)]
         use crate::types::*;
 
-        #[doc = #service_doc]
+        #( #[doc = #service_doc] )*
         #[derive(Clone, Debug)]
         pub struct #service {
             client: runtime::Client,

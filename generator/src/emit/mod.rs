@@ -59,7 +59,9 @@ fn space_items(source: &str) -> String {
             let indent = |text: &str| text.len() - text.trim_start().len();
             let (before, now) = (previous.trim(), line.trim());
             let ends_item = before == "}" || before == "};" || (before.ends_with(';') && !before.starts_with("use "));
-            let starts_item = !now.starts_with('}') && !now.starts_with(')') && !now.is_empty();
+            let starts_item = ["///", "#[", "pub ", "impl", "fn ", "const ", "static ", "struct ", "enum ", "type ", "mod "]
+                .iter()
+                .any(|start| now.starts_with(start));
             let after_inner_docs = before.starts_with("//!") && !now.starts_with("//!");
             let after_uses = before.starts_with("use ") && !now.starts_with("use ");
             if (indent(previous) == indent(line) && ends_item && starts_item) || after_inner_docs || after_uses {
@@ -96,6 +98,7 @@ fn lib_module(api: &Api) -> TokenStream {
     let scopes = (!api.scopes.is_empty()).then(|| {
         quote! {
             /// The OAuth 2.0 scopes of the API; each call's documentation says which it needs.
+            #[rustfmt::skip]
             pub mod scopes {
                 #( #scope_consts )*
             }
@@ -107,7 +110,9 @@ fn lib_module(api: &Api) -> TokenStream {
 
         pub use gapi_runtime as runtime;
 
+        #[rustfmt::skip]
         pub mod api;
+        #[rustfmt::skip]
         pub mod types;
 
         pub use api::#service;

@@ -132,7 +132,11 @@ impl MethodResolver<'_> {
             }
             None => {
                 let context = Context { path: path.clone(), name: format!("{call_stem}{}", camel_ident(wire)) };
-                self.table.convert(schema, &context, self.type_names)?
+                match self.table.convert(schema, &context, self.type_names)? {
+                    // A base64 parameter (an etag) is passed on as the text the API handed out.
+                    Ty::Bytes => Ty::String,
+                    ty => ty,
+                }
             }
         };
         if !is_parameter_type(&ty, self.table) {
@@ -172,7 +176,7 @@ impl MethodResolver<'_> {
 fn is_parameter_type(ty: &Ty, table: &TypeTable) -> bool {
     match ty {
         Ty::Named(id) => matches!(table.get(*id), Some(TypeDef::Enum(_))),
-        Ty::Array(_) | Ty::Map(_) | Ty::Any | Ty::Bytes => false,
+        Ty::Array(_) | Ty::Map(_) | Ty::Any => false,
         _ => true,
     }
 }
