@@ -1,6 +1,7 @@
 //! `cargo xtask`: the maintainer's commands. Run `cargo xtask --help`.
 
 mod api_diff;
+mod corpus;
 mod paths;
 
 use std::path::PathBuf;
@@ -43,6 +44,16 @@ enum Command {
         /// Exit 1 when any change is breaking.
         #[arg(long)]
         deny_breaking: bool,
+    },
+    /// Generate and compile (clippy, warnings denied) a crate for every document in a folder.
+    Corpus {
+        #[arg(long, default_value = paths::CORPUS_DIR)]
+        dir: PathBuf,
+        /// Only these documents (file stems, such as `gmail.v1`).
+        #[arg(long = "only")]
+        only: Vec<String>,
+        #[arg(long, value_enum, default_value = "clippy")]
+        depth: corpus::Depth,
     },
     /// Generate a standalone crate (Cargo.toml and src/) for any discovery document.
     Generate {
@@ -91,21 +102,31 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Corpus { dir, only, depth } => {
+            let passed = corpus::run(&root, &root.join(dir), &only, depth)?;
+            Ok(if passed { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
         Command::Generate { discovery, out } => {
-            let output = generate_from(&discovery)?;
-            let runtime = root.join("runtime").canonicalize().context("cannot find the runtime crate")?;
-            let manifest = gapi_generator::standalone_manifest(&output, &runtime.to_string_lossy());
-            let mut files = vec![gapi_generator::SourceFile { path: "Cargo.toml".into(), contents: manifest }];
-            files.extend(output.sources.into_iter().map(|file| gapi_generator::SourceFile {
-                path: format!("src/{}", file.path),
-                contents: file.contents,
-            }));
-            let changes = write_files(&out, &files)?;
-            report(&out, &changes, &output.revision);
-            println!("crate {} in {}", output.crate_name, out.display());
+            let files = generate_crate(&root, &discovery, &out)?;
+            println!("{} file(s) in {}", files.len(), out.display());
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Writes a standalone crate for `discovery` into `out`, depending on this
+/// workspace's runtime by path; returns the files it holds.
+pub fn generate_crate(root: &std::path::Path, discovery: &std::path::Path, out: &std::path::Path) -> Result<Vec<gapi_generator::SourceFile>> {
+    let output = generate_from(discovery)?;
+    let runtime = root.join("runtime").canonicalize().context("cannot find the runtime crate")?;
+    let manifest = gapi_generator::standalone_manifest(&output, &runtime.to_string_lossy());
+    let mut files = vec![gapi_generator::SourceFile { path: "Cargo.toml".into(), contents: manifest }];
+    files.extend(output.sources.into_iter().map(|file| gapi_generator::SourceFile {
+        path: format!("src/{}", file.path),
+        contents: file.contents,
+    }));
+    write_files(out, &files)?;
+    Ok(files)
 }
 
 fn generate_from(discovery: &std::path::Path) -> Result<gapi_generator::Output> {

@@ -4,6 +4,8 @@ use std::path::{Path, PathBuf};
 
 /// The pinned People discovery document, relative to the workspace root.
 pub const PINNED_DISCOVERY: &str = "discovery/people.v1.json";
+/// Other Google APIs for generality checks, beside the workspace (`shared/`).
+pub const CORPUS_DIR: &str = "../shared/discovery/corpus";
 /// The People crate's generated sources, relative to the workspace root.
 pub const GENERATED_DIR: &str = "generated";
 
