@@ -25,7 +25,8 @@ fn main() {
     println!("cargo::rerun-if-changed={GENERATED_LIB}");
 
     let expected = fs::read(&discovery).and_then(|document| {
-        gapi_fingerprint::crate_sources(&generator).map(|sources| gapi_fingerprint::generation(&document, &sources))
+        gapi_fingerprint::crate_sources(&generator)
+            .map(|sources| gapi_fingerprint::generation(&document, &sources))
     });
     let generated = fs::read_to_string(root.join(GENERATED_LIB)).unwrap_or_default();
     match (expected, gapi_fingerprint::recorded(&generated)) {

@@ -10,7 +10,10 @@ fn main() {
     match gapi_fingerprint::crate_sources(root) {
         Ok(fingerprint) => println!("cargo::rustc-env=GAPI_GENERATOR_FINGERPRINT={fingerprint}"),
         Err(error) => {
-            println!("cargo::error=cannot fingerprint the generator sources in {}: {error}", root.display())
+            println!(
+                "cargo::error=cannot fingerprint the generator sources in {}: {error}",
+                root.display()
+            )
         }
     }
 }

@@ -15,7 +15,9 @@ fn method_ids(resource: &Value, out: &mut BTreeSet<String>) {
             out.insert(id.to_owned());
         }
     }
-    for child in resource["resources"].as_object().into_iter().flat_map(|resources| resources.values()) {
+    for child in
+        resource["resources"].as_object().into_iter().flat_map(|resources| resources.values())
+    {
         method_ids(child, out);
     }
 }
@@ -38,7 +40,14 @@ fn every_people_schema_is_a_rust_type() {
     let schemas = document["schemas"].as_object().expect("schemas");
     assert_eq!(schemas.len(), 72, "People v1 has 72 schemas");
     for name in schemas.keys() {
-        let declared = [format!("pub struct {name} {{"), format!("pub enum {name} {{"), format!("pub type {name} =")];
-        assert!(declared.iter().any(|item| TYPES.contains(item.as_str())), "no type for schema {name}");
+        let declared = [
+            format!("pub struct {name} {{"),
+            format!("pub enum {name} {{"),
+            format!("pub type {name} ="),
+        ];
+        assert!(
+            declared.iter().any(|item| TYPES.contains(item.as_str())),
+            "no type for schema {name}"
+        );
     }
 }

@@ -3,8 +3,8 @@
 //! not know yet.
 
 use google_people_v1::types::{
-    AgeRangeTypeAgeRange, BatchCreateContactsResponse, EmailAddress, ListConnectionsResponse, Name, Person,
-    PersonMetadataObjectType,
+    AgeRangeTypeAgeRange, BatchCreateContactsResponse, EmailAddress, ListConnectionsResponse, Name,
+    Person, PersonMetadataObjectType,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -19,7 +19,8 @@ fn fixture(name: &str) -> String {
 fn assert_round_trip<T: DeserializeOwned + Serialize>(name: &str) -> T {
     let text = fixture(name);
     let original: Value = serde_json::from_str(&text).expect("fixture is JSON");
-    let typed: T = serde_json::from_str(&text).unwrap_or_else(|error| panic!("{name} does not decode: {error}"));
+    let typed: T = serde_json::from_str(&text)
+        .unwrap_or_else(|error| panic!("{name} does not decode: {error}"));
     let encoded = serde_json::to_value(&typed).expect("encodes");
     assert_eq!(encoded, original, "{name} changed in a decode + encode round trip");
     typed
@@ -29,7 +30,8 @@ fn assert_round_trip<T: DeserializeOwned + Serialize>(name: &str) -> T {
 fn a_full_person_round_trips() {
     let person: Person = assert_round_trip("person_full.json");
     assert!(person.resource_name.as_deref().is_some_and(|name| name.starts_with("people/")));
-    let sources = person.metadata.as_ref().map(|metadata| metadata.sources.len()).unwrap_or_default();
+    let sources =
+        person.metadata.as_ref().map(|metadata| metadata.sources.len()).unwrap_or_default();
     assert!(sources > 0, "metadata.sources decoded");
 }
 
@@ -42,8 +44,10 @@ fn a_connections_page_round_trips() {
 
 #[test]
 fn a_batch_create_response_with_a_failed_entry_round_trips() {
-    let response: BatchCreateContactsResponse = assert_round_trip("batch_create_contacts_response.json");
-    let failed: Vec<_> = response.created_people.iter().filter(|entry| entry.status.is_some()).collect();
+    let response: BatchCreateContactsResponse =
+        assert_round_trip("batch_create_contacts_response.json");
+    let failed: Vec<_> =
+        response.created_people.iter().filter(|entry| entry.status.is_some()).collect();
     assert_eq!(failed.len(), 1);
     assert_eq!(failed[0].status.as_ref().and_then(|status| status.code), Some(3));
 }
@@ -53,11 +57,18 @@ fn unknown_enum_values_and_fields_decode_and_enum_values_survive() {
     let text = fixture("person_unknown_values.json");
     let person: Person = serde_json::from_str(&text).expect("unknown values decode");
     let object_type = person.metadata.as_ref().and_then(|metadata| metadata.object_type.clone());
-    assert_eq!(object_type, Some(PersonMetadataObjectType::UnknownValue("NEW_OBJECT_TYPE_2030".into())));
-    let age_ranges: Vec<_> = person.age_ranges.iter().filter_map(|range| range.age_range.clone()).collect();
+    assert_eq!(
+        object_type,
+        Some(PersonMetadataObjectType::UnknownValue("NEW_OBJECT_TYPE_2030".into()))
+    );
+    let age_ranges: Vec<_> =
+        person.age_ranges.iter().filter_map(|range| range.age_range.clone()).collect();
     assert!(age_ranges.contains(&AgeRangeTypeAgeRange::UnknownValue("SEVENTY_AND_OLDER".into())));
     let encoded = serde_json::to_value(&person).expect("encodes");
-    assert_eq!(encoded["metadata"]["objectType"], "NEW_OBJECT_TYPE_2030", "an unknown value is sent back unchanged");
+    assert_eq!(
+        encoded["metadata"]["objectType"], "NEW_OBJECT_TYPE_2030",
+        "an unknown value is sent back unchanged"
+    );
 }
 
 #[test]
@@ -72,7 +83,9 @@ fn known_enum_values_decode_to_their_variants() {
 fn a_person_is_built_with_setters_and_encodes_only_what_was_set() {
     let person = Person::default()
         .set_names([Name::default().set_given_name("Ada").set_family_name("Lovelace")])
-        .set_email_addresses([EmailAddress::default().set_value("ada@example.com").set_type("work")]);
+        .set_email_addresses([EmailAddress::default()
+            .set_value("ada@example.com")
+            .set_type("work")]);
     assert_eq!(
         serde_json::to_value(&person).expect("encodes"),
         json!({

@@ -110,10 +110,7 @@ fn collect_sources(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) ->
 /// The fingerprint of one generation: the discovery document's bytes and the
 /// fingerprint of the generator that turned them into code.
 pub fn generation(discovery: &[u8], generator: &str) -> String {
-    Fingerprinter::new()
-        .add("discovery", discovery)
-        .add("generator", generator.as_bytes())
-        .finish()
+    Fingerprinter::new().add("discovery", discovery).add("generator", generator.as_bytes()).finish()
 }
 
 /// Reads the fingerprint recorded in a generated file's header, if any.

@@ -39,9 +39,11 @@ fn write_one(dir: &Path, file: &SourceFile) -> Result<Change, Error> {
 /// Replaces `target` with `contents` so that readers see the old or the new
 /// file, never a mix.
 pub fn replace_atomically(target: &Path, contents: &[u8]) -> Result<(), Error> {
-    let parent = target.parent().filter(|parent| !parent.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent =
+        target.parent().filter(|parent| !parent.as_os_str().is_empty()).unwrap_or(Path::new("."));
     fs::create_dir_all(parent).map_err(|source| io_error("cannot create", parent, source))?;
-    let file_name = target.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+    let file_name =
+        target.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
     let temporary: PathBuf = parent.join(format!(".{file_name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut file = fs::File::create(&temporary)?;
@@ -72,12 +74,23 @@ mod tests {
     #[test]
     fn writes_report_created_updated_and_unchanged() {
         let dir = scratch("changes");
-        let file = |contents: &str| SourceFile { path: "src/lib.rs".into(), contents: contents.into() };
-        assert_eq!(write_files(&dir, &[file("a")]).ok(), Some(vec![Change::Created("src/lib.rs".into())]));
-        assert_eq!(write_files(&dir, &[file("a")]).ok(), Some(vec![Change::Unchanged("src/lib.rs".into())]));
-        assert_eq!(write_files(&dir, &[file("b")]).ok(), Some(vec![Change::Updated("src/lib.rs".into())]));
+        let file =
+            |contents: &str| SourceFile { path: "src/lib.rs".into(), contents: contents.into() };
+        assert_eq!(
+            write_files(&dir, &[file("a")]).ok(),
+            Some(vec![Change::Created("src/lib.rs".into())])
+        );
+        assert_eq!(
+            write_files(&dir, &[file("a")]).ok(),
+            Some(vec![Change::Unchanged("src/lib.rs".into())])
+        );
+        assert_eq!(
+            write_files(&dir, &[file("b")]).ok(),
+            Some(vec![Change::Updated("src/lib.rs".into())])
+        );
         assert_eq!(fs::read_to_string(dir.join("src/lib.rs")).ok().as_deref(), Some("b"));
-        let leftovers: Vec<_> = fs::read_dir(dir.join("src")).into_iter().flatten().flatten().collect();
+        let leftovers: Vec<_> =
+            fs::read_dir(dir.join("src")).into_iter().flatten().flatten().collect();
         assert_eq!(leftovers.len(), 1, "no temporary file is left behind");
         let _ = fs::remove_dir_all(&dir);
     }

@@ -9,7 +9,8 @@ use gapi_generator::diff::{ApiDiff, diff};
 use gapi_generator::load::{load, model::Document};
 
 fn load_file(path: &Path) -> Result<Document> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     load(&text).with_context(|| format!("cannot load {}", path.display()))
 }
 
@@ -23,7 +24,8 @@ pub fn between_files(old: &Path, new: &Path) -> Result<ApiDiff> {
 /// header records.
 pub fn previous_input(root: &Path, discovery: &Path, out: &Path) -> Option<Document> {
     let header = std::fs::read_to_string(root.join(out).join("lib.rs")).ok()?;
-    let recorded_revision = header.lines().next()?.split("revision ").nth(1)?.trim_end_matches('.').to_owned();
+    let recorded_revision =
+        header.lines().next()?.split("revision ").nth(1)?.trim_end_matches('.').to_owned();
     let relative: PathBuf = discovery.strip_prefix(root).unwrap_or(discovery).to_path_buf();
     let committed = Command::new("git")
         .arg("-C")

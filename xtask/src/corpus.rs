@@ -46,7 +46,10 @@ pub fn run(root: &Path, dir: &Path, only: &[String], depth: Depth) -> Result<boo
             outcome.generate_ms,
             outcome.lines,
             outcome.check_s,
-            outcome.error.as_deref().map_or("ok".to_owned(), |error| format!("FAILED: {}", first_line(error)))
+            outcome
+                .error
+                .as_deref()
+                .map_or("ok".to_owned(), |error| format!("FAILED: {}", first_line(error)))
         );
         outcomes.push(outcome);
     }
@@ -63,12 +66,23 @@ fn stem(path: &Path) -> String {
 }
 
 fn first_line(text: &str) -> &str {
-    text.lines().find(|line| line.starts_with("error")).or_else(|| text.lines().next()).unwrap_or_default()
+    text.lines()
+        .find(|line| line.starts_with("error"))
+        .or_else(|| text.lines().next())
+        .unwrap_or_default()
 }
 
-fn check_one(root: &Path, document: &Path, work: &Path, target: &Path, lockfile: Option<&[u8]>, depth: Depth) -> Outcome {
+fn check_one(
+    root: &Path,
+    document: &Path,
+    work: &Path,
+    target: &Path,
+    lockfile: Option<&[u8]>,
+    depth: Depth,
+) -> Outcome {
     let name = stem(document);
-    let mut outcome = Outcome { name: name.clone(), generate_ms: 0, lines: 0, check_s: 0.0, error: None };
+    let mut outcome =
+        Outcome { name: name.clone(), generate_ms: 0, lines: 0, check_s: 0.0, error: None };
     let out = work.join(&name);
     let started = Instant::now();
     let generated = crate::generate_crate(root, document, &out);

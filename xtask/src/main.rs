@@ -82,7 +82,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let output = generate_from(&root.join(&discovery))?;
             let changes = write_files(&root.join(&out), &output.sources)?;
             report(&out, &changes, &output.revision);
-            if let Some(summary) = previous.and_then(|old| api_diff::summary_since(&old, &root.join(&discovery))) {
+            if let Some(summary) =
+                previous.and_then(|old| api_diff::summary_since(&old, &root.join(&discovery)))
+            {
                 println!("\n{summary}");
             }
             Ok(ExitCode::SUCCESS)
@@ -116,11 +118,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
 
 /// Writes a standalone crate for `discovery` into `out`, depending on this
 /// workspace's runtime by path; returns the files it holds.
-pub fn generate_crate(root: &std::path::Path, discovery: &std::path::Path, out: &std::path::Path) -> Result<Vec<gapi_generator::SourceFile>> {
+pub fn generate_crate(
+    root: &std::path::Path,
+    discovery: &std::path::Path,
+    out: &std::path::Path,
+) -> Result<Vec<gapi_generator::SourceFile>> {
     let output = generate_from(discovery)?;
     let runtime = root.join("runtime").canonicalize().context("cannot find the runtime crate")?;
     let manifest = gapi_generator::standalone_manifest(&output, &runtime.to_string_lossy());
-    let mut files = vec![gapi_generator::SourceFile { path: "Cargo.toml".into(), contents: manifest }];
+    let mut files =
+        vec![gapi_generator::SourceFile { path: "Cargo.toml".into(), contents: manifest }];
     files.extend(output.sources.into_iter().map(|file| gapi_generator::SourceFile {
         path: format!("src/{}", file.path),
         contents: file.contents,
@@ -130,8 +137,10 @@ pub fn generate_crate(root: &std::path::Path, discovery: &std::path::Path, out: 
 }
 
 fn generate_from(discovery: &std::path::Path) -> Result<gapi_generator::Output> {
-    let text = std::fs::read_to_string(discovery).with_context(|| format!("cannot read {}", discovery.display()))?;
-    gapi_generator::generate(&text).with_context(|| format!("cannot generate from {}", discovery.display()))
+    let text = std::fs::read_to_string(discovery)
+        .with_context(|| format!("cannot read {}", discovery.display()))?;
+    gapi_generator::generate(&text)
+        .with_context(|| format!("cannot generate from {}", discovery.display()))
 }
 
 fn report(out: &std::path::Path, changes: &[Change], revision: &str) {
@@ -143,7 +152,10 @@ fn report(out: &std::path::Path, changes: &[Change], revision: &str) {
             Change::Unchanged(_) => unchanged += 1,
         }
     }
-    println!("revision {revision}: {} file(s) written, {unchanged} unchanged", changes.len() - unchanged);
+    println!(
+        "revision {revision}: {} file(s) written, {unchanged} unchanged",
+        changes.len() - unchanged
+    );
 }
 
 /// Regenerates in memory and compares with what is on disk.
@@ -164,7 +176,9 @@ fn check(discovery: &std::path::Path, out: &std::path::Path) -> Result<ExitCode>
         println!("{} is up to date with {}", out.display(), discovery.display());
         Ok(ExitCode::SUCCESS)
     } else {
-        eprintln!("{stale} generated file(s) are stale: run `cargo xtask regen` and commit the result");
+        eprintln!(
+            "{stale} generated file(s) are stale: run `cargo xtask regen` and commit the result"
+        );
         Ok(ExitCode::FAILURE)
     }
 }

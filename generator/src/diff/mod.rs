@@ -143,25 +143,56 @@ pub fn diff(old: &Document, new: &Document) -> ApiDiff {
 struct Changes(Vec<Change>);
 
 impl Changes {
-    fn push(&mut self, impact: Impact, kind: &'static str, subject: &str, detail: impl Into<String>) {
+    fn push(
+        &mut self,
+        impact: Impact,
+        kind: &'static str,
+        subject: &str,
+        detail: impl Into<String>,
+    ) {
         self.0.push(Change { impact, kind, subject: subject.to_owned(), detail: detail.into() });
     }
 }
 
 fn compare_service(old: &Document, new: &Document, changes: &mut Changes) {
-    let endpoint = |doc: &Document| format!("{}{}", doc.root_url.as_deref().unwrap_or_default(), doc.service_path.as_deref().unwrap_or_default());
+    let endpoint = |doc: &Document| {
+        format!(
+            "{}{}",
+            doc.root_url.as_deref().unwrap_or_default(),
+            doc.service_path.as_deref().unwrap_or_default()
+        )
+    };
     if endpoint(old) != endpoint(new) {
-        changes.push(Impact::Compatible, "base-url-changed", "service", format!("base URL `{}` -> `{}`", endpoint(old), endpoint(new)));
+        changes.push(
+            Impact::Compatible,
+            "base-url-changed",
+            "service",
+            format!("base URL `{}` -> `{}`", endpoint(old), endpoint(new)),
+        );
     }
     let scopes = |doc: &Document| -> BTreeSet<String> {
-        doc.auth.iter().flat_map(|auth| auth.oauth2.iter()).flat_map(|oauth| oauth.scopes.keys().cloned()).collect()
+        doc.auth
+            .iter()
+            .flat_map(|auth| auth.oauth2.iter())
+            .flat_map(|oauth| oauth.scopes.keys().cloned())
+            .collect()
     };
     let (old_scopes, new_scopes) = (scopes(old), scopes(new));
     for scope in old_scopes.difference(&new_scopes) {
-        changes.push(Impact::Breaking, "scope-removed", "service", format!("scope `{scope}` removed (its constant goes away)"));
+        changes.push(
+            Impact::Breaking,
+            "scope-removed",
+            "service",
+            format!("scope `{scope}` removed (its constant goes away)"),
+        );
     }
     for scope in new_scopes.difference(&old_scopes) {
-        changes.push(Impact::Compatible, "scope-added", "service", format!("scope `{scope}` added"));
+        changes.push(
+            Impact::Compatible,
+            "scope-added",
+            "service",
+            format!("scope `{scope}` added"),
+        );
     }
 }
 
@@ -172,13 +203,16 @@ fn all_methods(doc: &Document) -> BTreeMap<String, &Method> {
             walk(&resource.resources, out);
         }
     }
-    let mut out: BTreeMap<String, &Method> = doc.methods.values().map(|method| (method.id.clone(), method)).collect();
+    let mut out: BTreeMap<String, &Method> =
+        doc.methods.values().map(|method| (method.id.clone(), method)).collect();
     walk(&doc.resources, &mut out);
     out
 }
 
 fn is_required(method: &Method, name: &str, param: &Schema) -> bool {
-    param.required || param.location.as_deref() == Some("path") || method.parameter_order.iter().any(|p| p == name)
+    param.required
+        || param.location.as_deref() == Some("path")
+        || method.parameter_order.iter().any(|p| p == name)
 }
 
 fn compare_method(id: &str, old: &Method, new: &Method, changes: &mut Changes) {
@@ -190,14 +224,26 @@ fn compare_method(id: &str, old: &Method, new: &Method, changes: &mut Changes) {
             format!("`{} {}` -> `{} {}`", old.http_method, old.path, new.http_method, new.path),
         );
     }
-    let reference = |body: &Option<crate::load::model::SchemaRef>| body.as_ref().map(|body| body.reference.clone());
+    let reference = |body: &Option<crate::load::model::SchemaRef>| {
+        body.as_ref().map(|body| body.reference.clone())
+    };
     let (old_request, new_request) = (reference(&old.request), reference(&new.request));
     if old_request != new_request {
-        changes.push(Impact::Breaking, "request-changed", id, format!("request body {old_request:?} -> {new_request:?}"));
+        changes.push(
+            Impact::Breaking,
+            "request-changed",
+            id,
+            format!("request body {old_request:?} -> {new_request:?}"),
+        );
     }
     let (old_response, new_response) = (reference(&old.response), reference(&new.response));
     if old_response != new_response {
-        changes.push(Impact::Breaking, "response-changed", id, format!("response {old_response:?} -> {new_response:?}"));
+        changes.push(
+            Impact::Breaking,
+            "response-changed",
+            id,
+            format!("response {old_response:?} -> {new_response:?}"),
+        );
     }
     if old.deprecated != new.deprecated && new.deprecated {
         changes.push(Impact::Compatible, "method-deprecated", id, "method deprecated");
@@ -205,34 +251,67 @@ fn compare_method(id: &str, old: &Method, new: &Method, changes: &mut Changes) {
     let old_scopes: BTreeSet<&String> = old.scopes.iter().collect();
     let new_scopes: BTreeSet<&String> = new.scopes.iter().collect();
     if old_scopes != new_scopes {
-        changes.push(Impact::Compatible, "method-scopes-changed", id, format!("scopes {:?} -> {:?}", old_scopes, new_scopes));
+        changes.push(
+            Impact::Compatible,
+            "method-scopes-changed",
+            id,
+            format!("scopes {:?} -> {:?}", old_scopes, new_scopes),
+        );
     }
     for (name, param) in &old.parameters {
         let subject = format!("{id}({name})");
         match new.parameters.get(name) {
-            None => changes.push(Impact::Breaking, "parameter-removed", &subject, format!("parameter `{name}` removed")),
+            None => changes.push(
+                Impact::Breaking,
+                "parameter-removed",
+                &subject,
+                format!("parameter `{name}` removed"),
+            ),
             Some(new_param) => {
                 let (was, is) = (is_required(old, name, param), is_required(new, name, new_param));
                 if was != is {
-                    let detail = if is { "parameter became required" } else { "parameter became optional" };
+                    let detail =
+                        if is { "parameter became required" } else { "parameter became optional" };
                     changes.push(Impact::Breaking, "parameter-required-changed", &subject, detail);
                 }
                 if param.location != new_param.location {
-                    changes.push(Impact::Breaking, "parameter-location-changed", &subject, format!("location {:?} -> {:?}", param.location, new_param.location));
+                    changes.push(
+                        Impact::Breaking,
+                        "parameter-location-changed",
+                        &subject,
+                        format!("location {:?} -> {:?}", param.location, new_param.location),
+                    );
                 }
                 if param.repeated != new_param.repeated {
-                    changes.push(Impact::Breaking, "parameter-repeated-changed", &subject, format!("repeated {} -> {}", param.repeated, new_param.repeated));
+                    changes.push(
+                        Impact::Breaking,
+                        "parameter-repeated-changed",
+                        &subject,
+                        format!("repeated {} -> {}", param.repeated, new_param.repeated),
+                    );
                 }
                 compare_shape(&subject, param, new_param, "parameter", changes);
             }
         }
     }
-    for (name, param) in new.parameters.iter().filter(|(name, _)| !old.parameters.contains_key(*name)) {
+    for (name, param) in
+        new.parameters.iter().filter(|(name, _)| !old.parameters.contains_key(*name))
+    {
         let subject = format!("{id}({name})");
         if is_required(new, name, param) {
-            changes.push(Impact::Breaking, "parameter-added-required", &subject, format!("required parameter `{name}` added"));
+            changes.push(
+                Impact::Breaking,
+                "parameter-added-required",
+                &subject,
+                format!("required parameter `{name}` added"),
+            );
         } else {
-            changes.push(Impact::Compatible, "parameter-added", &subject, format!("optional parameter `{name}` added"));
+            changes.push(
+                Impact::Compatible,
+                "parameter-added",
+                &subject,
+                format!("optional parameter `{name}` added"),
+            );
         }
     }
 }
@@ -242,15 +321,32 @@ fn type_words(schema: &Schema) -> String {
     if let Some(reference) = &schema.reference {
         return format!("ref {reference}");
     }
-    let kind = schema.kind.as_deref().unwrap_or(if schema.properties.is_some() { "object" } else { "any" });
+    let kind = schema.kind.as_deref().unwrap_or(if schema.properties.is_some() {
+        "object"
+    } else {
+        "any"
+    });
     match kind {
-        "array" => format!("array of {}", schema.items.as_deref().map(type_words).unwrap_or_default()),
+        "array" => {
+            format!("array of {}", schema.items.as_deref().map(type_words).unwrap_or_default())
+        }
         "object" if schema.properties.is_none() => {
-            format!("map of {}", schema.additional_properties.as_deref().map(type_words).unwrap_or_else(|| "any".to_owned()))
+            format!(
+                "map of {}",
+                schema
+                    .additional_properties
+                    .as_deref()
+                    .map(type_words)
+                    .unwrap_or_else(|| "any".to_owned())
+            )
         }
         "string" if schema.enum_values.is_some() => "enum".to_owned(),
         "string" => match schema.format.as_deref() {
-            Some(format @ ("byte" | "int64" | "uint64" | "google-duration" | "google-fieldmask")) => format!("string ({format})"),
+            Some(
+                format @ ("byte" | "int64" | "uint64" | "google-duration" | "google-fieldmask"),
+            ) => {
+                format!("string ({format})")
+            }
             Some("date-time" | "google-datetime") => "timestamp".to_owned(),
             _ => "string".to_owned(),
         },
@@ -265,21 +361,40 @@ fn type_words(schema: &Schema) -> String {
 fn compare_shape(subject: &str, old: &Schema, new: &Schema, what: &str, changes: &mut Changes) {
     let (old_type, new_type) = (type_words(old), type_words(new));
     if old_type != new_type {
-        changes.push(Impact::Breaking, "type-changed", subject, format!("{what} type {old_type} -> {new_type}"));
+        changes.push(
+            Impact::Breaking,
+            "type-changed",
+            subject,
+            format!("{what} type {old_type} -> {new_type}"),
+        );
         return;
     }
-    let values = |schema: &Schema| -> BTreeSet<String> { schema.enum_values.iter().flatten().cloned().collect() };
+    let values = |schema: &Schema| -> BTreeSet<String> {
+        schema.enum_values.iter().flatten().cloned().collect()
+    };
     let (old_values, new_values) = (values(old), values(new));
     for value in old_values.difference(&new_values) {
-        changes.push(Impact::Breaking, "enum-value-removed", subject, format!("enum value `{value}` removed"));
+        changes.push(
+            Impact::Breaking,
+            "enum-value-removed",
+            subject,
+            format!("enum value `{value}` removed"),
+        );
     }
     for value in new_values.difference(&old_values) {
-        changes.push(Impact::Compatible, "enum-value-added", subject, format!("enum value `{value}` added"));
+        changes.push(
+            Impact::Compatible,
+            "enum-value-added",
+            subject,
+            format!("enum value `{value}` added"),
+        );
     }
     if let (Some(old_items), Some(new_items)) = (&old.items, &new.items) {
         compare_shape(&format!("{subject}[]"), old_items, new_items, what, changes);
     }
-    if let (Some(old_values), Some(new_values)) = (&old.additional_properties, &new.additional_properties) {
+    if let (Some(old_values), Some(new_values)) =
+        (&old.additional_properties, &new.additional_properties)
+    {
         compare_shape(&format!("{subject}{{}}"), old_values, new_values, what, changes);
     }
     if old.properties.is_some() || new.properties.is_some() {
@@ -301,7 +416,12 @@ fn compare_properties(owner: &str, old: &Schema, new: &Schema, changes: &mut Cha
             None => changes.push(Impact::Breaking, "field-removed", &subject, "field removed"),
             Some(new_property) => {
                 if !property.deprecated && new_property.deprecated {
-                    changes.push(Impact::Compatible, "field-deprecated", &subject, "field deprecated");
+                    changes.push(
+                        Impact::Compatible,
+                        "field-deprecated",
+                        &subject,
+                        "field deprecated",
+                    );
                 }
                 compare_shape(&subject, property, new_property, "field", changes);
             }

@@ -9,7 +9,11 @@ pub fn to_markdown(diff: &ApiDiff) -> String {
     let mut out = String::new();
     let breaking: Vec<&Change> = diff.breaking().collect();
     let compatible: Vec<&Change> = diff.compatible().collect();
-    let _ = writeln!(out, "## API diff: `{}` revision {} -> {}\n", diff.api, diff.old_revision, diff.new_revision);
+    let _ = writeln!(
+        out,
+        "## API diff: `{}` revision {} -> {}\n",
+        diff.api, diff.old_revision, diff.new_revision
+    );
     let _ = writeln!(
         out,
         "Suggested version bump: **{}** ({} breaking, {} compatible)\n",

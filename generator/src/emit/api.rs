@@ -15,10 +15,13 @@ pub fn api_module(api: &Api) -> TokenStream {
     let service_doc = [
         format!(" The entry point of the {}: resources and methods hang off it.", api.title),
         String::new(),
-        " Cloning is cheap: clones share one connection pool and one set of credentials.".to_owned(),
+        " Cloning is cheap: clones share one connection pool and one set of credentials."
+            .to_owned(),
     ];
-    let accessors = api.resources.iter().map(|resource| accessor(resource, quote! { &self.client }));
-    let root_methods = api.methods.iter().map(|method| constructor(api, method, quote! { self.client }));
+    let accessors =
+        api.resources.iter().map(|resource| accessor(resource, quote! { &self.client }));
+    let root_methods =
+        api.methods.iter().map(|method| constructor(api, method, quote! { self.client }));
     let resources = api.resources.iter().map(|resource| resource_items(api, resource));
     let calls = api.methods.iter().map(|method| call_items(api, method));
     quote! {
@@ -87,7 +90,8 @@ fn resource_items(api: &Api, resource: &Resource) -> TokenStream {
             }
         }
     });
-    let methods = resource.methods.iter().map(|method| constructor(api, method, quote! { self.client }));
+    let methods =
+        resource.methods.iter().map(|method| constructor(api, method, quote! { self.client }));
     let children = resource.resources.iter().map(|child| resource_items(api, child));
     let calls = resource.methods.iter().map(|method| call_items(api, method));
     quote! {
@@ -113,8 +117,10 @@ fn constructor(api: &Api, method: &Method, client: TokenStream) -> TokenStream {
     let name = ident(&method.rust_name);
     let call = ident(&method.call_type);
     let spec = ident(&method.spec_const);
-    let path_args: Vec<&Param> = method.required.iter().filter(|param| param.location == Location::Path).collect();
-    let query_args: Vec<&Param> = method.required.iter().filter(|param| param.location == Location::Query).collect();
+    let path_args: Vec<&Param> =
+        method.required.iter().filter(|param| param.location == Location::Path).collect();
+    let query_args: Vec<&Param> =
+        method.required.iter().filter(|param| param.location == Location::Query).collect();
     let body_arg = method.request.map(|id| {
         let ty = ty_tokens(api, &Ty::Named(id));
         quote! { body: #ty, }
@@ -137,13 +143,18 @@ fn constructor(api: &Api, method: &Method, client: TokenStream) -> TokenStream {
     });
     let set_query = query_args.iter().map(|param| set_param(param, quote! { request }));
     let set_body = method.request.map(|_| quote! { request.set_json_body(&body); });
+    let binding = if method.required.is_empty() && method.request.is_none() {
+        quote! { let request }
+    } else {
+        quote! { let mut request }
+    };
     let docs = method_docs(method);
     let deprecated = method.deprecated.then(|| quote! { #[deprecated] });
     quote! {
         #docs
         #deprecated
         pub fn #name(&self, #( #path_arg_list )* #body_arg #( #query_arg_list )*) -> #call {
-            let mut request = runtime::Request::new(&#spec);
+            #binding = runtime::Request::new(&#spec);
             #( #set_path )*
             #( #set_query )*
             #set_body
@@ -161,7 +172,8 @@ fn method_docs(method: &Method) -> TokenStream {
         method.path
     );
     let scopes = (!method.scopes.is_empty()).then(|| {
-        let list = method.scopes.iter().map(|scope| format!("* `{scope}`")).collect::<Vec<_>>().join("\n");
+        let list =
+            method.scopes.iter().map(|scope| format!("* `{scope}`")).collect::<Vec<_>>().join("\n");
         format!("Requires one of the OAuth scopes:\n{list}")
     });
     doc_attrs(method.doc.as_deref().into_iter().chain([wire.as_str()]).chain(scopes.as_deref()))
@@ -181,7 +193,8 @@ fn call_items(api: &Api, method: &Method) -> TokenStream {
     });
     let path = &method.path;
     let scopes = &method.scopes;
-    let call_doc = format!(" A `{id}` call, ready to send; optional parameters are set with its methods.");
+    let call_doc =
+        format!(" A `{id}` call, ready to send; optional parameters are set with its methods.");
     let setters = method.optional.iter().map(|param| setter(api, param));
     let response = match method.response {
         Some(id) => ty_tokens(api, &Ty::Named(id)),
@@ -284,7 +297,11 @@ fn param_arg_type(api: &Api, param: &Param) -> TokenStream {
         Ty::FieldMask => quote! { impl Into<runtime::FieldMask> },
         other => ty_tokens(api, other),
     };
-    if param.repeated { quote! { impl IntoIterator<Item = #item> } } else { item }
+    if param.repeated {
+        quote! { impl IntoIterator<Item = #item> }
+    } else {
+        item
+    }
 }
 
 /// The statement that stores a query parameter on the request.

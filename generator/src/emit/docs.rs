@@ -19,7 +19,9 @@ pub fn doc_lines<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> Vec<Strin
         .filter(|paragraph| !paragraph.is_empty())
         .collect::<Vec<_>>()
         .join("\n\n");
-    text.lines().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") }).collect()
+    text.lines()
+        .map(|line| if line.is_empty() { String::new() } else { format!(" {line}") })
+        .collect()
 }
 
 /// Rewrites one description as safe Markdown.
@@ -31,7 +33,11 @@ pub fn sanitize(text: &str) -> String {
         let line = raw.trim();
         if line.starts_with("```") {
             let info = line.trim_start_matches('`').trim();
-            lines.push(if in_fence || !info.is_empty() { line.to_owned() } else { "```text".to_owned() });
+            lines.push(if in_fence || !info.is_empty() {
+                line.to_owned()
+            } else {
+                "```text".to_owned()
+            });
             in_fence = !in_fence;
             continue;
         }
@@ -98,7 +104,9 @@ fn escape_inline(line: &str) -> String {
             continue;
         }
         if rest.starts_with("http://") || rest.starts_with("https://") {
-            let end = rest.find(|c: char| c.is_whitespace() || "<>\"'`()[]{}".contains(c)).unwrap_or(rest.len());
+            let end = rest
+                .find(|c: char| c.is_whitespace() || "<>\"'`()[]{}".contains(c))
+                .unwrap_or(rest.len());
             let url = rest[..end].trim_end_matches(['.', ',', ';', ':', '!', '?']);
             out.push('<');
             out.push_str(url);
@@ -136,7 +144,8 @@ fn markdown_link_len(text: &str) -> Option<usize> {
         return None;
     }
     let target = text[close + 1..].strip_prefix('(')?;
-    if !(target.starts_with("http://") || target.starts_with("https://") || target.starts_with('/')) {
+    if !(target.starts_with("http://") || target.starts_with("https://") || target.starts_with('/'))
+    {
         return None;
     }
     let end = target.find(')')?;
@@ -160,7 +169,10 @@ mod tests {
 
     #[test]
     fn markdown_links_survive_and_stray_brackets_are_escaped() {
-        assert_eq!(sanitize("[docs](https://x.dev/p) and [a] b"), "[docs](https://x.dev/p) and \\[a\\] b");
+        assert_eq!(
+            sanitize("[docs](https://x.dev/p) and [a] b"),
+            "[docs](https://x.dev/p) and \\[a\\] b"
+        );
     }
 
     #[test]

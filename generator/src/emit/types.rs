@@ -92,8 +92,16 @@ fn struct_def(api: &Api, def: &StructDef) -> TokenStream {
 
 fn field_type(api: &Api, field: &Field) -> TokenStream {
     let inner = ty_tokens(api, &field.ty);
-    let inner = if field.boxed { quote! { Box<#inner> } } else { inner };
-    if field.ty.is_container() { inner } else { quote! { Option<#inner> } }
+    let inner = if field.boxed {
+        quote! { Box<#inner> }
+    } else {
+        inner
+    };
+    if field.ty.is_container() {
+        inner
+    } else {
+        quote! { Option<#inner> }
+    }
 }
 
 fn field_def(api: &Api, field: &Field) -> TokenStream {
@@ -158,7 +166,11 @@ fn setter(api: &Api, field: &Field) -> TokenStream {
         }
         ty => {
             let ty = ty_tokens(api, ty);
-            let value = if field.boxed { quote! { Box::new(value.into()) } } else { quote! { value.into() } };
+            let value = if field.boxed {
+                quote! { Box::new(value.into()) }
+            } else {
+                quote! { value.into() }
+            };
             quote! {
                 #[doc = #doc]
                 #deprecated

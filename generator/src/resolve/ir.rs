@@ -117,7 +117,9 @@ pub enum Ty {
     I32,
     U32,
     /// `int64`: a JSON string on the wire when `as_string`.
-    I64 { as_string: bool },
+    I64 {
+        as_string: bool,
+    },
     /// `uint64`: a JSON string on the wire.
     U64,
     F32,

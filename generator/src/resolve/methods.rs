@@ -3,7 +3,9 @@
 
 use std::collections::BTreeSet;
 
-use super::ir::{HttpMethod, Location, Method, PageItems, Pagination, Param, Resource, Ty, TypeDef};
+use super::ir::{
+    HttpMethod, Location, Method, PageItems, Pagination, Param, Resource, Ty, TypeDef,
+};
 use super::names::{Namespace, camel_ident, const_ident, snake_ident};
 use super::types::{Context, TypeTable};
 use crate::error::Error;
@@ -21,7 +23,13 @@ pub struct MethodResolver<'a> {
 }
 
 impl MethodResolver<'_> {
-    pub fn resources(&mut self, resources: &std::collections::BTreeMap<String, model::Resource>, parent: &[String], path: &str, siblings: &mut Namespace) -> Result<Vec<Resource>, Error> {
+    pub fn resources(
+        &mut self,
+        resources: &std::collections::BTreeMap<String, model::Resource>,
+        parent: &[String],
+        path: &str,
+        siblings: &mut Namespace,
+    ) -> Result<Vec<Resource>, Error> {
         let mut out = Vec::new();
         for (name, resource) in resources {
             let mut wire_path = parent.to_vec();
@@ -31,7 +39,8 @@ impl MethodResolver<'_> {
             let type_name = self.type_names.claim(format!("{stem}Resource"), false);
             let mut members = Namespace::new();
             let methods = self.methods(&resource.methods, &stem, &json_path, &mut members)?;
-            let resources = self.resources(&resource.resources, &wire_path, &json_path, &mut members)?;
+            let resources =
+                self.resources(&resource.resources, &wire_path, &json_path, &mut members)?;
             out.push(Resource {
                 accessor: siblings.claim(snake_ident(name), true),
                 type_name,
@@ -45,7 +54,13 @@ impl MethodResolver<'_> {
     }
 
     /// Methods claim their names on the resource before nested resources do.
-    pub fn methods(&mut self, methods: &std::collections::BTreeMap<String, model::Method>, stem: &str, path: &str, members: &mut Namespace) -> Result<Vec<Method>, Error> {
+    pub fn methods(
+        &mut self,
+        methods: &std::collections::BTreeMap<String, model::Method>,
+        stem: &str,
+        path: &str,
+        members: &mut Namespace,
+    ) -> Result<Vec<Method>, Error> {
         methods
             .iter()
             .map(|(name, method)| {
@@ -55,14 +70,26 @@ impl MethodResolver<'_> {
             .collect()
     }
 
-    fn method(&mut self, name: &str, method: &model::Method, stem: &str, path: &str, rust_name: String) -> Result<Method, Error> {
+    fn method(
+        &mut self,
+        name: &str,
+        method: &model::Method,
+        stem: &str,
+        path: &str,
+        rust_name: String,
+    ) -> Result<Method, Error> {
         let http_method = match method.http_method.to_ascii_uppercase().as_str() {
             "GET" => HttpMethod::Get,
             "POST" => HttpMethod::Post,
             "PUT" => HttpMethod::Put,
             "PATCH" => HttpMethod::Patch,
             "DELETE" => HttpMethod::Delete,
-            other => return Err(Error::invalid(format!("{path}.httpMethod"), format!("unsupported HTTP method `{other}`"))),
+            other => {
+                return Err(Error::invalid(
+                    format!("{path}.httpMethod"),
+                    format!("unsupported HTTP method `{other}`"),
+                ));
+            }
         };
         check_path_template(method, path)?;
         let call_stem = format!("{stem}{}", camel_ident(name));
@@ -74,7 +101,10 @@ impl MethodResolver<'_> {
         let mut required = Vec::new();
         for wire in &method.parameter_order {
             let schema = method.parameters.get(wire).ok_or_else(|| {
-                Error::invalid(format!("{path}.parameterOrder"), format!("names parameter `{wire}`, which the method does not define"))
+                Error::invalid(
+                    format!("{path}.parameterOrder"),
+                    format!("names parameter `{wire}`, which the method does not define"),
+                )
             })?;
             required.push(self.param(wire, schema, &call_stem, path, &mut arg_names)?);
         }
@@ -82,21 +112,33 @@ impl MethodResolver<'_> {
         let mut optional = Vec::new();
         for (wire, schema) in method.parameters.iter().filter(|(wire, _)| !ordered.contains(wire)) {
             let param = self.param(wire, schema, &call_stem, path, &mut arg_names)?;
-            if schema.required || param.location == Location::Path { required.push(param) } else { optional.push(param) }
+            if schema.required || param.location == Location::Path {
+                required.push(param)
+            } else {
+                optional.push(param)
+            }
         }
         let own_wire_names: BTreeSet<&str> = method.parameters.keys().map(String::as_str).collect();
-        for standard in self.standard_params.iter().filter(|param| !own_wire_names.contains(param.wire_name.as_str())) {
+        for standard in self
+            .standard_params
+            .iter()
+            .filter(|param| !own_wire_names.contains(param.wire_name.as_str()))
+        {
             let mut param = standard.clone();
             param.rust_name = arg_names.claim(param.rust_name, true);
             optional.push(param);
         }
 
         let request = match &method.request {
-            Some(body) => Some(self.table.reference(&body.reference, &format!("{path}.request.$ref"))?),
+            Some(body) => {
+                Some(self.table.reference(&body.reference, &format!("{path}.request.$ref"))?)
+            }
             None => None,
         };
         let response = match &method.response {
-            Some(body) => Some(self.table.reference(&body.reference, &format!("{path}.response.$ref"))?),
+            Some(body) => {
+                Some(self.table.reference(&body.reference, &format!("{path}.response.$ref"))?)
+            }
             None => None,
         };
         let pagination = response.and_then(|id| self.pagination(method, id));
@@ -118,12 +160,24 @@ impl MethodResolver<'_> {
         })
     }
 
-    fn param(&mut self, wire: &str, schema: &model::Parameter, call_stem: &str, method_path: &str, names: &mut Namespace) -> Result<Param, Error> {
+    fn param(
+        &mut self,
+        wire: &str,
+        schema: &model::Parameter,
+        call_stem: &str,
+        method_path: &str,
+        names: &mut Namespace,
+    ) -> Result<Param, Error> {
         let path = format!("{method_path}.parameters.{wire}");
         let location = match schema.location.as_deref() {
             Some("path") => Location::Path,
             Some("query") | None => Location::Query,
-            Some(other) => return Err(Error::invalid(format!("{path}.location"), format!("unsupported parameter location `{other}`"))),
+            Some(other) => {
+                return Err(Error::invalid(
+                    format!("{path}.location"),
+                    format!("unsupported parameter location `{other}`"),
+                ));
+            }
         };
         let ty = match &schema.enum_values {
             Some(values) => {
@@ -131,7 +185,10 @@ impl MethodResolver<'_> {
                 Ty::Named(self.table.param_enum(schema, values, &fallback, &path, self.type_names))
             }
             None => {
-                let context = Context { path: path.clone(), name: format!("{call_stem}{}", camel_ident(wire)) };
+                let context = Context {
+                    path: path.clone(),
+                    name: format!("{call_stem}{}", camel_ident(wire)),
+                };
                 match self.table.convert(schema, &context, self.type_names)? {
                     // A base64 parameter (an etag) is passed on as the text the API handed out.
                     Ty::Bytes => Ty::String,
@@ -159,10 +216,17 @@ impl MethodResolver<'_> {
         if !method.parameters.contains_key("pageToken") {
             return None;
         }
-        let Some(TypeDef::Struct(def)) = self.table.get(response) else { return None };
-        let token = def.fields.iter().find(|field| field.wire_name == "nextPageToken" && field.ty == Ty::String)?;
+        let Some(TypeDef::Struct(def)) = self.table.get(response) else {
+            return None;
+        };
+        let token = def
+            .fields
+            .iter()
+            .find(|field| field.wire_name == "nextPageToken" && field.ty == Ty::String)?;
         let mut lists = def.fields.iter().filter_map(|field| match &field.ty {
-            Ty::Array(item) => Some(PageItems { field: field.rust_name.clone(), item: (**item).clone() }),
+            Ty::Array(item) => {
+                Some(PageItems { field: field.rust_name.clone(), item: (**item).clone() })
+            }
             _ => None,
         });
         let items = match (lists.next(), lists.next()) {
@@ -188,7 +252,10 @@ fn check_path_template(method: &model::Method, path: &str) -> Result<(), Error> 
     let mut rest = method.path.as_str();
     while let Some(start) = rest.find('{') {
         let Some(end) = rest[start..].find('}') else {
-            return Err(Error::invalid(format!("{path}.path"), format!("unclosed `{{` in path `{}`", method.path)));
+            return Err(Error::invalid(
+                format!("{path}.path"),
+                format!("unclosed `{{` in path `{}`", method.path),
+            ));
         };
         let var = rest[start + 1..start + end].trim_start_matches(['+', '/']);
         match method.parameters.get(var) {
@@ -196,7 +263,10 @@ fn check_path_template(method: &model::Method, path: &str) -> Result<(), Error> 
             _ => {
                 return Err(Error::invalid(
                     format!("{path}.path"),
-                    format!("path `{}` names `{var}`, which is not a path parameter of the method", method.path),
+                    format!(
+                        "path `{}` names `{var}`, which is not a path parameter of the method",
+                        method.path
+                    ),
                 ));
             }
         }

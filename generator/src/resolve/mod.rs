@@ -17,8 +17,17 @@ use types::{Context, TypeTable};
 
 /// Global parameters the runtime owns (response format, credentials, upload
 /// protocol); the rest, such as `fields` and `quotaUser`, get setters on every call.
-const TRANSPORT_PARAMETERS: &[&str] =
-    &["$.xgafv", "access_token", "alt", "callback", "key", "oauth_token", "prettyPrint", "uploadType", "upload_protocol"];
+const TRANSPORT_PARAMETERS: &[&str] = &[
+    "$.xgafv",
+    "access_token",
+    "alt",
+    "callback",
+    "key",
+    "oauth_token",
+    "prettyPrint",
+    "uploadType",
+    "upload_protocol",
+];
 
 pub fn resolve(doc: &Document) -> Result<Api, Error> {
     let mut type_names = Namespace::new();
@@ -26,9 +35,12 @@ pub fn resolve(doc: &Document) -> Result<Api, Error> {
     let service = type_names.claim(format!("{}Service", type_name(&doc.name)), false);
 
     let mut standard_params = Vec::new();
-    for (wire, schema) in doc.parameters.iter().filter(|(wire, _)| !TRANSPORT_PARAMETERS.contains(&wire.as_str())) {
+    for (wire, schema) in
+        doc.parameters.iter().filter(|(wire, _)| !TRANSPORT_PARAMETERS.contains(&wire.as_str()))
+    {
         let path = format!("$.parameters.{wire}");
-        let context = Context { path: path.clone(), name: format!("Standard{}", camel_ident(wire)) };
+        let context =
+            Context { path: path.clone(), name: format!("Standard{}", camel_ident(wire)) };
         let ty = table.convert(schema, &context, &mut type_names)?;
         standard_params.push(Param {
             wire_name: wire.clone(),
@@ -75,7 +87,11 @@ pub fn resolve(doc: &Document) -> Result<Api, Error> {
         documentation_link: doc.documentation_link.clone(),
         crate_name: crate_name(&doc.name, &doc.version),
         base_url: base_url(doc)?,
-        base_url_env: format!("GOOGLE_{}_{}_BASE_URL", doc.name.to_shouty_snake_case(), doc.version.to_shouty_snake_case()),
+        base_url_env: format!(
+            "GOOGLE_{}_{}_BASE_URL",
+            doc.name.to_shouty_snake_case(),
+            doc.version.to_shouty_snake_case()
+        ),
         service,
         scopes,
         types: table.finish(),
@@ -88,14 +104,21 @@ pub fn resolve(doc: &Document) -> Result<Api, Error> {
 /// One rule for every API: `google-{name}-{version}`, lowercase, dashes only.
 pub fn crate_name(name: &str, version: &str) -> String {
     let raw = format!("google-{name}-{version}").to_ascii_lowercase();
-    raw.split(|c: char| !c.is_ascii_alphanumeric()).filter(|part| !part.is_empty()).collect::<Vec<_>>().join("-")
+    raw.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 fn base_url(doc: &Document) -> Result<String, Error> {
     match (&doc.root_url, &doc.service_path, &doc.base_url) {
-        (Some(root), service_path, _) => Ok(format!("{root}{}", service_path.as_deref().unwrap_or(""))),
+        (Some(root), service_path, _) => {
+            Ok(format!("{root}{}", service_path.as_deref().unwrap_or("")))
+        }
         (None, _, Some(base)) => Ok(base.clone()),
-        (None, _, None) => Err(Error::invalid("$.rootUrl", "the document has neither `rootUrl` nor `baseUrl`")),
+        (None, _, None) => {
+            Err(Error::invalid("$.rootUrl", "the document has neither `rootUrl` nor `baseUrl`"))
+        }
     }
 }
 
@@ -118,7 +141,10 @@ mod tests {
 
     #[test]
     fn scope_constants_drop_the_common_prefix() {
-        assert_eq!(scope_const("https://www.googleapis.com/auth/contacts.readonly"), "CONTACTS_READONLY");
+        assert_eq!(
+            scope_const("https://www.googleapis.com/auth/contacts.readonly"),
+            "CONTACTS_READONLY"
+        );
         assert_eq!(scope_const("https://mail.google.com/"), "MAIL_GOOGLE_COM");
     }
 }

@@ -34,12 +34,14 @@ impl Context {
 impl TypeTable {
     /// Reserves a type for every named schema, then converts them all.
     pub fn build(doc: &Document, names: &mut Namespace) -> Result<Self, Error> {
-        let mut table = Self { types: Vec::new(), schema_ids: BTreeMap::new(), shared_enums: BTreeMap::new() };
+        let mut table =
+            Self { types: Vec::new(), schema_ids: BTreeMap::new(), shared_enums: BTreeMap::new() };
         for key in doc.schemas.keys() {
             table.schema_ids.insert(key.clone(), table.types.len());
             table.types.push(None);
         }
-        let claimed: Vec<String> = doc.schemas.keys().map(|key| names.claim(type_name(key), false)).collect();
+        let claimed: Vec<String> =
+            doc.schemas.keys().map(|key| names.claim(type_name(key), false)).collect();
         for ((key, schema), name) in doc.schemas.iter().zip(claimed) {
             let id = table.schema_ids[key];
             let context = Context { path: format!("$.schemas.{key}"), name: name.clone() };
@@ -51,17 +53,25 @@ impl TypeTable {
 
     /// The type of a `$ref`, or an error naming the dangling reference.
     pub fn reference(&self, reference: &str, path: &str) -> Result<TypeId, Error> {
-        self.schema_ids
-            .get(reference)
-            .copied()
-            .ok_or_else(|| Error::invalid(path, format!("`$ref` names schema `{reference}`, which the document does not define")))
+        self.schema_ids.get(reference).copied().ok_or_else(|| {
+            Error::invalid(
+                path,
+                format!("`$ref` names schema `{reference}`, which the document does not define"),
+            )
+        })
     }
 
     pub fn get(&self, id: TypeId) -> Option<&TypeDef> {
         self.types.get(id).and_then(Option::as_ref)
     }
 
-    fn named_def(&mut self, schema: &Schema, name: String, context: &Context, names: &mut Namespace) -> Result<TypeDef, Error> {
+    fn named_def(
+        &mut self,
+        schema: &Schema,
+        name: String,
+        context: &Context,
+        names: &mut Namespace,
+    ) -> Result<TypeDef, Error> {
         if let Some(values) = &schema.enum_values {
             return Ok(TypeDef::Enum(enum_def(name, schema, values, &context.path)));
         }
@@ -72,7 +82,13 @@ impl TypeTable {
         Ok(TypeDef::Alias(AliasDef { name, doc: schema.description.clone(), ty }))
     }
 
-    fn struct_def(&mut self, schema: &Schema, name: String, context: &Context, names: &mut Namespace) -> Result<StructDef, Error> {
+    fn struct_def(
+        &mut self,
+        schema: &Schema,
+        name: String,
+        context: &Context,
+        names: &mut Namespace,
+    ) -> Result<StructDef, Error> {
         // Names that need no `rename` claim first, so `type` keeps `r#type` over `@type`.
         let properties: Vec<(&String, &Schema)> = schema.properties.iter().flatten().collect();
         let mut field_names = Namespace::new();
@@ -103,20 +119,37 @@ impl TypeTable {
                 deprecated: property.deprecated,
             });
         }
-        Ok(StructDef { name, doc: schema.description.clone(), origin: context.path.clone(), deprecated: schema.deprecated, fields })
+        Ok(StructDef {
+            name,
+            doc: schema.description.clone(),
+            origin: context.path.clone(),
+            deprecated: schema.deprecated,
+            fields,
+        })
     }
 
     /// The type of a property, parameter or element; inline objects and enums
     /// become named types called after `context.name`.
-    pub fn convert(&mut self, schema: &Schema, context: &Context, names: &mut Namespace) -> Result<Ty, Error> {
+    pub fn convert(
+        &mut self,
+        schema: &Schema,
+        context: &Context,
+        names: &mut Namespace,
+    ) -> Result<Ty, Error> {
         if let Some(reference) = &schema.reference {
             return self.reference(reference, &format!("{}.$ref", context.path)).map(Ty::Named);
         }
         if let Some(values) = &schema.enum_values {
             let name = names.claim(type_name(&context.name), false);
-            return Ok(Ty::Named(self.push(TypeDef::Enum(enum_def(name, schema, values, &context.path)))));
+            return Ok(Ty::Named(self.push(TypeDef::Enum(enum_def(
+                name,
+                schema,
+                values,
+                &context.path,
+            )))));
         }
-        let kind = schema.kind.as_deref().unwrap_or(if is_object(schema) { "object" } else { "any" });
+        let kind =
+            schema.kind.as_deref().unwrap_or(if is_object(schema) { "object" } else { "any" });
         let format = schema.format.as_deref();
         let ty = match kind {
             "string" => match format {
@@ -133,7 +166,10 @@ impl TypeTable {
                 Some("uint32") => Ty::U32,
                 Some("int64") | None => Ty::I64 { as_string: false },
                 Some(other) => {
-                    return Err(Error::invalid(format!("{}.format", context.path), format!("unknown integer format `{other}`")));
+                    return Err(Error::invalid(
+                        format!("{}.format", context.path),
+                        format!("unknown integer format `{other}`"),
+                    ));
                 }
             },
             "number" => match format {
@@ -143,10 +179,9 @@ impl TypeTable {
             "boolean" => Ty::Bool,
             "any" => Ty::Any,
             "array" => {
-                let items = schema
-                    .items
-                    .as_deref()
-                    .ok_or_else(|| Error::invalid(&context.path, "an array schema needs `items`"))?;
+                let items = schema.items.as_deref().ok_or_else(|| {
+                    Error::invalid(&context.path, "an array schema needs `items`")
+                })?;
                 Ty::Array(Box::new(self.convert(items, &context.child("items", "Item"), names)?))
             }
             "object" => {
@@ -155,13 +190,20 @@ impl TypeTable {
                     let def = self.struct_def(schema, name, context, names)?;
                     Ty::Named(self.push(TypeDef::Struct(def)))
                 } else if let Some(values) = &schema.additional_properties {
-                    Ty::Map(Box::new(self.convert(values, &context.child("additionalProperties", "Value"), names)?))
+                    Ty::Map(Box::new(self.convert(
+                        values,
+                        &context.child("additionalProperties", "Value"),
+                        names,
+                    )?))
                 } else {
                     Ty::Any
                 }
             }
             other => {
-                return Err(Error::invalid(format!("{}.type", context.path), format!("unknown type `{other}`")));
+                return Err(Error::invalid(
+                    format!("{}.type", context.path),
+                    format!("unknown type `{other}`"),
+                ));
             }
         };
         Ok(ty)
@@ -170,9 +212,17 @@ impl TypeTable {
     /// A parameter's enum: named after the values' common prefix when they
     /// share one of two or more words (`READ_SOURCE_TYPE_*` is `ReadSourceType`),
     /// otherwise after the method; identical ones are one type.
-    pub fn param_enum(&mut self, schema: &Schema, values: &[String], fallback: &str, path: &str, names: &mut Namespace) -> TypeId {
+    pub fn param_enum(
+        &mut self,
+        schema: &Schema,
+        values: &[String],
+        fallback: &str,
+        path: &str,
+        names: &mut Namespace,
+    ) -> TypeId {
         let prefix = common_word_prefix(values);
-        let proposed = if prefix.len() >= 2 { camel_ident(&prefix.join("_")) } else { fallback.to_owned() };
+        let proposed =
+            if prefix.len() >= 2 { camel_ident(&prefix.join("_")) } else { fallback.to_owned() };
         let key = (proposed.clone(), values.to_vec());
         if let Some(&id) = self.shared_enums.get(&key) {
             return id;
@@ -200,7 +250,10 @@ impl TypeTable {
                 TypeDef::Struct(def) => def
                     .fields
                     .iter()
-                    .map(|field| by_value_target(&field.ty, &types).is_some_and(|target| reaches(&edges, target, id)))
+                    .map(|field| {
+                        by_value_target(&field.ty, &types)
+                            .is_some_and(|target| reaches(&edges, target, id))
+                    })
                     .collect(),
                 _ => continue,
             };
@@ -215,7 +268,8 @@ impl TypeTable {
 }
 
 fn is_object(schema: &Schema) -> bool {
-    schema.kind.as_deref() == Some("object") || (schema.kind.is_none() && schema.properties.is_some())
+    schema.kind.as_deref() == Some("object")
+        || (schema.kind.is_none() && schema.properties.is_some())
 }
 
 fn enum_def(name: String, schema: &Schema, values: &[String], path: &str) -> EnumDef {
@@ -226,17 +280,34 @@ fn enum_def(name: String, schema: &Schema, values: &[String], path: &str) -> Enu
         .enumerate()
         .map(|(index, wire)| {
             let words: Vec<&str> = wire.split('_').collect();
-            let stem = words.get(strip..).map(|rest| rest.join("_")).unwrap_or_else(|| wire.clone());
+            let stem =
+                words.get(strip..).map(|rest| rest.join("_")).unwrap_or_else(|| wire.clone());
             Variant {
                 name: variant_names.claim(camel_ident(&stem), false),
                 wire: wire.clone(),
-                doc: schema.enum_descriptions.as_ref().and_then(|docs| docs.get(index)).filter(|doc| !doc.is_empty()).cloned(),
-                deprecated: schema.enum_deprecated.as_ref().and_then(|flags| flags.get(index)).copied().unwrap_or(false),
+                doc: schema
+                    .enum_descriptions
+                    .as_ref()
+                    .and_then(|docs| docs.get(index))
+                    .filter(|doc| !doc.is_empty())
+                    .cloned(),
+                deprecated: schema
+                    .enum_deprecated
+                    .as_ref()
+                    .and_then(|flags| flags.get(index))
+                    .copied()
+                    .unwrap_or(false),
             }
         })
         .collect();
     let unknown_variant = variant_names.claim("UnknownValue".to_owned(), false);
-    EnumDef { name, doc: schema.description.clone(), origin: path.to_owned(), variants, unknown_variant }
+    EnumDef {
+        name,
+        doc: schema.description.clone(),
+        origin: path.to_owned(),
+        variants,
+        unknown_variant,
+    }
 }
 
 /// How many leading words every value shares and can lose while each still
@@ -247,7 +318,10 @@ fn variant_prefix_to_strip(values: &[String]) -> usize {
     }
     let prefix = common_word_prefix(values).len();
     let all_named = values.iter().all(|value| {
-        value.split('_').nth(prefix).is_some_and(|word| word.starts_with(|c: char| c.is_ascii_alphabetic()))
+        value
+            .split('_')
+            .nth(prefix)
+            .is_some_and(|word| word.starts_with(|c: char| c.is_ascii_alphabetic()))
     });
     if all_named { prefix } else { 0 }
 }
@@ -255,13 +329,17 @@ fn variant_prefix_to_strip(values: &[String]) -> usize {
 /// The `_`-separated words all values start with, leaving each at least one word.
 fn common_word_prefix(values: &[String]) -> Vec<String> {
     let split: Vec<Vec<&str>> = values.iter().map(|value| value.split('_').collect()).collect();
-    let Some(first) = split.first() else { return Vec::new() };
+    let Some(first) = split.first() else {
+        return Vec::new();
+    };
     let shortest = split.iter().map(Vec::len).min().unwrap_or(0);
     first
         .iter()
         .take(shortest.saturating_sub(1))
         .enumerate()
-        .take_while(|(index, word)| !word.is_empty() && split.iter().all(|words| words[*index] == **word))
+        .take_while(|(index, word)| {
+            !word.is_empty() && split.iter().all(|words| words[*index] == **word)
+        })
         .map(|(_, word)| (*word).to_owned())
         .collect()
 }
@@ -279,7 +357,9 @@ fn by_value_target(ty: &Ty, types: &[TypeDef]) -> Option<TypeId> {
 
 fn direct_edges(def: &TypeDef, types: &[TypeDef]) -> Vec<TypeId> {
     match def {
-        TypeDef::Struct(def) => def.fields.iter().filter_map(|field| by_value_target(&field.ty, types)).collect(),
+        TypeDef::Struct(def) => {
+            def.fields.iter().filter_map(|field| by_value_target(&field.ty, types)).collect()
+        }
         TypeDef::Alias(alias) => by_value_target(&alias.ty, types).into_iter().collect(),
         TypeDef::Enum(_) => Vec::new(),
     }
@@ -310,7 +390,11 @@ mod tests {
 
     #[test]
     fn common_prefix_keeps_one_word_per_value() {
-        let values = strings(&["READ_SOURCE_TYPE_UNSPECIFIED", "READ_SOURCE_TYPE_PROFILE", "READ_SOURCE_TYPE_DOMAIN_CONTACT"]);
+        let values = strings(&[
+            "READ_SOURCE_TYPE_UNSPECIFIED",
+            "READ_SOURCE_TYPE_PROFILE",
+            "READ_SOURCE_TYPE_DOMAIN_CONTACT",
+        ]);
         assert_eq!(common_word_prefix(&values), ["READ", "SOURCE", "TYPE"]);
         assert_eq!(variant_prefix_to_strip(&values), 3);
         assert!(common_word_prefix(&strings(&["A_B", "A_B_C"])).len() == 1);

@@ -1,9 +1,7 @@
 //! A malformed or inconsistent document gives one clear error with its JSON
 //! path, never a panic.
 
-mod common;
-
-use common::document;
+use crate::common::document;
 use gapi_generator::generate;
 use serde_json::{Value, json};
 
@@ -15,7 +13,10 @@ fn error_of(doc: &Value) -> String {
 }
 
 fn with_method(method: Value) -> Value {
-    document(json!({"Thing": {"id": "Thing", "type": "object", "properties": {"a": {"type": "string"}}}}), json!({"things": {"methods": {"get": method}}}))
+    document(
+        json!({"Thing": {"id": "Thing", "type": "object", "properties": {"a": {"type": "string"}}}}),
+        json!({"things": {"methods": {"get": method}}}),
+    )
 }
 
 #[test]
@@ -35,7 +36,10 @@ fn a_field_of_the_wrong_shape_names_its_path() {
 
 #[test]
 fn a_dangling_ref_names_the_schema_and_the_path() {
-    let doc = document(json!({"Thing": {"id": "Thing", "type": "object", "properties": {"b": {"$ref": "Missing"}}}}), json!({}));
+    let doc = document(
+        json!({"Thing": {"id": "Thing", "type": "object", "properties": {"b": {"$ref": "Missing"}}}}),
+        json!({}),
+    );
     let error = error_of(&doc);
     assert!(error.contains("$.schemas.Thing.properties.b.$ref"), "{error}");
     assert!(error.contains("`Missing`"), "{error}");
@@ -43,52 +47,77 @@ fn a_dangling_ref_names_the_schema_and_the_path() {
 
 #[test]
 fn an_unknown_type_is_rejected() {
-    let doc = document(json!({"Thing": {"id": "Thing", "type": "object", "properties": {"b": {"type": "quaternion"}}}}), json!({}));
+    let doc = document(
+        json!({"Thing": {"id": "Thing", "type": "object", "properties": {"b": {"type": "quaternion"}}}}),
+        json!({}),
+    );
     let error = error_of(&doc);
-    assert!(error.contains("$.schemas.Thing.properties.b.type") && error.contains("quaternion"), "{error}");
+    assert!(
+        error.contains("$.schemas.Thing.properties.b.type") && error.contains("quaternion"),
+        "{error}"
+    );
 }
 
 #[test]
 fn an_unknown_integer_format_is_rejected() {
-    let doc = document(json!({"Thing": {"id": "Thing", "type": "object", "properties": {"b": {"type": "integer", "format": "int128"}}}}), json!({}));
+    let doc = document(
+        json!({"Thing": {"id": "Thing", "type": "object", "properties": {"b": {"type": "integer", "format": "int128"}}}}),
+        json!({}),
+    );
     assert!(error_of(&doc).contains("unknown integer format `int128`"));
 }
 
 #[test]
 fn an_array_without_items_is_rejected() {
-    let doc = document(json!({"Thing": {"id": "Thing", "type": "object", "properties": {"b": {"type": "array"}}}}), json!({}));
+    let doc = document(
+        json!({"Thing": {"id": "Thing", "type": "object", "properties": {"b": {"type": "array"}}}}),
+        json!({}),
+    );
     let error = error_of(&doc);
     assert!(error.contains("$.schemas.Thing.properties.b") && error.contains("items"), "{error}");
 }
 
 #[test]
 fn a_path_naming_a_missing_parameter_is_rejected() {
-    let error = error_of(&with_method(json!({"id": "s.things.get", "httpMethod": "GET", "path": "v1/{+name}"})));
-    assert!(error.contains("$.resources.things.methods.get.path") && error.contains("`name`"), "{error}");
+    let error = error_of(&with_method(
+        json!({"id": "s.things.get", "httpMethod": "GET", "path": "v1/{+name}"}),
+    ));
+    assert!(
+        error.contains("$.resources.things.methods.get.path") && error.contains("`name`"),
+        "{error}"
+    );
 }
 
 #[test]
 fn a_path_parameter_missing_from_the_path_is_rejected() {
-    let error = error_of(&with_method(json!({"id": "s.things.get", "httpMethod": "GET", "path": "v1/things",
-        "parameters": {"name": {"type": "string", "location": "path", "required": true}}})));
+    let error = error_of(&with_method(
+        json!({"id": "s.things.get", "httpMethod": "GET", "path": "v1/things",
+        "parameters": {"name": {"type": "string", "location": "path", "required": true}}}),
+    ));
     assert!(error.contains("$.resources.things.methods.get.parameters.name"), "{error}");
 }
 
 #[test]
 fn a_parameter_order_naming_a_missing_parameter_is_rejected() {
-    let error = error_of(&with_method(json!({"id": "s.things.get", "httpMethod": "GET", "path": "v1/things", "parameterOrder": ["ghost"]})));
+    let error = error_of(&with_method(
+        json!({"id": "s.things.get", "httpMethod": "GET", "path": "v1/things", "parameterOrder": ["ghost"]}),
+    ));
     assert!(error.contains("parameterOrder") && error.contains("`ghost`"), "{error}");
 }
 
 #[test]
 fn an_unknown_http_method_is_rejected() {
-    let error = error_of(&with_method(json!({"id": "s.things.get", "httpMethod": "BREW", "path": "v1/things"})));
+    let error = error_of(&with_method(
+        json!({"id": "s.things.get", "httpMethod": "BREW", "path": "v1/things"}),
+    ));
     assert!(error.contains("httpMethod") && error.contains("BREW"), "{error}");
 }
 
 #[test]
 fn a_method_body_with_a_dangling_ref_is_rejected() {
-    let error = error_of(&with_method(json!({"id": "s.things.get", "httpMethod": "POST", "path": "v1/things", "request": {"$ref": "Nope"}})));
+    let error = error_of(&with_method(
+        json!({"id": "s.things.get", "httpMethod": "POST", "path": "v1/things", "request": {"$ref": "Nope"}}),
+    ));
     assert!(error.contains("$.resources.things.methods.get.request.$ref"), "{error}");
 }
 

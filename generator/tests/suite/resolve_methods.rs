@@ -1,8 +1,6 @@
 //! The resolve stage's rules for resources, methods and parameters.
 
-mod common;
-
-use common::{document, find_method, resolve_json, type_name};
+use crate::common::{document, find_method, resolve_json, type_name};
 use gapi_generator::resolve::ir::{HttpMethod, Location, Ty, TypeDef};
 use serde_json::json;
 
@@ -57,12 +55,17 @@ fn path_and_required_parameters_are_constructor_arguments_in_order() {
     let api = resolve_json(&contacts_document());
     let update = find_method(&api.resources, "sample.contacts.update").expect("update resolved");
     assert_eq!(update.http_method, HttpMethod::Patch);
-    let required: Vec<(&str, Location)> = update.required.iter().map(|p| (p.wire_name.as_str(), p.location)).collect();
+    let required: Vec<(&str, Location)> =
+        update.required.iter().map(|p| (p.wire_name.as_str(), p.location)).collect();
     assert_eq!(required, [("name", Location::Path), ("updateMask", Location::Query)]);
     assert_eq!(update.required[0].pattern.as_deref(), Some("^contacts/[^/]+$"));
     assert_eq!(update.required[1].ty, Ty::FieldMask);
     let optional: Vec<&str> = update.optional.iter().map(|p| p.wire_name.as_str()).collect();
-    assert_eq!(optional, ["sources", "validateOnly", "fields", "quotaUser"], "own parameters, then the standard ones");
+    assert_eq!(
+        optional,
+        ["sources", "validateOnly", "fields", "quotaUser"],
+        "own parameters, then the standard ones"
+    );
     assert_eq!(update.request.map(|id| type_name(&api, id)), Some("Contact"));
     assert_eq!(update.call_type, "ContactsUpdateCall");
     assert_eq!(update.scopes, ["https://www.googleapis.com/auth/sample"]);
@@ -71,7 +74,10 @@ fn path_and_required_parameters_are_constructor_arguments_in_order() {
 #[test]
 fn transport_parameters_get_no_setters() {
     let api = resolve_json(&contacts_document());
-    assert_eq!(api.standard_params.iter().map(|p| p.wire_name.as_str()).collect::<Vec<_>>(), ["fields", "quotaUser"]);
+    assert_eq!(
+        api.standard_params.iter().map(|p| p.wire_name.as_str()).collect::<Vec<_>>(),
+        ["fields", "quotaUser"]
+    );
 }
 
 #[test]
@@ -87,7 +93,10 @@ fn identical_parameter_enums_are_one_type_named_after_their_prefix() {
     assert_eq!(type_name(&api, id), "ReadSourceType");
     assert!(update.optional.iter().any(|p| p.wire_name == "sources" && p.repeated));
     let TypeDef::Enum(def) = &api.types[id] else { panic!("not an enum") };
-    assert_eq!(def.variants.iter().map(|v| v.name.as_str()).collect::<Vec<_>>(), ["Unspecified", "Contact"]);
+    assert_eq!(
+        def.variants.iter().map(|v| v.name.as_str()).collect::<Vec<_>>(),
+        ["Unspecified", "Contact"]
+    );
 }
 
 #[test]
@@ -113,8 +122,14 @@ fn paginated_methods_are_detected_with_their_item_list() {
 fn methods_and_resources_with_one_name_do_not_clash() {
     let api = resolve_json(&contacts_document());
     let contacts = &api.resources[0];
-    assert_eq!(contacts.methods.iter().map(|m| m.rust_name.as_str()).collect::<Vec<_>>(), ["labels", "list", "update"]);
-    assert_eq!(contacts.resources[0].accessor, "labels_2", "the nested resource's accessor yields to the method");
+    assert_eq!(
+        contacts.methods.iter().map(|m| m.rust_name.as_str()).collect::<Vec<_>>(),
+        ["labels", "list", "update"]
+    );
+    assert_eq!(
+        contacts.resources[0].accessor, "labels_2",
+        "the nested resource's accessor yields to the method"
+    );
     assert_eq!(contacts.resources[0].type_name, "ContactsLabelsResource");
     assert!(find_method(&api.resources, "sample.contacts.labels.get").is_some());
 }
@@ -122,7 +137,8 @@ fn methods_and_resources_with_one_name_do_not_clash() {
 #[test]
 fn top_level_methods_belong_to_the_service() {
     let mut doc = contacts_document();
-    doc["methods"] = json!({"ping": {"id": "sample.ping", "httpMethod": "POST", "path": "v1/ping"}});
+    doc["methods"] =
+        json!({"ping": {"id": "sample.ping", "httpMethod": "POST", "path": "v1/ping"}});
     let api = resolve_json(&doc);
     assert_eq!(api.methods.len(), 1);
     assert_eq!(api.methods[0].rust_name, "ping");

@@ -1,8 +1,6 @@
 //! The resolve stage's naming and typing rules for schemas, one test per rule.
 
-mod common;
-
-use common::{document, find_field, find_struct, resolve_json, type_name};
+use crate::common::{document, find_field, find_struct, resolve_json, type_name};
 use gapi_generator::resolve::ir::{Ty, TypeDef};
 use serde_json::json;
 
@@ -27,13 +25,25 @@ fn keywords_and_odd_property_names_become_identifiers_with_exact_wire_names() {
         (field.rust_name.clone(), field.serde_rename.clone())
     };
     assert_eq!(name_of("type"), ("r#type".into(), None), "an exact name claims first");
-    assert_eq!(name_of("@type"), ("type_2".into(), Some("@type".into())), "a collision after conversion gets a suffix");
-    assert_eq!(name_of("self"), ("self_".into(), None), "serde drops the trailing underscore itself");
+    assert_eq!(
+        name_of("@type"),
+        ("type_2".into(), Some("@type".into())),
+        "a collision after conversion gets a suffix"
+    );
+    assert_eq!(
+        name_of("self"),
+        ("self_".into(), None),
+        "serde drops the trailing underscore itself"
+    );
     assert_eq!(name_of("foo.bar"), ("foo_bar".into(), Some("foo.bar".into())));
     assert_eq!(name_of("x-goog-thing"), ("x_goog_thing".into(), Some("x-goog-thing".into())));
     assert_eq!(name_of("$ref"), ("r#ref".into(), Some("$ref".into())));
     assert_eq!(name_of("1080p"), ("_1080p".into(), None));
-    assert_eq!(name_of("displayName"), ("display_name".into(), None), "rename_all covers plain camelCase");
+    assert_eq!(
+        name_of("displayName"),
+        ("display_name".into(), None),
+        "rename_all covers plain camelCase"
+    );
 }
 
 #[test]
@@ -104,15 +114,24 @@ fn inline_objects_and_enums_become_named_types() {
         json!({}),
     ));
     let event = find_struct(&api, "Event");
-    let Ty::Named(organizer) = find_field(event, "organizer").ty.clone() else { panic!("organizer is not a named type") };
+    let Ty::Named(organizer) = find_field(event, "organizer").ty.clone() else {
+        panic!("organizer is not a named type")
+    };
     assert_eq!(type_name(&api, organizer), "EventOrganizer");
-    let Ty::Array(item) = find_field(event, "attendees").ty.clone() else { panic!("attendees is not a list") };
+    let Ty::Array(item) = find_field(event, "attendees").ty.clone() else {
+        panic!("attendees is not a list")
+    };
     let Ty::Named(attendee) = *item else { panic!("attendee is not a named type") };
     assert_eq!(type_name(&api, attendee), "EventAttendeesItem");
-    let Ty::Named(status) = find_field(event, "status").ty.clone() else { panic!("status is not a named type") };
+    let Ty::Named(status) = find_field(event, "status").ty.clone() else {
+        panic!("status is not a named type")
+    };
     let TypeDef::Enum(status) = &api.types[status] else { panic!("status is not an enum") };
     assert_eq!(status.name, "EventStatus");
-    assert_eq!(status.variants.iter().map(|v| v.name.as_str()).collect::<Vec<_>>(), ["Confirmed", "Cancelled"]);
+    assert_eq!(
+        status.variants.iter().map(|v| v.name.as_str()).collect::<Vec<_>>(),
+        ["Confirmed", "Cancelled"]
+    );
     assert_eq!(status.variants[0].doc.as_deref(), Some("Going ahead."));
 }
 
@@ -127,7 +146,10 @@ fn enum_values_that_are_not_identifiers_still_get_distinct_variants() {
     let TypeDef::Enum(mode) = &api.types[0] else { panic!("Mode is not an enum") };
     let names: Vec<&str> = mode.variants.iter().map(|v| v.name.as_str()).collect();
     assert_eq!(names, ["Empty", "V1080p", "Auto", "Auto2", "UnknownValue", "TypeA", "DashCase"]);
-    assert_eq!(mode.unknown_variant, "UnknownValue2", "the catch-all never takes a listed value's name");
+    assert_eq!(
+        mode.unknown_variant, "UnknownValue2",
+        "the catch-all never takes a listed value's name"
+    );
     assert!(mode.variants[5].deprecated);
 }
 

@@ -1,15 +1,13 @@
 //! The semantic API diff: the real People change, and one hand-written pair per
 //! change kind with its classification.
 
-mod common;
-
-use common::document;
+use crate::common::document;
 use gapi_generator::diff::{ApiDiff, Impact, Semver, diff, to_json, to_markdown};
 use gapi_generator::load::load;
 use serde_json::{Value, json};
 
-const PEOPLE_2018: &str = include_str!("../../discovery/history/people.v1.20181111.json");
-const PEOPLE_2024: &str = include_str!("../../discovery/people.v1.json");
+const PEOPLE_2018: &str = include_str!("../../../discovery/history/people.v1.20181111.json");
+const PEOPLE_2024: &str = include_str!("../../../discovery/people.v1.json");
 
 fn diff_json(old: &Value, new: &Value) -> ApiDiff {
     let old = load(&old.to_string()).expect("old loads");
@@ -18,15 +16,28 @@ fn diff_json(old: &Value, new: &Value) -> ApiDiff {
 }
 
 fn kinds(diff: &ApiDiff) -> Vec<(Impact, &str, &str)> {
-    diff.changes.iter().map(|change| (change.impact, change.kind, change.subject.as_str())).collect()
+    diff.changes
+        .iter()
+        .map(|change| (change.impact, change.kind, change.subject.as_str()))
+        .collect()
 }
 
 #[test]
 fn people_2018_to_2024_lists_the_real_changes() {
-    let diff = diff(&load(PEOPLE_2018).expect("2018 loads"), &load(PEOPLE_2024).expect("2024 loads"));
-    let added_methods: Vec<&str> = diff.changes.iter().filter(|c| c.kind == "method-added").map(|c| c.subject.as_str()).collect();
+    let diff =
+        diff(&load(PEOPLE_2018).expect("2018 loads"), &load(PEOPLE_2024).expect("2024 loads"));
+    let added_methods: Vec<&str> = diff
+        .changes
+        .iter()
+        .filter(|c| c.kind == "method-added")
+        .map(|c| c.subject.as_str())
+        .collect();
     assert_eq!(added_methods.len(), 11);
-    for id in ["people.people.batchCreateContacts", "people.people.updateContactPhoto", "people.people.searchContacts"] {
+    for id in [
+        "people.people.batchCreateContacts",
+        "people.people.updateContactPhoto",
+        "people.people.searchContacts",
+    ] {
         assert!(added_methods.contains(&id), "{id} not listed");
     }
     assert_eq!(diff.changes.iter().filter(|c| c.kind == "schema-added").count(), 22);
@@ -37,22 +48,38 @@ fn people_2018_to_2024_lists_the_real_changes() {
         .filter_map(|c| c.subject.split('(').next())
         .collect();
     assert_eq!(methods_with_new_parameters.len(), 8, "{methods_with_new_parameters:?}");
-    let parent = diff.changes.iter().find(|c| c.subject == "people.people.createContact(parent)").expect("parent removal listed");
+    let parent = diff
+        .changes
+        .iter()
+        .find(|c| c.subject == "people.people.createContact(parent)")
+        .expect("parent removal listed");
     assert_eq!((parent.impact, parent.kind), (Impact::Breaking, "parameter-removed"));
     assert_eq!(diff.semver(), Semver::Major);
     assert!(diff.compatible().all(|c| c.kind != "method-removed"));
 
     let markdown = to_markdown(&diff);
-    assert!(markdown.contains("### Breaking\n\n- `people.people.createContact(parent)`: parameter `parent` removed"));
+    assert!(markdown.contains(
+        "### Breaking\n\n- `people.people.createContact(parent)`: parameter `parent` removed"
+    ));
     assert!(markdown.contains("- `people.people.batchCreateContacts`: method added"));
     let json: Value = serde_json::from_str(&to_json(&diff)).expect("JSON output parses");
     assert_eq!(json["semver"], "major");
-    assert!(json["breaking"].as_array().is_some_and(|b| b.iter().any(|c| c["subject"] == "people.people.createContact(parent)")));
-    assert_eq!(json["compatible"].as_array().map(|c| c.iter().filter(|c| c["kind"] == "schema-added").count()), Some(22));
+    assert!(json["breaking"].as_array().is_some_and(|b| {
+        b.iter().any(|c| c["subject"] == "people.people.createContact(parent)")
+    }));
+    assert_eq!(
+        json["compatible"]
+            .as_array()
+            .map(|c| c.iter().filter(|c| c["kind"] == "schema-added").count()),
+        Some(22)
+    );
 }
 
 fn with_schema(properties: Value) -> Value {
-    document(json!({"Thing": {"id": "Thing", "type": "object", "properties": properties}}), json!({}))
+    document(
+        json!({"Thing": {"id": "Thing", "type": "object", "properties": properties}}),
+        json!({}),
+    )
 }
 
 fn with_method(parameters: Value, extra: Value) -> Value {
@@ -69,8 +96,12 @@ fn with_method(parameters: Value, extra: Value) -> Value {
 
 #[test]
 fn field_changes_are_classified() {
-    let old = with_schema(json!({"a": {"type": "string"}, "b": {"type": "integer", "format": "int32"}, "e": {"type": "string", "enum": ["X", "Y"]}}));
-    let new = with_schema(json!({"b": {"type": "string", "format": "int64"}, "c": {"type": "string"}, "e": {"type": "string", "enum": ["X", "Z"]}}));
+    let old = with_schema(
+        json!({"a": {"type": "string"}, "b": {"type": "integer", "format": "int32"}, "e": {"type": "string", "enum": ["X", "Y"]}}),
+    );
+    let new = with_schema(
+        json!({"b": {"type": "string", "format": "int64"}, "c": {"type": "string"}, "e": {"type": "string", "enum": ["X", "Z"]}}),
+    );
     let diff = diff_json(&old, &new);
     assert_eq!(
         kinds(&diff),
@@ -86,8 +117,12 @@ fn field_changes_are_classified() {
 
 #[test]
 fn repeated_and_nested_field_changes_are_breaking() {
-    let old = with_schema(json!({"list": {"type": "string"}, "inner": {"type": "object", "properties": {"x": {"type": "string"}}}}));
-    let new = with_schema(json!({"list": {"type": "array", "items": {"type": "string"}}, "inner": {"type": "object", "properties": {"y": {"type": "string"}}}}));
+    let old = with_schema(
+        json!({"list": {"type": "string"}, "inner": {"type": "object", "properties": {"x": {"type": "string"}}}}),
+    );
+    let new = with_schema(
+        json!({"list": {"type": "array", "items": {"type": "string"}}, "inner": {"type": "object", "properties": {"y": {"type": "string"}}}}),
+    );
     assert_eq!(
         kinds(&diff_json(&old, &new)),
         [
@@ -100,16 +135,27 @@ fn repeated_and_nested_field_changes_are_breaking() {
 
 #[test]
 fn schema_additions_are_compatible_and_removals_breaking() {
-    let old = document(json!({"Gone": {"id": "Gone", "type": "object", "properties": {}}}), json!({}));
-    let new = document(json!({"Fresh": {"id": "Fresh", "type": "object", "properties": {}}}), json!({}));
+    let old =
+        document(json!({"Gone": {"id": "Gone", "type": "object", "properties": {}}}), json!({}));
+    let new =
+        document(json!({"Fresh": {"id": "Fresh", "type": "object", "properties": {}}}), json!({}));
     let diff = diff_json(&old, &new);
-    assert_eq!(kinds(&diff), [(Impact::Breaking, "schema-removed", "Gone"), (Impact::Compatible, "schema-added", "Fresh")]);
+    assert_eq!(
+        kinds(&diff),
+        [
+            (Impact::Breaking, "schema-removed", "Gone"),
+            (Impact::Compatible, "schema-added", "Fresh")
+        ]
+    );
 }
 
 #[test]
 fn method_additions_are_compatible_and_removals_breaking() {
     let old = with_method(json!({}), json!({}));
-    let new = document(json!({}), json!({"things": {"methods": {"list": {"id": "s.things.list", "httpMethod": "GET", "path": "v1/things"}}}}));
+    let new = document(
+        json!({}),
+        json!({"things": {"methods": {"list": {"id": "s.things.list", "httpMethod": "GET", "path": "v1/things"}}}}),
+    );
     let diff = diff_json(&old, &new);
     let found = kinds(&diff);
     assert!(found.contains(&(Impact::Breaking, "method-removed", "s.things.get")));
@@ -153,11 +199,20 @@ fn parameter_changes_are_classified() {
 
 #[test]
 fn body_changes_are_breaking_and_endpoint_changes_compatible() {
-    let old = with_method(json!({}), json!({"request": {"$ref": "Thing"}, "response": {"$ref": "Thing"}}));
-    let new = with_method(json!({}), json!({"path": "v2/things", "request": {"$ref": "Other"}, "response": {"$ref": "Thing"}}));
+    let old = with_method(
+        json!({}),
+        json!({"request": {"$ref": "Thing"}, "response": {"$ref": "Thing"}}),
+    );
+    let new = with_method(
+        json!({}),
+        json!({"path": "v2/things", "request": {"$ref": "Other"}, "response": {"$ref": "Thing"}}),
+    );
     assert_eq!(
         kinds(&diff_json(&old, &new)),
-        [(Impact::Breaking, "request-changed", "s.things.get"), (Impact::Compatible, "method-endpoint-changed", "s.things.get")]
+        [
+            (Impact::Breaking, "request-changed", "s.things.get"),
+            (Impact::Compatible, "method-endpoint-changed", "s.things.get")
+        ]
     );
 }
 

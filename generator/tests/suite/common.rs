@@ -27,7 +27,8 @@ pub fn document(schemas: Value, resources: Value) -> Value {
 }
 
 pub fn resolve_json(doc: &Value) -> Api {
-    let document = load(&doc.to_string()).unwrap_or_else(|error| panic!("test document does not load: {error}"));
+    let document = load(&doc.to_string())
+        .unwrap_or_else(|error| panic!("test document does not load: {error}"));
     resolve(&document).unwrap_or_else(|error| panic!("test document does not resolve: {error}"))
 }
 
@@ -38,16 +39,28 @@ pub fn find_struct<'a>(api: &'a Api, name: &str) -> &'a StructDef {
             TypeDef::Struct(def) if def.name == name => Some(def),
             _ => None,
         })
-        .unwrap_or_else(|| panic!("no struct {name}; types: {:?}", api.types.iter().map(TypeDef::name).collect::<Vec<_>>()))
+        .unwrap_or_else(|| {
+            panic!(
+                "no struct {name}; types: {:?}",
+                api.types.iter().map(TypeDef::name).collect::<Vec<_>>()
+            )
+        })
 }
 
 pub fn find_field<'a>(def: &'a StructDef, wire: &str) -> &'a Field {
-    def.fields.iter().find(|field| field.wire_name == wire).unwrap_or_else(|| panic!("no field {wire} in {}", def.name))
+    def.fields
+        .iter()
+        .find(|field| field.wire_name == wire)
+        .unwrap_or_else(|| panic!("no field {wire} in {}", def.name))
 }
 
 pub fn find_method<'a>(resources: &'a [Resource], id: &str) -> Option<&'a Method> {
     resources.iter().find_map(|resource| {
-        resource.methods.iter().find(|method| method.id == id).or_else(|| find_method(&resource.resources, id))
+        resource
+            .methods
+            .iter()
+            .find(|method| method.id == id)
+            .or_else(|| find_method(&resource.resources, id))
     })
 }
 

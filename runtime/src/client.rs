@@ -1,0 +1,310 @@
+//! The client: one connection pool, one authenticator, the retry loop.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde::de::DeserializeOwned;
+use tracing::Instrument;
+
+use crate::api::{ApiInfo, HttpMethod};
+use crate::auth::{Authenticator, Credential};
+use crate::error::{Error, GoogleError, snippet};
+use crate::request::Request;
+use crate::retry::{Failure, RetryPolicy, parse_retry_after};
+
+/// The handle every generated call goes through. Cloning is cheap: clones
+/// share the connection pool, the credentials and the settings.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base_url: String,
+    api_id: &'static str,
+    authenticator: Box<dyn Authenticator>,
+    timeout: Option<Duration>,
+    retry: RetryPolicy,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("api", &self.inner.api_id)
+            .field("base_url", &self.inner.base_url)
+            .field("authenticator", &self.inner.authenticator)
+            .field("timeout", &self.inner.timeout)
+            .field("retry", &self.inner.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Configures a [`Client`]: endpoint, credentials, timeouts, retries.
+#[must_use]
+pub struct ClientBuilder {
+    api: &'static ApiInfo,
+    base_url: Option<String>,
+    authenticator: Option<Box<dyn Authenticator>>,
+    timeout: Option<Duration>,
+    connect_timeout: Duration,
+    retry: RetryPolicy,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("api", &self.api.id)
+            .field("base_url", &self.base_url)
+            .field("authenticator", &self.authenticator)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Starts configuring a client for `api`.
+    ///
+    /// Defaults: the API's endpoint (or the URL in its `base_url_env`
+    /// variable), a 60 s timeout per attempt, a 10 s connect timeout and
+    /// [`RetryPolicy::default`].
+    pub fn builder(api: &'static ApiInfo) -> ClientBuilder {
+        ClientBuilder {
+            api,
+            base_url: None,
+            authenticator: None,
+            timeout: Some(Duration::from_secs(60)),
+            connect_timeout: Duration::from_secs(10),
+            retry: RetryPolicy::default(),
+        }
+    }
+
+    /// The endpoint every request path is joined to (ends in `/`).
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// Sends `request` and decodes its JSON response (an empty body decodes as `{}`).
+    pub async fn execute_json<T: DeserializeOwned>(&self, request: Request) -> Result<T, Error> {
+        let method = request.spec().id;
+        let (status, body) = self.execute(&request).await?;
+        let json: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { &body };
+        serde_json::from_slice(json).map_err(|source| Error::Decode {
+            method,
+            status,
+            source,
+            snippet: snippet(&body),
+        })
+    }
+
+    /// Sends `request`, for methods whose response has no body.
+    pub async fn execute_empty(&self, request: Request) -> Result<(), Error> {
+        self.execute(&request).await.map(drop)
+    }
+
+    /// Sends with retries; returns the status and body of the successful attempt.
+    async fn execute(&self, request: &Request) -> Result<(u16, Vec<u8>), Error> {
+        let spec = request.spec();
+        let url = request.url(&self.inner.base_url)?;
+        let policy = request.retry().unwrap_or(self.inner.retry);
+        let timeout = request.timeout().or(self.inner.timeout);
+        let span = tracing::info_span!(
+            "gapi_call",
+            method = spec.id,
+            http_method = spec.http_method.as_str(),
+            status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+        );
+        async move {
+            let started = Instant::now();
+            let mut attempt = 1;
+            loop {
+                let attempt_started = Instant::now();
+                let outcome = self.attempt(request, &url, timeout).await;
+                let latency_ms = u64::try_from(attempt_started.elapsed().as_millis()).unwrap_or(u64::MAX);
+                let (error, failure, server_delay) = match outcome {
+                    Ok(success) => {
+                        tracing::Span::current().record("status", success.0).record("attempts", attempt);
+                        tracing::debug!(attempt, latency_ms, status = success.0, "call succeeded");
+                        return Ok(success);
+                    }
+                    Err(failed) => failed,
+                };
+                let delay = policy.backoff(attempt).max(server_delay.unwrap_or_default());
+                let retry = policy.allows(failure, spec.http_method) && policy.fits(attempt, started.elapsed(), delay);
+                tracing::Span::current().record("attempts", attempt);
+                if let Some(status) = error.status() {
+                    tracing::Span::current().record("status", status);
+                }
+                if !retry {
+                    tracing::debug!(attempt, latency_ms, %error, "call failed");
+                    return Err(error);
+                }
+                tracing::info!(attempt, latency_ms, delay_ms = delay.as_millis() as u64, %error, "retrying");
+                tokio::time::sleep(delay).await;
+                attempt += 1;
+            }
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// One attempt. A failure comes with how retryable it is and the delay
+    /// the server asked for, if any.
+    async fn attempt(
+        &self,
+        request: &Request,
+        url: &str,
+        timeout: Option<Duration>,
+    ) -> Result<(u16, Vec<u8>), (Error, Failure, Option<Duration>)> {
+        let spec = request.spec();
+        let credential =
+            self.inner.authenticator.credential(spec.scopes).await.map_err(|error| {
+                let error = match error {
+                    Error::Auth { message, .. } => Error::Auth { method: spec.id, message },
+                    other => other,
+                };
+                (error, Failure::Final, None)
+            })?;
+        let mut builder = self.inner.http.request(spec.http_method.to_reqwest(), url);
+        builder = match credential {
+            Credential::None => builder,
+            Credential::Bearer(token) => builder.bearer_auth(token.expose()),
+            Credential::ApiKey(key) => builder.header("x-goog-api-key", key.expose()),
+        };
+        match request.body() {
+            Some(body) => {
+                builder = builder
+                    .header(reqwest::header::CONTENT_TYPE, "application/json")
+                    .body(body.to_vec());
+            }
+            // Google answers 411 to a POST without Content-Length.
+            None if !matches!(spec.http_method, HttpMethod::Get | HttpMethod::Delete) => {
+                builder = builder.body(Vec::new());
+            }
+            None => {}
+        }
+        if let Some(timeout) = timeout {
+            builder = builder.timeout(timeout);
+        }
+        let transport = |error: reqwest::Error| {
+            let failure = if error.is_connect() {
+                Failure::NotExecuted
+            } else if error.is_builder() || error.is_decode() {
+                Failure::Final
+            } else {
+                Failure::MaybeExecuted
+            };
+            let error = match (error.is_timeout(), timeout) {
+                (true, Some(timeout)) => Error::Timeout { method: spec.id, timeout },
+                _ => Error::Transport { method: spec.id, source: error.without_url() },
+            };
+            (error, failure, None)
+        };
+        let response = builder.send().await.map_err(transport)?;
+        let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|value| value.to_str().ok())
+            .and_then(parse_retry_after);
+        let body = response.bytes().await.map_err(transport)?.to_vec();
+        if (200..300).contains(&status) {
+            return Ok((status, body));
+        }
+        let error = GoogleError::from_body(status, &body);
+        let server_delay = retry_after.max(error.retry_delay());
+        Err((
+            Error::Api { method: spec.id, status, error: Box::new(error) },
+            Failure::from_status(status),
+            server_delay,
+        ))
+    }
+}
+
+impl ClientBuilder {
+    /// Sends requests to `url` instead of the API's endpoint (a local fake, a
+    /// regional endpoint). Takes precedence over the environment variable.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// The credentials every request carries.
+    pub fn authenticator(mut self, authenticator: impl Authenticator) -> Self {
+        self.authenticator = Some(Box::new(authenticator));
+        self
+    }
+
+    /// The timeout of each attempt, from sending to the end of the body;
+    /// `None` waits forever. Calls can override it.
+    pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The longest wait for a connection to open.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The retry policy of every call; calls can override it.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Builds the client: checks the endpoint and sets up TLS (rustls with
+    /// the ring provider, trusting the platform's certificate store).
+    pub fn build(self) -> Result<Client, Error> {
+        let authenticator = self.authenticator.ok_or_else(|| {
+            Error::Config(format!(
+                "no authenticator for {}: pass one (use `auth::Anonymous` for calls without credentials)",
+                self.api.id
+            ))
+        })?;
+        let from_env = (!self.api.base_url_env.is_empty())
+            .then(|| std::env::var(self.api.base_url_env).ok())
+            .flatten()
+            .filter(|url| !url.trim().is_empty());
+        let mut base_url =
+            self.base_url.or(from_env).unwrap_or_else(|| self.api.base_url.to_owned());
+        reqwest::Url::parse(&base_url).map_err(|error| {
+            Error::Config(format!("invalid base URL {base_url:?} for {}: {error}", self.api.id))
+        })?;
+        if !base_url.ends_with('/') {
+            base_url.push('/');
+        }
+        let http = reqwest::Client::builder()
+            .user_agent(self.api.user_agent)
+            .connect_timeout(self.connect_timeout)
+            .tls_backend_preconfigured(tls_config()?)
+            .build()
+            .map_err(|error| Error::Config(format!("cannot build the HTTP client: {error}")))?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                api_id: self.api.id,
+                authenticator,
+                timeout: self.timeout,
+                retry: self.retry,
+            }),
+        })
+    }
+}
+
+fn tls_config() -> Result<rustls::ClientConfig, Error> {
+    use rustls_platform_verifier::BuilderVerifierExt;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|error| Error::Config(format!("TLS setup: {error}")))?
+        .with_platform_verifier()
+        .map(|builder| builder.with_no_client_auth())
+        .map_err(|error| {
+            Error::Config(format!("TLS setup: cannot load the platform's certificates: {error}"))
+        })
+}

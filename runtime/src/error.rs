@@ -1,0 +1,361 @@
+//! One error type for every call: what failed, in which method, and why.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+/// Everything a call can fail with. Every variant names the method id (such
+/// as `people.people.get`) it happened in, except configuration errors,
+/// which happen before any call.
+///
+/// No variant carries an access token, an API key or a request URL.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The API answered with an HTTP error status; `error` is its decoded body.
+    #[error("{method}: HTTP {status}{}: {}", status_suffix(.error), .error.message)]
+    Api {
+        /// The discovery method id.
+        method: &'static str,
+        /// The HTTP status code.
+        status: u16,
+        /// Google's error body (or, if the body was not one, its start).
+        error: Box<GoogleError>,
+    },
+    /// The request could not be sent or its response not read: DNS, connect,
+    /// TLS, a connection broken mid-way.
+    #[error("{method}: transport error: {source}")]
+    Transport {
+        /// The discovery method id.
+        method: &'static str,
+        /// The underlying error (its URL removed).
+        #[source]
+        source: reqwest::Error,
+    },
+    /// No complete response arrived within the call's timeout.
+    #[error("{method}: no response within {timeout:?}")]
+    Timeout {
+        /// The discovery method id.
+        method: &'static str,
+        /// The timeout that ran out.
+        timeout: Duration,
+    },
+    /// A successful response whose body is not the JSON the method promises.
+    #[error(
+        "{method}: cannot decode the HTTP {status} response: {source}; body starts with {snippet:?}"
+    )]
+    Decode {
+        /// The discovery method id.
+        method: &'static str,
+        /// The HTTP status code.
+        status: u16,
+        /// What serde found wrong, with its line and column.
+        #[source]
+        source: serde_json::Error,
+        /// The first bytes of the body (at most 512).
+        snippet: String,
+    },
+    /// The request was refused on the client, before anything was sent.
+    #[error(transparent)]
+    Validation(#[from] ValidationError),
+    /// No credential could be obtained for the call.
+    #[error("{method}: authentication failed: {message}")]
+    Auth {
+        /// The discovery method id, or `""` when building an authenticator.
+        method: &'static str,
+        /// What went wrong, from the credentials provider.
+        message: String,
+    },
+    /// The client or an authenticator could not be set up.
+    #[error("configuration error: {0}")]
+    Config(String),
+}
+
+/// How many bytes of an undecodable body an error keeps.
+const SNIPPET_LIMIT: usize = 512;
+
+fn status_suffix(error: &GoogleError) -> String {
+    error.status.as_deref().map(|status| format!(" {status}")).unwrap_or_default()
+}
+
+impl Error {
+    /// The HTTP status of an API error.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::Api { status, .. } | Self::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// Google's error body, for API errors.
+    pub fn google_error(&self) -> Option<&GoogleError> {
+        match self {
+            Self::Api { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+
+    /// The method the error happened in (empty for configuration errors).
+    pub fn method(&self) -> &'static str {
+        match self {
+            Self::Api { method, .. }
+            | Self::Transport { method, .. }
+            | Self::Timeout { method, .. }
+            | Self::Decode { method, .. }
+            | Self::Auth { method, .. } => method,
+            Self::Validation(error) => error.method,
+            Self::Config(_) => "",
+        }
+    }
+
+    /// 404, or the `NOT_FOUND` status: the resource does not exist (or is not visible).
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(404) || self.has_status("NOT_FOUND")
+    }
+
+    /// 429, or `RESOURCE_EXHAUSTED`: a quota or rate limit was hit; see [`Self::retry_delay`].
+    pub fn is_rate_limited(&self) -> bool {
+        self.status() == Some(429) || self.has_status("RESOURCE_EXHAUSTED")
+    }
+
+    /// `FAILED_PRECONDITION` with HTTP 400: for `people.updateContact` and its
+    /// kin, the etag sent in `metadata.sources` is stale because the contact
+    /// changed since it was read. Read it again, reapply the change, resend.
+    pub fn is_etag_conflict(&self) -> bool {
+        self.status() == Some(400) && self.has_status("FAILED_PRECONDITION")
+    }
+
+    /// How long the server asked to wait before retrying (`RetryInfo`).
+    pub fn retry_delay(&self) -> Option<Duration> {
+        self.google_error().and_then(GoogleError::retry_delay)
+    }
+
+    fn has_status(&self, wanted: &str) -> bool {
+        self.google_error()
+            .and_then(|error| error.status.as_deref())
+            .is_some_and(|status| status == wanted)
+    }
+}
+
+/// A request refused on the client: a required path parameter missing, a
+/// value not matching its documented pattern, a body that cannot be serialised.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{method}: {}{message}", parameter.map(|p| format!("parameter `{p}`: ")).unwrap_or_default())]
+pub struct ValidationError {
+    /// The discovery method id.
+    pub method: &'static str,
+    /// The parameter at fault, if one is.
+    pub parameter: Option<&'static str>,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Google's JSON error body: `{"error": {"code", "message", "status", "details"}}`
+/// (AIP-193).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GoogleError {
+    /// The HTTP status code Google reports.
+    pub code: u16,
+    /// A developer-facing explanation.
+    pub message: String,
+    /// The canonical status name, such as `FAILED_PRECONDITION`.
+    pub status: Option<String>,
+    /// Machine-readable details.
+    pub details: Vec<ErrorDetail>,
+}
+
+/// One entry of [`GoogleError::details`], typed for the kinds Google documents.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum ErrorDetail {
+    /// `google.rpc.ErrorInfo`: a stable reason code and its domain.
+    ErrorInfo {
+        /// Such as `RATE_LIMIT_EXCEEDED`.
+        reason: String,
+        /// Such as `googleapis.com`.
+        domain: String,
+        /// Extra facts, such as the quota limit's name.
+        metadata: BTreeMap<String, String>,
+    },
+    /// `google.rpc.BadRequest`: which request fields are invalid.
+    BadRequest {
+        /// One entry per invalid field.
+        field_violations: Vec<FieldViolation>,
+    },
+    /// `google.rpc.RetryInfo`: when to retry.
+    RetryInfo {
+        /// The delay the server asks for.
+        retry_delay: Option<Duration>,
+    },
+    /// `google.rpc.QuotaFailure`: which quota was exceeded.
+    QuotaFailure {
+        /// One entry per exceeded quota.
+        violations: Vec<QuotaViolation>,
+    },
+    /// `google.rpc.Help`: links to documentation.
+    Help {
+        /// The links.
+        links: Vec<HelpLink>,
+    },
+    /// A detail of another type, kept as JSON (with its `@type`).
+    Other(serde_json::Value),
+}
+
+/// A field of the request that is invalid, and why.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct FieldViolation {
+    /// A path to the field, such as `contacts[3].contactPerson.names`.
+    pub field: String,
+    /// Why it is invalid.
+    pub description: String,
+}
+
+/// A quota that was exceeded.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct QuotaViolation {
+    /// What the quota applies to, such as `project:123`.
+    pub subject: String,
+    /// Why it failed.
+    pub description: String,
+}
+
+/// A link to documentation about an error.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct HelpLink {
+    /// What the link is about.
+    pub description: String,
+    /// The URL.
+    pub url: String,
+}
+
+impl GoogleError {
+    /// Decodes an error response body. A body that is not Google's error JSON
+    /// (a proxy's HTML page, say) becomes a `GoogleError` whose message is the
+    /// body's start, so that nothing is lost.
+    pub fn from_body(status: u16, body: &[u8]) -> Self {
+        #[derive(Deserialize)]
+        struct Envelope {
+            error: WireError,
+        }
+        #[derive(Deserialize)]
+        struct WireError {
+            #[serde(default)]
+            code: Option<u16>,
+            #[serde(default)]
+            message: String,
+            #[serde(default)]
+            status: Option<String>,
+            #[serde(default)]
+            details: Vec<serde_json::Value>,
+        }
+        match serde_json::from_slice::<Envelope>(body) {
+            Ok(Envelope { error }) => Self {
+                code: error.code.unwrap_or(status),
+                message: error.message,
+                status: error.status,
+                details: error.details.into_iter().map(ErrorDetail::from_json).collect(),
+            },
+            Err(_) => {
+                Self { code: status, message: snippet(body), status: None, details: Vec::new() }
+            }
+        }
+    }
+
+    /// The delay asked for by a `RetryInfo` detail.
+    pub fn retry_delay(&self) -> Option<Duration> {
+        self.details.iter().find_map(|detail| match detail {
+            ErrorDetail::RetryInfo { retry_delay } => *retry_delay,
+            _ => None,
+        })
+    }
+
+    /// The `reason` of the first `ErrorInfo` detail, such as `RATE_LIMIT_EXCEEDED`.
+    pub fn reason(&self) -> Option<&str> {
+        self.details.iter().find_map(|detail| match detail {
+            ErrorDetail::ErrorInfo { reason, .. } => Some(reason.as_str()),
+            _ => None,
+        })
+    }
+}
+
+impl fmt::Display for GoogleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.code, self.status.as_deref().unwrap_or("(no status)"))?;
+        if !self.message.is_empty() {
+            write!(f, ": {}", self.message)?;
+        }
+        Ok(())
+    }
+}
+
+impl ErrorDetail {
+    fn from_json(value: serde_json::Value) -> Self {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct ErrorInfo {
+            #[serde(default)]
+            reason: String,
+            #[serde(default)]
+            domain: String,
+            #[serde(default)]
+            metadata: BTreeMap<String, String>,
+        }
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct BadRequest {
+            #[serde(default)]
+            field_violations: Vec<FieldViolation>,
+        }
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct RetryInfo {
+            #[serde(default)]
+            retry_delay: Option<crate::wire::Duration>,
+        }
+        #[derive(Deserialize)]
+        struct QuotaFailure {
+            #[serde(default)]
+            violations: Vec<QuotaViolation>,
+        }
+        #[derive(Deserialize)]
+        struct Help {
+            #[serde(default)]
+            links: Vec<HelpLink>,
+        }
+
+        let type_url = value.get("@type").and_then(|t| t.as_str()).unwrap_or_default();
+        let kind = type_url.rsplit('/').next().unwrap_or_default();
+        let decoded = match kind {
+            "google.rpc.ErrorInfo" => serde_json::from_value::<ErrorInfo>(value.clone()).map(|d| {
+                Self::ErrorInfo { reason: d.reason, domain: d.domain, metadata: d.metadata }
+            }),
+            "google.rpc.BadRequest" => serde_json::from_value::<BadRequest>(value.clone())
+                .map(|d| Self::BadRequest { field_violations: d.field_violations }),
+            "google.rpc.RetryInfo" => serde_json::from_value::<RetryInfo>(value.clone()).map(|d| {
+                Self::RetryInfo { retry_delay: d.retry_delay.and_then(|delay| delay.to_std()) }
+            }),
+            "google.rpc.QuotaFailure" => serde_json::from_value::<QuotaFailure>(value.clone())
+                .map(|d| Self::QuotaFailure { violations: d.violations }),
+            "google.rpc.Help" => {
+                serde_json::from_value::<Help>(value.clone()).map(|d| Self::Help { links: d.links })
+            }
+            _ => return Self::Other(value),
+        };
+        decoded.unwrap_or(Self::Other(value))
+    }
+}
+
+/// The start of a body, cut at a character boundary, for error messages.
+pub(crate) fn snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(SNIPPET_LIMIT)]);
+    text.trim_end_matches('\u{fffd}').to_owned()
+}

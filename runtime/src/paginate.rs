@@ -1,0 +1,72 @@
+//! Streams that follow `nextPageToken` to the last page.
+
+use futures_util::stream::{self, Stream};
+use serde::de::DeserializeOwned;
+
+use crate::client::Client;
+use crate::error::Error;
+use crate::request::Request;
+
+/// Sends `request`, then again with `pageToken` set to each page's next
+/// token (`next_token`), and yields every page. Ends after the first page
+/// without a token (or with an empty one), or at the first error.
+pub fn pages<T, F>(
+    client: Client,
+    request: Request,
+    next_token: F,
+) -> impl Stream<Item = Result<T, Error>> + Send
+where
+    T: DeserializeOwned + Send + 'static,
+    F: Fn(&T) -> Option<String> + Send + 'static,
+{
+    let state = (client, Some(request), next_token);
+    stream::try_unfold(state, |(client, request, next_token)| async move {
+        let Some(request) = request else {
+            return Ok(None);
+        };
+        let page: T = client.execute_json(request.clone()).await?;
+        let next = following(request, next_token(&page));
+        Ok(Some((page, (client, next, next_token))))
+    })
+}
+
+/// Like [`pages`], but yields the items of every page, one by one;
+/// `split` takes a page apart into its items and its next token.
+pub fn items<T, I, F>(
+    client: Client,
+    request: Request,
+    split: F,
+) -> impl Stream<Item = Result<I, Error>> + Send
+where
+    T: DeserializeOwned + Send + 'static,
+    I: Send + 'static,
+    F: Fn(T) -> (Vec<I>, Option<String>) + Send + 'static,
+{
+    let state = (client, Some(request), split, Vec::new().into_iter());
+    stream::try_unfold(state, |(client, mut request, split, mut buffered)| async move {
+        loop {
+            if let Some(item) = buffered.next() {
+                return Ok(Some((item, (client, request, split, buffered))));
+            }
+            let Some(current) = request else {
+                return Ok(None);
+            };
+            let page: T = client.execute_json(current.clone()).await?;
+            let (items, token) = split(page);
+            request = following(current, token);
+            buffered = items.into_iter();
+        }
+    })
+}
+
+/// The request for the page after `current`, if there is one.
+fn following(mut current: Request, token: Option<String>) -> Option<Request> {
+    let token = token.filter(|token| !token.is_empty())?;
+    // A server that hands back the token it was sent would loop forever.
+    if current.query("pageToken").next() == Some(token.as_str()) {
+        tracing::warn!(method = current.spec().id, "the server repeated the page token; stopping");
+        return None;
+    }
+    current.set_query("pageToken", token);
+    Some(current)
+}

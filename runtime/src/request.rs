@@ -1,0 +1,291 @@
+//! One call's parameters, body and overrides, and how they become a URL.
+
+use std::fmt;
+use std::time::Duration;
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde::Serialize;
+
+use crate::api::MethodSpec;
+use crate::error::ValidationError;
+use crate::retry::RetryPolicy;
+
+/// Characters a simple `{var}` expansion keeps as they are: RFC 3986's unreserved set.
+const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// Characters a reserved `{+var}` expansion keeps: unreserved plus reserved
+/// (`/` above all), and `%` so that already-encoded triplets survive.
+const RESERVED: &AsciiSet = &UNRESERVED
+    .remove(b':')
+    .remove(b'/')
+    .remove(b'?')
+    .remove(b'#')
+    .remove(b'[')
+    .remove(b']')
+    .remove(b'@')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b'%');
+
+/// A call being assembled by generated code: path parameters, query pairs,
+/// a JSON body, and per-call timeout and retry overrides.
+///
+/// Mistakes found while assembling (a value not matching its parameter's
+/// pattern, a body that cannot be serialised) are kept and reported by the
+/// client's `execute_*` before anything is sent.
+#[derive(Clone)]
+pub struct Request {
+    spec: &'static MethodSpec,
+    path_params: Vec<(&'static str, String)>,
+    query: Vec<(&'static str, String)>,
+    body: Option<Vec<u8>>,
+    timeout: Option<Duration>,
+    retry: Option<RetryPolicy>,
+    problem: Option<ValidationError>,
+}
+
+impl Request {
+    /// An empty request for `spec`.
+    pub fn new(spec: &'static MethodSpec) -> Self {
+        Self {
+            spec,
+            path_params: Vec::new(),
+            query: Vec::new(),
+            body: None,
+            timeout: None,
+            retry: None,
+            problem: None,
+        }
+    }
+
+    /// The method this request calls.
+    pub fn spec(&self) -> &'static MethodSpec {
+        self.spec
+    }
+
+    /// Sets the path parameter `name`, checking it against the discovery
+    /// `pattern` (an anchored regular expression) when there is one.
+    pub fn path_param(&mut self, name: &'static str, value: String, pattern: Option<&'static str>) {
+        if let Some(pattern) = pattern {
+            // A pattern this engine cannot compile is left to the server to enforce.
+            if let Ok(regex) = regex_lite::Regex::new(pattern) {
+                if !regex.is_match(&value) {
+                    self.record_problem(
+                        Some(name),
+                        format!("{value:?} does not match the pattern `{pattern}`"),
+                    );
+                }
+            }
+        }
+        self.path_params.retain(|(existing, _)| *existing != name);
+        self.path_params.push((name, value));
+    }
+
+    /// Sets the query parameter `name`, replacing earlier values.
+    pub fn set_query(&mut self, name: &'static str, value: String) {
+        self.set_query_all(name, [value]);
+    }
+
+    /// Sets a repeated query parameter: one `name=value` pair per value,
+    /// replacing earlier values.
+    pub fn set_query_all(&mut self, name: &'static str, values: impl IntoIterator<Item = String>) {
+        self.query.retain(|(existing, _)| *existing != name);
+        self.query.extend(values.into_iter().map(|value| (name, value)));
+    }
+
+    /// The values of the query parameter `name`, in order.
+    pub fn query(&self, name: &str) -> impl Iterator<Item = &str> {
+        self.query
+            .iter()
+            .filter(move |(existing, _)| *existing == name)
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// Serialises `body` as the request's JSON body.
+    pub fn set_json_body(&mut self, body: &impl Serialize) {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.body = Some(bytes),
+            Err(error) => {
+                self.record_problem(None, format!("cannot serialise the request body: {error}"))
+            }
+        }
+    }
+
+    /// Overrides the client's timeout for this request.
+    pub fn set_timeout(&mut self, timeout: Duration) {
+        self.timeout = Some(timeout);
+    }
+
+    /// Overrides the client's retry policy for this request.
+    pub fn set_retry(&mut self, policy: RetryPolicy) {
+        self.retry = Some(policy);
+    }
+
+    pub(crate) fn timeout(&self) -> Option<Duration> {
+        self.timeout
+    }
+
+    pub(crate) fn retry(&self) -> Option<RetryPolicy> {
+        self.retry
+    }
+
+    pub(crate) fn body(&self) -> Option<&[u8]> {
+        self.body.as_deref()
+    }
+
+    /// The full URL: `base_url` (ending in `/`), the expanded path template
+    /// and the encoded query; or the first problem found while assembling.
+    pub(crate) fn url(&self, base_url: &str) -> Result<String, ValidationError> {
+        if let Some(problem) = &self.problem {
+            return Err(problem.clone());
+        }
+        let mut url = String::with_capacity(base_url.len() + self.spec.path.len() + 32);
+        url.push_str(base_url);
+        self.expand_path(self.spec.path.trim_start_matches('/'), &mut url)?;
+        for (index, (name, value)) in self.query.iter().enumerate() {
+            url.push(if index == 0 { '?' } else { '&' });
+            url.extend(utf8_percent_encode(name, UNRESERVED));
+            url.push('=');
+            url.extend(utf8_percent_encode(value, UNRESERVED));
+        }
+        Ok(url)
+    }
+
+    fn expand_path(&self, template: &str, out: &mut String) -> Result<(), ValidationError> {
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let Some(close) = rest[open..].find('}').map(|close| open + close) else {
+                return Err(self.problem_for(
+                    None,
+                    format!("unclosed `{{` in the path template `{}`", self.spec.path),
+                ));
+            };
+            let expression = &rest[open + 1..close];
+            let (name, reserved) = match expression.strip_prefix('+') {
+                Some(name) => (name, true),
+                None => (expression, false),
+            };
+            let Some((_, value)) = self.path_params.iter().find(|(param, _)| *param == name) else {
+                return Err(
+                    self.problem_for(None, format!("the path parameter `{name}` is not set"))
+                );
+            };
+            if value.is_empty() {
+                return Err(self.problem_for(None, format!("the path parameter `{name}` is empty")));
+            }
+            out.extend(utf8_percent_encode(value, if reserved { RESERVED } else { UNRESERVED }));
+            rest = &rest[close + 1..];
+        }
+        out.push_str(rest);
+        Ok(())
+    }
+
+    fn record_problem(&mut self, parameter: Option<&'static str>, message: String) {
+        if self.problem.is_none() {
+            self.problem = Some(self.problem_for(parameter, message));
+        }
+    }
+
+    fn problem_for(&self, parameter: Option<&'static str>, message: String) -> ValidationError {
+        ValidationError { method: self.spec.id, parameter, message }
+    }
+}
+
+/// Shows the method, parameters and the body's size, not its content: bodies
+/// carry personal data.
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("method", &self.spec.id)
+            .field("path_params", &self.path_params)
+            .field("query", &self.query)
+            .field("body_bytes", &self.body.as_ref().map(Vec::len))
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("problem", &self.problem)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::HttpMethod;
+
+    static GET: MethodSpec = MethodSpec {
+        id: "people.people.get",
+        http_method: HttpMethod::Get,
+        path: "v1/{+resourceName}",
+        scopes: &[],
+    };
+    static SIMPLE: MethodSpec = MethodSpec {
+        id: "test.items.get",
+        http_method: HttpMethod::Get,
+        path: "v1/items/{itemId}:view",
+        scopes: &[],
+    };
+    const BASE: &str = "https://example.test/";
+
+    #[test]
+    fn reserved_expansion_keeps_slashes_and_encodes_the_rest() {
+        let mut request = Request::new(&GET);
+        request.path_param("resourceName", "people/c1 2ü".into(), None);
+        assert_eq!(request.url(BASE).unwrap(), "https://example.test/v1/people/c1%202%C3%BC");
+    }
+
+    #[test]
+    fn simple_expansion_encodes_slashes() {
+        let mut request = Request::new(&SIMPLE);
+        request.path_param("itemId", "a/b:c".into(), None);
+        assert_eq!(request.url(BASE).unwrap(), "https://example.test/v1/items/a%2Fb%3Ac:view");
+    }
+
+    #[test]
+    fn repeated_and_dotted_query_parameters_are_encoded_in_order() {
+        let mut request = Request::new(&GET);
+        request.path_param("resourceName", "people/me".into(), None);
+        request.set_query("personFields", "names,emailAddresses".into());
+        request.set_query_all("sources", ["A".to_owned(), "B".to_owned()]);
+        request.set_query("requestMask.includeField", "person.names".into());
+        request.set_query("personFields", "names".into());
+        assert_eq!(
+            request.url(BASE).unwrap(),
+            "https://example.test/v1/people/me?sources=A&sources=B&requestMask.includeField=person.names&personFields=names"
+        );
+    }
+
+    #[test]
+    fn pattern_mismatch_is_reported_with_method_and_parameter() {
+        let mut request = Request::new(&GET);
+        request.path_param("resourceName", "contactGroups/x".into(), Some("^people/[^/]+$"));
+        let error = request.url(BASE).unwrap_err();
+        assert_eq!(error.method, "people.people.get");
+        assert_eq!(error.parameter, Some("resourceName"));
+        assert!(error.to_string().contains("^people/[^/]+$"), "{error}");
+    }
+
+    #[test]
+    fn missing_path_parameter_is_reported() {
+        let error = Request::new(&GET).url(BASE).unwrap_err();
+        assert!(error.message.contains("`resourceName` is not set"), "{error}");
+    }
+
+    #[test]
+    fn debug_hides_the_body() {
+        let mut request = Request::new(&GET);
+        request.set_json_body(&serde_json::json!({"names": [{"givenName": "Secretive"}]}));
+        let shown = format!("{request:?}");
+        assert!(!shown.contains("Secretive"), "{shown}");
+        assert!(shown.contains("body_bytes"), "{shown}");
+    }
+}

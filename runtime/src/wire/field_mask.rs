@@ -1,0 +1,111 @@
+//! `format: google-fieldmask`: which fields a call reads or writes.
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A set of field paths (`names`, `emailAddresses`, `person.photos`), written
+/// on the wire as one comma-separated string.
+///
+/// Anything that names paths converts into one: `"names,emailAddresses"`,
+/// `["names", "emailAddresses"]`, a `Vec<String>`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct FieldMask(Vec<String>);
+
+impl FieldMask {
+    /// A mask of the given paths.
+    pub fn new<S: Into<String>>(paths: impl IntoIterator<Item = S>) -> Self {
+        Self(paths.into_iter().map(Into::into).collect())
+    }
+
+    /// The paths, in order.
+    pub fn paths(&self) -> &[String] {
+        &self.0
+    }
+
+    /// Whether the mask names no path.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl From<&str> for FieldMask {
+    fn from(text: &str) -> Self {
+        Self::new(text.split(',').map(str::trim).filter(|path| !path.is_empty()))
+    }
+}
+
+impl From<String> for FieldMask {
+    fn from(text: String) -> Self {
+        Self::from(text.as_str())
+    }
+}
+
+impl From<&String> for FieldMask {
+    fn from(text: &String) -> Self {
+        Self::from(text.as_str())
+    }
+}
+
+impl<const N: usize> From<[&str; N]> for FieldMask {
+    fn from(paths: [&str; N]) -> Self {
+        Self::new(paths)
+    }
+}
+
+impl From<&[&str]> for FieldMask {
+    fn from(paths: &[&str]) -> Self {
+        Self::new(paths.iter().copied())
+    }
+}
+
+impl From<Vec<String>> for FieldMask {
+    fn from(paths: Vec<String>) -> Self {
+        Self(paths)
+    }
+}
+
+impl From<Vec<&str>> for FieldMask {
+    fn from(paths: Vec<&str>) -> Self {
+        Self::new(paths)
+    }
+}
+
+impl fmt::Display for FieldMask {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.join(","))
+    }
+}
+
+impl Serialize for FieldMask {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for FieldMask {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
+        Ok(Self::from(text.as_ref()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_and_arrays_give_the_same_mask() {
+        let from_text = FieldMask::from(" names, emailAddresses ,");
+        let from_array = FieldMask::from(["names", "emailAddresses"]);
+        assert_eq!(from_text, from_array);
+        assert_eq!(from_text.to_string(), "names,emailAddresses");
+    }
+
+    #[test]
+    fn travels_as_one_string() {
+        let mask: FieldMask = serde_json::from_str(r#""person.names,person.photos""#).unwrap();
+        assert_eq!(mask.paths(), ["person.names", "person.photos"]);
+        assert_eq!(serde_json::to_string(&mask).unwrap(), r#""person.names,person.photos""#);
+    }
+}
