@@ -3,7 +3,7 @@
 //! The pipeline has one stage per module, with plain data between them:
 //! [`load`] (JSON into a typed model) -> [`resolve`] (every name and type
 //! decided, every reference checked) -> [`emit`] (tokens, formatted source) ->
-//! [`write`] (atomic replacement on disk). [`generate`] runs the first three.
+//! [`write`](mod@write) (atomic replacement on disk). [`generate`] runs the first three.
 
 pub mod diff;
 pub mod emit;
