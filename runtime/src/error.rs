@@ -26,7 +26,7 @@ pub enum Error {
     },
     /// The request could not be sent or its response not read: DNS, connect,
     /// TLS, a connection broken mid-way.
-    #[error("{method}: transport error: {source}")]
+    #[error("{method}: transport error: {}", causes(.source))]
     Transport {
         /// The discovery method id.
         method: &'static str,
@@ -75,6 +75,22 @@ pub enum Error {
 
 /// How many bytes of an undecodable body an error keeps.
 const SNIPPET_LIMIT: usize = 512;
+
+/// An error and its sources, joined: reqwest's own message alone ("error
+/// sending request") does not say that the connection was refused.
+fn causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.ends_with(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
+}
 
 fn status_suffix(error: &GoogleError) -> String {
     error.status.as_deref().map(|status| format!(" {status}")).unwrap_or_default()

@@ -16,6 +16,9 @@ use crate::error::Error;
 mod oauth;
 #[cfg(feature = "oauth")]
 pub use oauth::OAuth;
+/// The credentials crate under [`OAuth`], for its key and secret types.
+#[cfg(feature = "oauth")]
+pub use yup_oauth2;
 
 /// A secret string (token or key) that never shows in `Debug` or `Display`.
 #[derive(Clone, PartialEq, Eq)]

@@ -1,0 +1,592 @@
+//! The client against servers started on 127.0.0.1: retries, backoff,
+//! timeouts, pagination, error decoding, credentials and redaction.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use futures_util::TryStreamExt;
+use gapi_runtime::auth::{
+    ApiKey, Authenticator, Credential, CredentialFuture, Secret, StaticToken,
+};
+use gapi_runtime::{
+    ApiInfo, Client, Error, ErrorDetail, HttpMethod, MethodSpec, Request, RetryPolicy, paginate,
+};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use wiremock::matchers::{header, method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+static API: ApiInfo = ApiInfo {
+    id: "things:v1",
+    base_url: "https://things.googleapis.com/",
+    base_url_env: "GAPI_RUNTIME_TESTS_BASE_URL",
+    user_agent: "gapi-runtime-tests/1.0",
+};
+static GET: MethodSpec = MethodSpec {
+    id: "things.items.get",
+    http_method: HttpMethod::Get,
+    path: "v1/{+name}",
+    scopes: &["https://www.googleapis.com/auth/things"],
+};
+static CREATE: MethodSpec = MethodSpec {
+    id: "things.items.create",
+    http_method: HttpMethod::Post,
+    path: "v1/items",
+    scopes: &["https://www.googleapis.com/auth/things"],
+};
+static LIST: MethodSpec = MethodSpec {
+    id: "things.items.list",
+    http_method: HttpMethod::Get,
+    path: "v1/items",
+    scopes: &["https://www.googleapis.com/auth/things.readonly"],
+};
+
+/// Retries as the default policy does, but with millisecond waits.
+fn quick_retries() -> RetryPolicy {
+    RetryPolicy::default()
+        .with_initial_backoff(Duration::from_millis(5))
+        .with_max_backoff(Duration::from_millis(20))
+}
+
+fn client(server: &MockServer, retry: RetryPolicy) -> Client {
+    Client::builder(&API)
+        .base_url(server.uri())
+        .authenticator(StaticToken::new("ya29.test-token"))
+        .retry(retry)
+        .build()
+        .expect("client builds")
+}
+
+fn get_item(name: &str) -> Request {
+    let mut request = Request::new(&GET);
+    request.path_param("name", name.to_owned(), Some("^items/[^/]+$"));
+    request
+}
+
+fn google_error(code: u16, status: &str, message: &str) -> Value {
+    json!({"error": {"code": code, "status": status, "message": message}})
+}
+
+#[tokio::test]
+async fn a_get_is_retried_after_two_503s_and_succeeds() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/items/a"))
+        .respond_with(ResponseTemplate::new(503).set_body_json(google_error(
+            503,
+            "UNAVAILABLE",
+            "try later",
+        )))
+        .up_to_n_times(2)
+        .expect(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/items/a"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"name": "items/a"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let item: Value =
+        client(&server, quick_retries()).execute_json(get_item("items/a")).await.expect("succeeds");
+    assert_eq!(item["name"], "items/a");
+}
+
+#[tokio::test]
+async fn a_post_is_not_retried_after_a_503_by_default() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut request = Request::new(&CREATE);
+    request.set_json_body(&json!({"name": "x"}));
+    let error = client(&server, quick_retries())
+        .execute_json::<Value>(request)
+        .await
+        .expect_err("503 is returned");
+    assert_eq!(error.status(), Some(503));
+}
+
+#[tokio::test]
+async fn a_post_is_retried_after_a_503_when_the_caller_opts_in() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"name": "items/new"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut request = Request::new(&CREATE);
+    request.set_json_body(&json!({"name": "x"}));
+    request.set_retry(quick_retries().retry_non_idempotent(true));
+    let created: Value = client(&server, RetryPolicy::never())
+        .execute_json(request)
+        .await
+        .expect("the per-call policy retries");
+    assert_eq!(created["name"], "items/new");
+}
+
+#[tokio::test]
+async fn a_post_is_retried_after_a_429_because_it_was_not_executed() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(429))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut request = Request::new(&CREATE);
+    request.set_json_body(&json!({}));
+    client(&server, quick_retries()).execute_empty(request).await.expect("retried once");
+}
+
+#[tokio::test]
+async fn retry_after_is_honoured() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "1"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .mount(&server)
+        .await;
+    let started = Instant::now();
+    client(&server, quick_retries()).execute_empty(get_item("items/a")).await.expect("succeeds");
+    assert!(started.elapsed() >= Duration::from_secs(1), "waited {:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn retry_info_in_the_error_body_is_honoured() {
+    let server = MockServer::start().await;
+    let body = json!({"error": {"code": 429, "status": "RESOURCE_EXHAUSTED", "message": "slow down",
+        "details": [{"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "0.3s"}]}});
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(429).set_body_json(body))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .mount(&server)
+        .await;
+    let started = Instant::now();
+    client(&server, quick_retries()).execute_empty(get_item("items/a")).await.expect("succeeds");
+    assert!(started.elapsed() >= Duration::from_millis(300), "waited {:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn retries_give_up_after_the_attempt_bound_with_the_last_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(500).set_body_json(google_error(500, "INTERNAL", "boom")),
+        )
+        .expect(3)
+        .mount(&server)
+        .await;
+    let error = client(&server, quick_retries().with_max_attempts(3))
+        .execute_empty(get_item("items/a"))
+        .await
+        .expect_err("gives up");
+    assert_eq!(error.status(), Some(500));
+    assert_eq!(error.method(), "things.items.get");
+}
+
+#[tokio::test]
+async fn retries_give_up_when_the_wait_would_pass_the_time_budget() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503).insert_header("retry-after", "60"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let started = Instant::now();
+    let policy = quick_retries().with_max_elapsed(Duration::from_secs(5));
+    let error =
+        client(&server, policy).execute_empty(get_item("items/a")).await.expect_err("gives up");
+    assert_eq!(error.status(), Some(503));
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "did not wait for a retry it would not make"
+    );
+}
+
+#[tokio::test]
+async fn a_slow_response_times_out_with_the_call_timeout() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(3)))
+        .mount(&server)
+        .await;
+    let mut request = get_item("items/a");
+    request.set_timeout(Duration::from_millis(200));
+    let error =
+        client(&server, RetryPolicy::never()).execute_empty(request).await.expect_err("times out");
+    assert!(
+        matches!(error, Error::Timeout { method: "things.items.get", timeout } if timeout == Duration::from_millis(200)),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_error_body_decodes_into_typed_details() {
+    let server = MockServer::start().await;
+    let body = json!({"error": {
+    "code": 400, "status": "INVALID_ARGUMENT", "message": "Invalid personFields mask path: \"nams\".",
+    "details": [
+        {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "RATE_LIMIT_EXCEEDED",
+         "domain": "googleapis.com", "metadata": {"quota_limit": "ReadRequestsPerMinutePerUser"}},
+        {"@type": "type.googleapis.com/google.rpc.BadRequest",
+         "fieldViolations": [{"field": "person_fields", "description": "Invalid field mask path"}]},
+        {"@type": "type.googleapis.com/google.rpc.QuotaFailure",
+         "violations": [{"subject": "project:123", "description": "Per-minute quota"}]},
+        {"@type": "type.googleapis.com/google.rpc.Help",
+         "links": [{"description": "Quotas", "url": "https://example.com/quotas"}]},
+        {"@type": "type.googleapis.com/google.rpc.LocalizedMessage", "locale": "en", "message": "Oops"}
+    ]}});
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(body))
+        .mount(&server)
+        .await;
+    let error =
+        client(&server, quick_retries()).execute_empty(get_item("items/a")).await.expect_err("400");
+    let google = error.google_error().expect("a Google error");
+    assert_eq!((google.code, google.status.as_deref()), (400, Some("INVALID_ARGUMENT")));
+    assert_eq!(google.reason(), Some("RATE_LIMIT_EXCEEDED"));
+    assert!(matches!(&google.details[1], ErrorDetail::BadRequest { field_violations }
+        if field_violations[0].field == "person_fields"));
+    assert!(matches!(&google.details[2], ErrorDetail::QuotaFailure { violations }
+        if violations[0].subject == "project:123"));
+    assert!(
+        matches!(&google.details[3], ErrorDetail::Help { links } if links[0].description == "Quotas")
+    );
+    assert!(matches!(&google.details[4], ErrorDetail::Other(value) if value["locale"] == "en"));
+    let shown = error.to_string();
+    assert!(
+        shown.contains("things.items.get") && shown.contains("400 INVALID_ARGUMENT"),
+        "{shown}"
+    );
+}
+
+#[tokio::test]
+async fn helpers_classify_not_found_rate_limited_and_etag_conflicts() {
+    let server = MockServer::start().await;
+    for (name, status, code) in [
+        ("items/gone", 404, "NOT_FOUND"),
+        ("items/busy", 429, "RESOURCE_EXHAUSTED"),
+        ("items/stale", 400, "FAILED_PRECONDITION"),
+    ] {
+        Mock::given(path(format!("/v1/{name}")))
+            .respond_with(
+                ResponseTemplate::new(status).set_body_json(google_error(status, code, name)),
+            )
+            .mount(&server)
+            .await;
+    }
+    let client = client(&server, RetryPolicy::never());
+    let gone = client.execute_empty(get_item("items/gone")).await.expect_err("404");
+    assert!(gone.is_not_found() && !gone.is_etag_conflict());
+    let busy = client.execute_empty(get_item("items/busy")).await.expect_err("429");
+    assert!(busy.is_rate_limited() && !busy.is_not_found());
+    let stale = client.execute_empty(get_item("items/stale")).await.expect_err("400");
+    assert!(stale.is_etag_conflict() && !stale.is_rate_limited());
+}
+
+#[tokio::test]
+async fn a_non_json_error_body_is_kept_as_the_message() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(502).set_body_string("<html>Bad Gateway</html>"))
+        .mount(&server)
+        .await;
+    let error = client(&server, RetryPolicy::never())
+        .execute_empty(get_item("items/a"))
+        .await
+        .expect_err("502");
+    assert_eq!(error.google_error().map(|e| e.message.as_str()), Some("<html>Bad Gateway</html>"));
+}
+
+#[tokio::test]
+async fn an_undecodable_success_body_is_a_decode_error_with_a_snippet() {
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Item {
+        name: String,
+    }
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_string(format!("{{\"nam\": \"{}\"}}", "x".repeat(2000))),
+        )
+        .mount(&server)
+        .await;
+    let error = client(&server, RetryPolicy::never())
+        .execute_json::<Item>(get_item("items/a"))
+        .await
+        .expect_err("missing field");
+    match error {
+        Error::Decode { method, status, snippet, .. } => {
+            assert_eq!((method, status), ("things.items.get", 200));
+            assert!(snippet.starts_with("{\"nam\"") && snippet.len() <= 512, "{snippet}");
+        }
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn an_empty_success_body_decodes_as_an_empty_object() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
+    let value: Value =
+        client(&server, RetryPolicy::never()).execute_json(get_item("items/a")).await.expect("{}");
+    assert_eq!(value, json!({}));
+}
+
+#[tokio::test]
+async fn a_pattern_mismatch_fails_before_anything_is_sent() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let error = client(&server, RetryPolicy::never())
+        .execute_empty(get_item("people/me"))
+        .await
+        .expect_err("invalid name");
+    assert!(
+        matches!(&error, Error::Validation(v) if v.parameter == Some("name") && v.method == "things.items.get"),
+        "{error:?}"
+    );
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Page {
+    #[serde(default)]
+    items: Vec<String>,
+    next_page_token: Option<String>,
+}
+
+async fn mount_three_pages(server: &MockServer) {
+    let pages = [
+        (None, json!({"items": ["a", "b"], "nextPageToken": "t1"})),
+        (Some("t1"), json!({"items": ["c"], "nextPageToken": "t2"})),
+        (Some("t2"), json!({"items": [], "nextPageToken": "t3"})),
+        (Some("t3"), json!({"items": ["d", "e"]})),
+    ];
+    for (token, body) in pages {
+        let mock =
+            Mock::given(method("GET")).and(path("/v1/items")).and(query_param("pageSize", "2"));
+        let mock = match token {
+            Some(token) => mock.and(query_param("pageToken", token)),
+            None => mock.and(wiremock::matchers::query_param_is_missing("pageToken")),
+        };
+        mock.respond_with(ResponseTemplate::new(200).set_body_json(body))
+            .expect(1)
+            .mount(server)
+            .await;
+    }
+}
+
+fn list_request() -> Request {
+    let mut request = Request::new(&LIST);
+    request.set_query("pageSize", "2".into());
+    request
+}
+
+#[tokio::test]
+async fn pages_follow_next_page_tokens_to_the_end() {
+    let server = MockServer::start().await;
+    mount_three_pages(&server).await;
+    let pages: Vec<Page> =
+        paginate::pages(client(&server, RetryPolicy::never()), list_request(), |page: &Page| {
+            page.next_page_token.clone()
+        })
+        .try_collect()
+        .await
+        .expect("all pages");
+    assert_eq!(pages.len(), 4);
+    assert_eq!(pages[3].next_page_token, None);
+}
+
+#[tokio::test]
+async fn items_flatten_every_page_including_empty_ones() {
+    let server = MockServer::start().await;
+    mount_three_pages(&server).await;
+    let items: Vec<String> =
+        paginate::items(client(&server, RetryPolicy::never()), list_request(), |page: Page| {
+            (page.items, page.next_page_token)
+        })
+        .try_collect()
+        .await
+        .expect("all items");
+    assert_eq!(items, ["a", "b", "c", "d", "e"]);
+}
+
+#[tokio::test]
+async fn a_failing_page_ends_the_stream_with_its_error() {
+    let server = MockServer::start().await;
+    Mock::given(query_param("pageToken", "t1"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(google_error(
+            400,
+            "INVALID_ARGUMENT",
+            "bad token",
+        )))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"items": ["a"], "nextPageToken": "t1"})),
+        )
+        .mount(&server)
+        .await;
+    let result: Result<Vec<String>, Error> =
+        paginate::items(client(&server, RetryPolicy::never()), list_request(), |page: Page| {
+            (page.items, page.next_page_token)
+        })
+        .try_collect()
+        .await;
+    assert_eq!(result.expect_err("second page fails").status(), Some(400));
+}
+
+#[tokio::test]
+async fn requests_carry_the_bearer_token_user_agent_and_json_content_type() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(header("authorization", "Bearer ya29.test-token"))
+        .and(header("user-agent", "gapi-runtime-tests/1.0"))
+        .and(header("content-type", "application/json"))
+        .and(wiremock::matchers::body_json(json!({"name": "x"})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut request = Request::new(&CREATE);
+    request.set_json_body(&json!({"name": "x"}));
+    client(&server, RetryPolicy::never()).execute_empty(request).await.expect("matches");
+}
+
+#[tokio::test]
+async fn an_api_key_goes_in_a_header_not_the_url() {
+    let server = MockServer::start().await;
+    Mock::given(header("x-goog-api-key", "AIza-test-key"))
+        .and(wiremock::matchers::query_param_is_missing("key"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::builder(&API)
+        .base_url(server.uri())
+        .authenticator(ApiKey::new("AIza-test-key"))
+        .build()
+        .expect("builds");
+    client.execute_empty(get_item("items/a")).await.expect("matches");
+}
+
+/// Hands out a new token on every call, as a provider does after expiry.
+#[derive(Debug, Default)]
+struct RotatingToken {
+    issued: AtomicUsize,
+}
+
+impl Authenticator for RotatingToken {
+    fn credential<'a>(&'a self, _scopes: &'a [&'static str]) -> CredentialFuture<'a> {
+        let number = self.issued.fetch_add(1, Ordering::SeqCst) + 1;
+        Box::pin(async move { Ok(Credential::Bearer(Secret::new(format!("token-{number}")))) })
+    }
+}
+
+#[tokio::test]
+async fn every_attempt_asks_the_authenticator_again() {
+    let server = MockServer::start().await;
+    Mock::given(header("authorization", "Bearer token-1"))
+        .respond_with(ResponseTemplate::new(503))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(header("authorization", "Bearer token-2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let authenticator = Arc::new(RotatingToken::default());
+    let client = Client::builder(&API)
+        .base_url(server.uri())
+        .authenticator(Arc::clone(&authenticator))
+        .retry(quick_retries())
+        .build()
+        .expect("builds");
+    client.execute_empty(get_item("items/a")).await.expect("second attempt succeeds");
+    assert_eq!(authenticator.issued.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn a_connection_refused_is_a_transport_error_naming_the_method() {
+    let unused = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let address = unused.local_addr().expect("address");
+    drop(unused);
+    let client = Client::builder(&API)
+        .base_url(format!("http://{address}/"))
+        .authenticator(StaticToken::new("ya29.secret-token"))
+        .retry(quick_retries().with_max_attempts(2))
+        .build()
+        .expect("builds");
+    let error = client.execute_empty(get_item("items/a")).await.expect_err("refused");
+    assert!(matches!(error, Error::Transport { method: "things.items.get", .. }), "{error:?}");
+    let shown = format!("{error} {error:?}");
+    assert!(shown.contains("Connection refused"), "{shown}");
+    assert!(!shown.contains("secret-token"), "{shown}");
+}
+
+#[tokio::test]
+async fn no_secret_shows_in_debug_or_display() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(google_error(
+            401,
+            "UNAUTHENTICATED",
+            "bad token",
+        )))
+        .mount(&server)
+        .await;
+    let client = client(&server, RetryPolicy::never());
+    let error = client.execute_empty(get_item("items/a")).await.expect_err("401");
+    let shown = format!("{client:?} {error:?} {error} {:?}", get_item("items/a"));
+    assert!(!shown.contains("ya29.test-token"), "{shown}");
+}
+
+#[test]
+fn the_base_url_comes_from_the_builder_then_the_environment_then_the_document() {
+    let document =
+        Client::builder(&API).authenticator(StaticToken::new("t")).build().expect("builds");
+    assert_eq!(document.base_url(), "https://things.googleapis.com/");
+    let explicit = Client::builder(&API)
+        .base_url("http://127.0.0.1:9/prefix")
+        .authenticator(StaticToken::new("t"))
+        .build()
+        .expect("builds");
+    assert_eq!(explicit.base_url(), "http://127.0.0.1:9/prefix/");
+    let invalid =
+        Client::builder(&API).base_url("not a url").authenticator(StaticToken::new("t")).build();
+    assert!(matches!(invalid, Err(Error::Config(message)) if message.contains("not a url")));
+    let missing = Client::builder(&API).build();
+    assert!(matches!(missing, Err(Error::Config(message)) if message.contains("authenticator")));
+}
