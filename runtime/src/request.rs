@@ -13,6 +13,9 @@ use crate::retry::RetryPolicy;
 /// Characters a simple `{var}` expansion keeps as they are: RFC 3986's unreserved set.
 const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
+/// Query values also keep `,`: field masks stay readable (`names,emailAddresses`).
+const QUERY_VALUE: &AsciiSet = &UNRESERVED.remove(b',');
+
 /// Characters a reserved `{+var}` expansion keeps: unreserved plus reserved
 /// (`/` above all), and `%` so that already-encoded triplets survive.
 const RESERVED: &AsciiSet = &UNRESERVED
@@ -155,7 +158,7 @@ impl Request {
             url.push(if index == 0 { '?' } else { '&' });
             url.extend(utf8_percent_encode(name, UNRESERVED));
             url.push('=');
-            url.extend(utf8_percent_encode(value, UNRESERVED));
+            url.extend(utf8_percent_encode(value, QUERY_VALUE));
         }
         Ok(url)
     }

@@ -24,11 +24,12 @@ pub fn api_module(api: &Api) -> TokenStream {
         api.methods.iter().map(|method| constructor(api, method, quote! { self.client }));
     let resources = api.resources.iter().map(|resource| resource_items(api, resource));
     let calls = api.methods.iter().map(|method| call_items(api, method));
+    let types_import =
+        mentions_api_types(&api.methods, &api.resources).then(|| quote! { use crate::types::*; });
     quote! {
         //! The API's methods: a service, its resources, and a builder per call.
         use crate::runtime;
-        #[allow(unused_imports)]
-        use crate::types::*;
+        #types_import
 
         #( #[doc = #service_doc] )*
         #[derive(Clone, Debug)]
@@ -109,6 +110,19 @@ fn resource_items(api: &Api, resource: &Resource) -> TokenStream {
         #( #children )*
         #( #calls )*
     }
+}
+
+/// Whether any method names a type of the `types` module (its body, its
+/// response or a parameter's enum), which decides the `use crate::types::*`.
+fn mentions_api_types(methods: &[Method], resources: &[Resource]) -> bool {
+    let named = |ty: &Ty| matches!(ty, Ty::Named(_));
+    methods.iter().any(|method| {
+        method.request.is_some()
+            || method.response.is_some()
+            || method.required.iter().chain(&method.optional).any(|param| param.ty.any(&named))
+    }) || resources
+        .iter()
+        .any(|resource| mentions_api_types(&resource.methods, &resource.resources))
 }
 
 /// The resource method that starts a call: required parameters and the body

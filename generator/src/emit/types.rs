@@ -15,25 +15,24 @@ pub fn types_module(api: &Api) -> TokenStream {
         TypeDef::Enum(def) => enum_def(def),
         TypeDef::Alias(def) => alias_def(api, def),
     });
-    let uses_map = api.types.iter().any(|def| match def {
-        TypeDef::Struct(def) => def.fields.iter().any(|field| mentions_map(&field.ty)),
-        TypeDef::Alias(def) => mentions_map(&def.ty),
-        TypeDef::Enum(_) => false,
-    });
+    let mentions = |test: &dyn Fn(&Ty) -> bool| {
+        api.types.iter().any(|def| match def {
+            TypeDef::Struct(def) => def.fields.iter().any(|field| field.ty.any(&test)),
+            TypeDef::Alias(def) => def.ty.any(&test),
+            TypeDef::Enum(_) => false,
+        })
+    };
+    let uses_map = mentions(&|ty| matches!(ty, Ty::Map(_)));
     let map_import = uses_map.then(|| quote! { use std::collections::BTreeMap; });
+    // Enums deserialise through the runtime; so do the wire types.
+    let uses_runtime = api.types.iter().any(|def| matches!(def, TypeDef::Enum(_)))
+        || mentions(&|ty| matches!(ty, Ty::Bytes | Ty::Timestamp | Ty::Duration | Ty::FieldMask));
+    let runtime_import = uses_runtime.then(|| quote! { use crate::runtime; });
     quote! {
         //! The API's schemas as Rust types.
         #map_import
-        use crate::runtime;
+        #runtime_import
         #( #items )*
-    }
-}
-
-fn mentions_map(ty: &Ty) -> bool {
-    match ty {
-        Ty::Map(_) => true,
-        Ty::Array(inner) => mentions_map(inner),
-        _ => false,
     }
 }
 

@@ -137,6 +137,15 @@ pub enum Ty {
 }
 
 impl Ty {
+    /// Whether `test` holds for the type or, at any depth, its element type.
+    pub fn any(&self, test: &impl Fn(&Ty) -> bool) -> bool {
+        test(self)
+            || match self {
+                Self::Array(inner) | Self::Map(inner) => inner.any(test),
+                _ => false,
+            }
+    }
+
     /// Whether the type, at any depth, holds 64-bit integers sent as strings.
     pub fn string_integer(&self) -> Option<StringInteger> {
         match self {
