@@ -10,16 +10,14 @@
 
 use futures_util::TryStreamExt;
 use google_people_v1::types::{
-    BatchCreateContactsRequest, BatchCreateContactsRequestSourcesItem, BatchDeleteContactsRequest,
-    BatchUpdateContactsRequest, BatchUpdateContactsRequestSourcesItem, Biography,
+    BatchCreateContactsRequest, BatchDeleteContactsRequest, BatchUpdateContactsRequest, Biography,
     BiographyContentType, Birthday, ContactGroup, ContactGroupGroupType, ContactGroupMembership,
-    ContactToCreate, CopyOtherContactToMyContactsGroupRequest,
-    CopyOtherContactToMyContactsGroupRequestSourcesItem, CreateContactGroupRequest, Date,
+    ContactToCreate, CopyOtherContactToMyContactsGroupRequest, CreateContactGroupRequest, Date,
     DirectoryMergeSourceType, DirectorySourceType, EmailAddress, Empty, GroupClientData,
     Membership, ModifyContactGroupMembersRequest, Name, PeopleConnectionsListSortOrder, Person,
     PersonMetadata, PersonMetadataObjectType, PhoneNumber, ProfileMetadataObjectType,
     ProfileMetadataUserTypesItem, ReadSourceType, Source, SourceType, UpdateContactGroupRequest,
-    UpdateContactPhotoRequest, UpdateContactPhotoRequestSourcesItem,
+    UpdateContactPhotoRequest,
 };
 use google_people_v1::{API, PeopleService, runtime};
 use serde_json::{Value, json};
@@ -560,10 +558,7 @@ async fn other_contacts_copy_to_my_contacts_group_posts_copy_mask_read_mask_and_
     let request = CopyOtherContactToMyContactsGroupRequest::default()
         .set_copy_mask(["names", "emailAddresses", "phoneNumbers"])
         .set_read_mask("names,emailAddresses,memberships")
-        .set_sources([
-            CopyOtherContactToMyContactsGroupRequestSourcesItem::Contact,
-            CopyOtherContactToMyContactsGroupRequestSourcesItem::Profile,
-        ]);
+        .set_sources([ReadSourceType::Contact, ReadSourceType::Profile]);
     let person = people
         .other_contacts()
         .copy_other_contact_to_my_contacts_group("otherContacts/c4817264519382716", request)
@@ -775,7 +770,7 @@ async fn people_batch_create_contacts_posts_contacts_read_mask_and_sources_and_d
             ])),
         ])
         .set_read_mask(["names", "emailAddresses", "metadata"])
-        .set_sources([BatchCreateContactsRequestSourcesItem::Contact]);
+        .set_sources([ReadSourceType::Contact]);
     let response = people.people().batch_create_contacts(request).send().await?;
 
     assert_eq!(response.created_people.len(), 2);
@@ -889,7 +884,7 @@ async fn people_batch_update_contacts_posts_the_contact_map_update_mask_read_mas
         .set_contacts([("people/c8571256481234567890", ada)])
         .set_update_mask("names")
         .set_read_mask("names,metadata")
-        .set_sources([BatchUpdateContactsRequestSourcesItem::Contact]);
+        .set_sources([ReadSourceType::Contact]);
     let response = people.people().batch_update_contacts(request).send().await?;
 
     let result =
@@ -1721,7 +1716,7 @@ async fn people_update_contact_photo_patches_base64_photo_bytes_person_fields_an
     let request = UpdateContactPhotoRequest::default()
         .set_photo_bytes(&PHOTO[..])
         .set_person_fields(["photos", "metadata"])
-        .set_sources([UpdateContactPhotoRequestSourcesItem::Contact]);
+        .set_sources([ReadSourceType::Contact]);
     let response =
         people.people().update_contact_photo("people/c8571256481234567890", request).send().await?;
 

@@ -182,7 +182,7 @@ impl MethodResolver<'_> {
         let ty = match &schema.enum_values {
             Some(values) => {
                 let fallback = format!("{call_stem}{}", camel_ident(wire));
-                Ty::Named(self.table.param_enum(schema, values, &fallback, &path, self.type_names))
+                Ty::Named(self.table.inline_enum(schema, values, &fallback, &path, self.type_names))
             }
             None => {
                 let context = Context {

@@ -140,13 +140,13 @@ impl TypeTable {
             return self.reference(reference, &format!("{}.$ref", context.path)).map(Ty::Named);
         }
         if let Some(values) = &schema.enum_values {
-            let name = names.claim(type_name(&context.name), false);
-            return Ok(Ty::Named(self.push(TypeDef::Enum(enum_def(
-                name,
+            return Ok(Ty::Named(self.inline_enum(
                 schema,
                 values,
+                &context.name,
                 &context.path,
-            )))));
+                names,
+            )));
         }
         let kind =
             schema.kind.as_deref().unwrap_or(if is_object(schema) { "object" } else { "any" });
@@ -209,10 +209,12 @@ impl TypeTable {
         Ok(ty)
     }
 
-    /// A parameter's enum: named after the values' common prefix when they
-    /// share one of two or more words (`READ_SOURCE_TYPE_*` is `ReadSourceType`),
-    /// otherwise after the method; identical ones are one type.
-    pub fn param_enum(
+    /// An enum declared inline (a property's, an array item's, a parameter's).
+    /// Values that share a prefix of two or more words name the type after it
+    /// (`READ_SOURCE_TYPE_*` is `ReadSourceType`) and every identical set of
+    /// such values, wherever it appears, is that one type; other enums are
+    /// named after where they appear (`fallback`).
+    pub fn inline_enum(
         &mut self,
         schema: &Schema,
         values: &[String],
@@ -221,14 +223,18 @@ impl TypeTable {
         names: &mut Namespace,
     ) -> TypeId {
         let prefix = common_word_prefix(values);
-        let proposed =
-            if prefix.len() >= 2 { camel_ident(&prefix.join("_")) } else { fallback.to_owned() };
+        if prefix.len() < 2 {
+            let name = names.claim(type_name(fallback), false);
+            return self.push(TypeDef::Enum(enum_def(name, schema, values, path)));
+        }
+        let proposed = camel_ident(&prefix.join("_"));
         let key = (proposed.clone(), values.to_vec());
         if let Some(&id) = self.shared_enums.get(&key) {
             return id;
         }
         let name = names.claim(type_name(&proposed), false);
         let mut def = enum_def(name, schema, values, path);
+        // The description is of the first place that uses it, not of the type.
         def.doc = None;
         let id = self.push(TypeDef::Enum(def));
         self.shared_enums.insert(key, id);

@@ -188,3 +188,35 @@ fn recursion_is_broken_with_box_only_where_needed() {
     assert!(find_field(find_struct(&api, "Ping"), "pong").boxed, "mutual recursion is boxed");
     assert!(find_field(find_struct(&api, "Pong"), "ping").boxed);
 }
+
+#[test]
+fn identical_prefixed_enums_in_properties_and_parameters_are_one_type_named_after_the_prefix() {
+    let sources = json!({"type": "array", "items": {"type": "string",
+        "enum": ["READ_SOURCE_TYPE_UNSPECIFIED", "READ_SOURCE_TYPE_PROFILE", "READ_SOURCE_TYPE_CONTACT"]}});
+    let api = resolve_json(&document(
+        json!({
+            "CreateRequest": {"id": "CreateRequest", "type": "object", "properties": {"sources": sources}},
+            "PhotoRequest": {"id": "PhotoRequest", "type": "object", "properties": {
+                "sources": sources,
+                "kind": {"type": "string", "enum": ["PLAIN", "FANCY"]}
+            }}
+        }),
+        json!({"things": {"methods": {"get": {
+            "id": "sample.things.get", "httpMethod": "GET", "path": "v1/things",
+            "parameters": {"sources": {"type": "string", "location": "query", "repeated": true,
+                "enum": ["READ_SOURCE_TYPE_UNSPECIFIED", "READ_SOURCE_TYPE_PROFILE", "READ_SOURCE_TYPE_CONTACT"]}}
+        }}}}),
+    ));
+    let element = |def: &str| match &find_field(find_struct(&api, def), "sources").ty {
+        Ty::Array(inner) => match **inner {
+            Ty::Named(id) => id,
+            ref other => panic!("sources items are {other:?}"),
+        },
+        other => panic!("sources is {other:?}"),
+    };
+    assert_eq!(element("CreateRequest"), element("PhotoRequest"), "one type for both properties");
+    assert_eq!(type_name(&api, element("CreateRequest")), "ReadSourceType");
+    let enums: Vec<&str> =
+        api.types.iter().filter(|def| matches!(def, TypeDef::Enum(_))).map(TypeDef::name).collect();
+    assert_eq!(enums, ["ReadSourceType", "PhotoRequestKind"], "the parameter reuses it too");
+}
