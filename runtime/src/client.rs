@@ -277,12 +277,7 @@ impl ClientBuilder {
         if !base_url.ends_with('/') {
             base_url.push('/');
         }
-        let http = reqwest::Client::builder()
-            .user_agent(self.api.user_agent)
-            .connect_timeout(self.connect_timeout)
-            .tls_backend_preconfigured(tls_config()?)
-            .build()
-            .map_err(|error| Error::Config(format!("cannot build the HTTP client: {error}")))?;
+        let http = http_client(self.api.user_agent, self.connect_timeout)?;
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -294,6 +289,18 @@ impl ClientBuilder {
             }),
         })
     }
+}
+
+/// The HTTP client every [`Client`] is built on: rustls with the ring
+/// provider and the platform's certificate store, HTTP/2, gzip. Public for
+/// tools that fetch other Google URLs (such as discovery documents) the same way.
+pub fn http_client(user_agent: &str, connect_timeout: Duration) -> Result<reqwest::Client, Error> {
+    reqwest::Client::builder()
+        .user_agent(user_agent)
+        .connect_timeout(connect_timeout)
+        .tls_backend_preconfigured(tls_config()?)
+        .build()
+        .map_err(|error| Error::Config(format!("cannot build the HTTP client: {error}")))
 }
 
 fn tls_config() -> Result<rustls::ClientConfig, Error> {

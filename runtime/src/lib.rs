@@ -25,9 +25,11 @@ pub mod wire;
 
 pub use api::{ApiInfo, HttpMethod, MethodSpec};
 pub use auth::Authenticator;
-pub use client::{Client, ClientBuilder};
+pub use client::{Client, ClientBuilder, http_client};
 pub use error::{Error, ErrorDetail, GoogleError, ValidationError};
 pub use futures_core::Stream;
 pub use request::Request;
+/// The HTTP crate underneath, at the version [`http_client`] returns.
+pub use reqwest;
 pub use retry::RetryPolicy;
 pub use wire::{Bytes, Duration, FieldMask, Timestamp};

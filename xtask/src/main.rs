@@ -2,6 +2,7 @@
 
 mod api_diff;
 mod corpus;
+mod fetch;
 mod paths;
 
 use std::path::PathBuf;
@@ -55,6 +56,19 @@ enum Command {
         #[arg(long, value_enum, default_value = "clippy")]
         depth: corpus::Depth,
     },
+    /// Download the live discovery document, validate it, replace the pinned copy and print the API diff.
+    Fetch {
+        #[arg(long, default_value = "people")]
+        api: String,
+        #[arg(long, default_value = "v1")]
+        version: String,
+        /// Download from here instead of Google's endpoint for the API.
+        #[arg(long)]
+        url: Option<String>,
+        /// Where to write it (default: `discovery/API.VERSION.json`).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Generate a standalone crate (Cargo.toml and src/) for any discovery document.
     Generate {
         #[arg(long)]
@@ -107,6 +121,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Corpus { dir, only, depth } => {
             let passed = corpus::run(&root, &root.join(dir), &only, depth)?;
             Ok(if passed { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
+        Command::Fetch { api, version, url, out } => {
+            let url = url.unwrap_or_else(|| fetch::default_url(&api, &version));
+            let out = out.unwrap_or_else(|| root.join(format!("discovery/{api}.{version}.json")));
+            fetch::run(&url, &api, &version, &out)?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Generate { discovery, out } => {
             let files = generate_crate(&root, &discovery, &out)?;
