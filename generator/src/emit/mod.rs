@@ -68,9 +68,11 @@ fn space_items(source: &str) -> String {
         if let Some(previous) = previous {
             let indent = |text: &str| text.len() - text.trim_start().len();
             let (before, now) = (previous.trim(), line.trim());
-            let ends_item = before == "}"
-                || before == "};"
-                || (before.ends_with(';') && !before.starts_with("use "));
+            // A comment line is never the end of an item, whatever it ends with.
+            let ends_item = !before.starts_with("//")
+                && (before == "}"
+                    || before == "};"
+                    || (before.ends_with(';') && !before.starts_with("use ")));
             let starts_item = [
                 "///", "#[", "pub ", "impl", "fn ", "const ", "static ", "struct ", "enum ",
                 "type ", "mod ",

@@ -137,3 +137,19 @@ fn calls_document_their_method_id_http_path_and_scopes() {
     assert!(api.contains("pub async fn send(self) -> Result<Contact, runtime::Error> {"));
     assert!(api.contains("pub fn quota_user(mut self, quota_user: impl Into<String>) -> Self {"));
 }
+
+#[test]
+fn doc_lines_ending_like_code_do_not_split_a_doc_comment() {
+    let mut doc = sample();
+    doc["resources"]["contacts"]["methods"]["get"]["description"] =
+        json!("Gets a contact.\n<br>\nThe request fails if the mask is empty; {\nsee below}");
+    let output = generate(&doc.to_string()).expect("sample generates");
+    let api = file(&output.sources, "api.rs");
+    let start = api.find("/// Gets a contact.").expect("the method's doc");
+    let doc_block: Vec<&str> =
+        api[start..].lines().take_while(|line| !line.contains("pub fn")).collect();
+    assert!(
+        doc_block.iter().all(|line| line.trim_start().starts_with("///")),
+        "a blank line inside the doc comment: {doc_block:#?}"
+    );
+}
