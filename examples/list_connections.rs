@@ -10,17 +10,15 @@
 
 use futures_util::TryStreamExt;
 use google_people_v1::{PeopleService, runtime::auth::OAuth, scopes};
-
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let auth = OAuth::installed_app("client_secret.json", "tokens.json").await?;
     let people = PeopleService::new(auth.with_scopes([scopes::CONTACTS_READONLY]))?;
-    let connections = people.people().connections().list("people/me");
-    let mut contacts = std::pin::pin!(connections.person_fields("names,emailAddresses").items());
+    let list = people.people().connections().list("people/me").person_fields("names");
+    let mut contacts = std::pin::pin!(list.items());
     while let Some(person) = contacts.try_next().await? {
         let name = person.names.first().and_then(|name| name.display_name.as_deref());
-        let email = person.email_addresses.first().and_then(|email| email.value.as_deref());
-        println!("{:30} {}", name.unwrap_or("(no name)"), email.unwrap_or(""));
+        println!("{}", name.unwrap_or("(no name)"));
     }
     Ok(())
 }
