@@ -1880,3 +1880,36 @@ async fn people_connections_list_items_follow_next_page_token_to_the_last_page()
     assert_eq!(names, ["Ada Lovelace", "Charles Babbage", "Mary Somerville"]);
     Ok(())
 }
+
+#[tokio::test]
+async fn people_batch_create_contacts_refuses_more_than_200_contacts_without_sending_anything()
+-> TestResult {
+    let (server, people) = fake_people_api().await?;
+    Mock::given(any()).respond_with(ResponseTemplate::new(500)).expect(0).mount(&server).await;
+    let contact = ContactToCreate::default()
+        .set_contact_person(Person::default().set_names([Name::default().set_given_name("Guest")]));
+
+    let request = BatchCreateContactsRequest::default()
+        .set_contacts(vec![contact; 201])
+        .set_read_mask("names");
+    let error = people
+        .people()
+        .batch_create_contacts(request)
+        .send()
+        .await
+        .err()
+        .ok_or("201 contacts were accepted")?;
+
+    let runtime::Error::Validation(validation) = &error else {
+        return Err(format!("expected a validation error, got {error:?}").into());
+    };
+    assert_eq!(validation.method, "people.people.batchCreateContacts");
+    assert_eq!(validation.parameter, Some("contacts"));
+    assert!(
+        validation.message.contains("201") && validation.message.contains("200"),
+        "{validation}"
+    );
+    let received = server.received_requests().await.ok_or("request recording is off")?;
+    assert!(received.is_empty(), "{} request(s) reached the server", received.len());
+    Ok(())
+}

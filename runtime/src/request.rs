@@ -113,6 +113,18 @@ impl Request {
             .map(|(_, value)| value.as_str())
     }
 
+    /// Refuses the request when the body's `field` holds more than `max`
+    /// elements, a per-request limit the API documents (say, at most 200
+    /// contacts in one `batchCreateContacts`).
+    pub fn check_len(&mut self, field: &'static str, len: usize, max: usize) {
+        if len > max {
+            self.record_problem(
+                Some(field),
+                format!("{len} elements, but one request takes at most {max}: split the input"),
+            );
+        }
+    }
+
     /// Serialises `body` as the request's JSON body.
     pub fn set_json_body(&mut self, body: &impl Serialize) {
         match serde_json::to_vec(body) {
@@ -281,6 +293,18 @@ mod tests {
     fn missing_path_parameter_is_reported() {
         let error = Request::new(&GET).url(BASE).unwrap_err();
         assert!(error.message.contains("`resourceName` is not set"), "{error}");
+    }
+
+    #[test]
+    fn a_body_over_its_documented_limit_is_refused() {
+        let mut request = Request::new(&GET);
+        request.path_param("resourceName", "people/me".into(), None);
+        request.check_len("contacts", 200, 200);
+        assert!(request.url(BASE).is_ok(), "the limit itself is allowed");
+        request.check_len("contacts", 201, 200);
+        let error = request.url(BASE).unwrap_err();
+        assert_eq!(error.parameter, Some("contacts"));
+        assert!(error.message.contains("at most 200"), "{error}");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use quote::quote;
 use super::docs::doc_attrs;
 use super::ident;
 use super::types::ty_tokens;
-use crate::resolve::ir::{Api, Location, Method, Param, Resource, Ty};
+use crate::resolve::ir::{Api, Location, Method, Param, Resource, Ty, TypeDef};
 
 /// The `api` module.
 pub fn api_module(api: &Api) -> TokenStream {
@@ -156,7 +156,19 @@ fn constructor(api: &Api, method: &Method, client: TokenStream) -> TokenStream {
         quote! { request.path_param(#wire, #value, #pattern); }
     });
     let set_query = query_args.iter().map(|param| set_param(param, quote! { request }));
-    let set_body = method.request.map(|_| quote! { request.set_json_body(&body); });
+    let body_limits = method.request.and_then(|id| api.types.get(id)).into_iter().flat_map(|def| {
+        let fields = match def {
+            TypeDef::Struct(def) => def.fields.as_slice(),
+            _ => &[],
+        };
+        fields.iter().filter_map(|field| {
+            let max = proc_macro2::Literal::usize_unsuffixed(field.max_items?);
+            let (wire, name) = (&field.wire_name, ident(&field.rust_name));
+            Some(quote! { request.check_len(#wire, body.#name.len(), #max); })
+        })
+    });
+    let set_body =
+        method.request.map(|_| quote! { #( #body_limits )* request.set_json_body(&body); });
     let binding = if method.required.is_empty() && method.request.is_none() {
         quote! { let request }
     } else {

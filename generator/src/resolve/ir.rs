@@ -83,6 +83,9 @@ pub struct Field {
     pub doc: Option<String>,
     pub read_only: bool,
     pub deprecated: bool,
+    /// The most elements one request may carry, for an array or map whose
+    /// description documents it ("Allows up to 200 contacts in a single request").
+    pub max_items: Option<usize>,
 }
 
 #[derive(Clone, Debug)]

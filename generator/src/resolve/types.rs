@@ -107,6 +107,12 @@ impl TypeTable {
             let ty = self.convert(property, &child, names)?;
             let serde_rename = (serde_camel_case(&rust_name) != *wire).then(|| wire.clone());
             let setter = format!("set_{}", rust_name.trim_start_matches("r#"));
+            let max_items = match ty {
+                Ty::Array(_) | Ty::Map(_) => {
+                    property.description.as_deref().and_then(documented_max_items)
+                }
+                _ => None,
+            };
             fields.push(Field {
                 rust_name,
                 wire_name: wire.clone(),
@@ -117,6 +123,7 @@ impl TypeTable {
                 doc: property.description.clone(),
                 read_only: property.read_only,
                 deprecated: property.deprecated,
+                max_items,
             });
         }
         Ok(StructDef {
@@ -273,6 +280,18 @@ impl TypeTable {
     }
 }
 
+/// The limit a description states as "up to N ... in a single request", the
+/// way Google documents per-request caps on batch inputs.
+fn documented_max_items(description: &str) -> Option<usize> {
+    description.split(". ").filter(|sentence| sentence.contains("in a single request")).find_map(
+        |sentence| {
+            let after = &sentence[sentence.find("up to ")? + "up to ".len()..];
+            let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
+            digits.parse().ok()
+        },
+    )
+}
+
 fn is_object(schema: &Schema) -> bool {
     schema.kind.as_deref() == Some("object")
         || (schema.kind.is_none() && schema.properties.is_some())
@@ -389,6 +408,27 @@ fn reaches(edges: &[Vec<TypeId>], from: TypeId, to: TypeId) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn per_request_limits_are_read_from_descriptions() {
+        let limit = |text: &str| documented_max_items(text);
+        assert_eq!(
+            limit(
+                "Required. The contact to create. Allows up to 200 contacts in a single request."
+            ),
+            Some(200)
+        );
+        assert_eq!(
+            limit("It's repetitive. Allows up to 500 resource names in a single request."),
+            Some(500)
+        );
+        assert_eq!(
+            limit("Returns up to 1000 results. Pages are small."),
+            None,
+            "not a request cap"
+        );
+        assert_eq!(limit("Send up to many items in a single request."), None);
+    }
 
     fn strings(values: &[&str]) -> Vec<String> {
         values.iter().map(|value| (*value).to_owned()).collect()
