@@ -122,17 +122,20 @@ impl Client {
             loop {
                 let attempt_started = Instant::now();
                 let outcome = self.attempt(request, &url, timeout).await;
-                let latency_ms = u64::try_from(attempt_started.elapsed().as_millis()).unwrap_or(u64::MAX);
+                let latency_ms = millis(attempt_started.elapsed());
                 let (error, failure, server_delay) = match outcome {
                     Ok(success) => {
-                        tracing::Span::current().record("status", success.0).record("attempts", attempt);
+                        tracing::Span::current()
+                            .record("status", success.0)
+                            .record("attempts", attempt);
                         tracing::debug!(attempt, latency_ms, status = success.0, "call succeeded");
                         return Ok(success);
                     }
                     Err(failed) => failed,
                 };
                 let delay = policy.backoff(attempt).max(server_delay.unwrap_or_default());
-                let retry = policy.allows(failure, spec.http_method) && policy.fits(attempt, started.elapsed(), delay);
+                let retry = policy.allows(failure, spec.http_method)
+                    && policy.fits(attempt, started.elapsed(), delay);
                 tracing::Span::current().record("attempts", attempt);
                 if let Some(status) = error.status() {
                     tracing::Span::current().record("status", status);
@@ -141,7 +144,7 @@ impl Client {
                     tracing::debug!(attempt, latency_ms, %error, "call failed");
                     return Err(error);
                 }
-                tracing::info!(attempt, latency_ms, delay_ms = delay.as_millis() as u64, %error, "retrying");
+                tracing::info!(attempt, latency_ms, delay_ms = millis(delay), %error, "retrying");
                 tokio::time::sleep(delay).await;
                 attempt += 1;
             }
@@ -289,6 +292,11 @@ impl ClientBuilder {
             }),
         })
     }
+}
+
+/// A duration in whole milliseconds, for log fields.
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
 /// The HTTP client every [`Client`] is built on: rustls with the ring
