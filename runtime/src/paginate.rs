@@ -1,5 +1,6 @@
 //! Streams that follow `nextPageToken` to the last page.
 
+use futures_util::TryStreamExt;
 use futures_util::stream::{self, Stream};
 use serde::de::DeserializeOwned;
 
@@ -19,14 +20,9 @@ where
     T: DeserializeOwned + Send + 'static,
     F: Fn(&T) -> Option<String> + Send + 'static,
 {
-    let state = (client, Some(request), next_token);
-    stream::try_unfold(state, |(client, request, next_token)| async move {
-        let Some(request) = request else {
-            return Ok(None);
-        };
-        let page: T = client.execute_json(request.clone()).await?;
-        let next = following(request, next_token(&page));
-        Ok(Some((page, (client, next, next_token))))
+    follow(client, request, move |page: T| {
+        let token = next_token(&page);
+        (page, token)
     })
 }
 
@@ -42,20 +38,32 @@ where
     I: Send + 'static,
     F: Fn(T) -> (Vec<I>, Option<String>) + Send + 'static,
 {
-    let state = (client, Some(request), split, Vec::new().into_iter());
-    stream::try_unfold(state, |(client, mut request, split, mut buffered)| async move {
-        loop {
-            if let Some(item) = buffered.next() {
-                return Ok(Some((item, (client, request, split, buffered))));
-            }
-            let Some(current) = request else {
-                return Ok(None);
-            };
-            let page: T = client.execute_json(current.clone()).await?;
-            let (items, token) = split(page);
-            request = following(current, token);
-            buffered = items.into_iter();
-        }
+    follow(client, request, split)
+        .map_ok(|items| stream::iter(items.into_iter().map(Ok)))
+        .try_flatten()
+}
+
+/// The one loop under both: fetch a page, take what to yield and the next
+/// token out of it with `split`, repeat while there is a token.
+fn follow<T, P, F>(
+    client: Client,
+    request: Request,
+    split: F,
+) -> impl Stream<Item = Result<P, Error>> + Send
+where
+    T: DeserializeOwned + Send + 'static,
+    P: Send + 'static,
+    F: Fn(T) -> (P, Option<String>) + Send + 'static,
+{
+    let state = (client, Some(request), split);
+    stream::try_unfold(state, |(client, request, split)| async move {
+        let Some(request) = request else {
+            return Ok(None);
+        };
+        let page: T = client.execute_json(request.clone()).await?;
+        let (yielded, token) = split(page);
+        let next = following(request, token);
+        Ok(Some((yielded, (client, next, split))))
     })
 }
 

@@ -64,6 +64,28 @@ fn get_item(name: &str) -> Request {
     request
 }
 
+/// Answers the first `failures` `verb` requests with `failure`, then one with
+/// 200 and `success`; each is expected exactly that often.
+async fn fails_then_succeeds(
+    server: &MockServer,
+    verb: &str,
+    failure: ResponseTemplate,
+    failures: u64,
+    success: Value,
+) {
+    Mock::given(method(verb))
+        .respond_with(failure)
+        .up_to_n_times(failures)
+        .expect(failures)
+        .mount(server)
+        .await;
+    Mock::given(method(verb))
+        .respond_with(ResponseTemplate::new(200).set_body_json(success))
+        .expect(1)
+        .mount(server)
+        .await;
+}
+
 fn google_error(code: u16, status: &str, message: &str) -> Value {
     json!({"error": {"code": code, "status": status, "message": message}})
 }
@@ -71,23 +93,14 @@ fn google_error(code: u16, status: &str, message: &str) -> Value {
 #[tokio::test]
 async fn a_get_is_retried_after_two_503s_and_succeeds() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/v1/items/a"))
-        .respond_with(ResponseTemplate::new(503).set_body_json(google_error(
-            503,
-            "UNAVAILABLE",
-            "try later",
-        )))
-        .up_to_n_times(2)
-        .expect(2)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/v1/items/a"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"name": "items/a"})))
-        .expect(1)
-        .mount(&server)
-        .await;
+    fails_then_succeeds(
+        &server,
+        "GET",
+        ResponseTemplate::new(503).set_body_json(google_error(503, "UNAVAILABLE", "try later")),
+        2,
+        json!({"name": "items/a"}),
+    )
+    .await;
     let item: Value =
         client(&server, quick_retries()).execute_json(get_item("items/a")).await.expect("succeeds");
     assert_eq!(item["name"], "items/a");
@@ -113,17 +126,14 @@ async fn a_post_is_not_retried_after_a_503_by_default() {
 #[tokio::test]
 async fn a_post_is_retried_after_a_503_when_the_caller_opts_in() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(1)
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"name": "items/new"})))
-        .expect(1)
-        .mount(&server)
-        .await;
+    fails_then_succeeds(
+        &server,
+        "POST",
+        ResponseTemplate::new(503),
+        1,
+        json!({"name": "items/new"}),
+    )
+    .await;
     let mut request = Request::new(&CREATE);
     request.set_json_body(&json!({"name": "x"}));
     request.set_retry(quick_retries().retry_non_idempotent(true));
@@ -137,17 +147,7 @@ async fn a_post_is_retried_after_a_503_when_the_caller_opts_in() {
 #[tokio::test]
 async fn a_post_is_retried_after_a_429_because_it_was_not_executed() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(429))
-        .up_to_n_times(1)
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
-        .expect(1)
-        .mount(&server)
-        .await;
+    fails_then_succeeds(&server, "POST", ResponseTemplate::new(429), 1, json!({})).await;
     let mut request = Request::new(&CREATE);
     request.set_json_body(&json!({}));
     client(&server, quick_retries()).execute_empty(request).await.expect("retried once");
@@ -156,15 +156,14 @@ async fn a_post_is_retried_after_a_429_because_it_was_not_executed() {
 #[tokio::test]
 async fn retry_after_is_honoured() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "1"))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
-        .mount(&server)
-        .await;
+    fails_then_succeeds(
+        &server,
+        "GET",
+        ResponseTemplate::new(429).insert_header("retry-after", "1"),
+        1,
+        json!({}),
+    )
+    .await;
     let started = Instant::now();
     client(&server, quick_retries()).execute_empty(get_item("items/a")).await.expect("succeeds");
     assert!(started.elapsed() >= Duration::from_secs(1), "waited {:?}", started.elapsed());
@@ -175,15 +174,14 @@ async fn retry_info_in_the_error_body_is_honoured() {
     let server = MockServer::start().await;
     let body = json!({"error": {"code": 429, "status": "RESOURCE_EXHAUSTED", "message": "slow down",
         "details": [{"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "0.3s"}]}});
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(429).set_body_json(body))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
-        .mount(&server)
-        .await;
+    fails_then_succeeds(
+        &server,
+        "GET",
+        ResponseTemplate::new(429).set_body_json(body),
+        1,
+        json!({}),
+    )
+    .await;
     let started = Instant::now();
     client(&server, quick_retries()).execute_empty(get_item("items/a")).await.expect("succeeds");
     assert!(started.elapsed() >= Duration::from_millis(300), "waited {:?}", started.elapsed());

@@ -34,7 +34,10 @@ impl OAuth {
     ) -> Result<Self, Error> {
         let path = client_secret.as_ref();
         let secret = yup_oauth2::read_application_secret(path).await.map_err(|error| {
-            config_error(format!("cannot read the OAuth client secret {}: {error}", path.display()))
+            Error::Config(format!(
+                "cannot read the OAuth client secret {}: {error}",
+                path.display()
+            ))
         })?;
         let inner = yup_oauth2::InstalledFlowAuthenticator::builder(
             secret,
@@ -43,7 +46,7 @@ impl OAuth {
         .persist_tokens_to_disk(token_cache)
         .build()
         .await
-        .map_err(|error| config_error(format!("cannot set up the installed-app flow: {error}")))?;
+        .map_err(|error| Error::Config(format!("cannot set up the installed-app flow: {error}")))?;
         Ok(Self::wrap(inner, "installed_app"))
     }
 
@@ -55,7 +58,10 @@ impl OAuth {
     ) -> Result<Self, Error> {
         let path = key_file.as_ref();
         let key = yup_oauth2::read_service_account_key(path).await.map_err(|error| {
-            config_error(format!("cannot read the service account key {}: {error}", path.display()))
+            Error::Config(format!(
+                "cannot read the service account key {}: {error}",
+                path.display()
+            ))
         })?;
         Self::service_account_key(key, subject).await
     }
@@ -70,7 +76,7 @@ impl OAuth {
             builder = builder.subject(subject);
         }
         let inner = builder.build().await.map_err(|error| {
-            config_error(format!("cannot set up the service account flow: {error}"))
+            Error::Config(format!("cannot set up the service account flow: {error}"))
         })?;
         Ok(Self::wrap(inner, "service_account"))
     }
@@ -99,7 +105,7 @@ impl OAuth {
             ) => builder.build().await,
         }
         .map_err(|error| {
-            config_error(format!("cannot set up the metadata server flow: {error}"))
+            Error::Config(format!("cannot set up the metadata server flow: {error}"))
         })?;
         Ok(Self::wrap(inner, "metadata_server"))
     }
@@ -118,7 +124,7 @@ impl OAuth {
         match kind.as_deref() {
             Some("service_account") => {
                 let key = yup_oauth2::parse_service_account_key(&text).map_err(|error| {
-                    config_error(format!(
+                    Error::Config(format!(
                         "{}: invalid service account key: {error}",
                         path.display()
                     ))
@@ -130,7 +136,7 @@ impl OAuth {
                     yup_oauth2::authorized_user::AuthorizedUserSecret,
                 >(&text)
                 .map_err(|error| {
-                    config_error(format!(
+                    Error::Config(format!(
                         "{}: invalid authorized user credentials: {error}",
                         path.display()
                     ))
@@ -139,11 +145,11 @@ impl OAuth {
                     .build()
                     .await
                     .map_err(|error| {
-                        config_error(format!("cannot set up the authorized user flow: {error}"))
+                        Error::Config(format!("cannot set up the authorized user flow: {error}"))
                     })?;
                 Ok(Self::wrap(inner, "authorized_user"))
             }
-            other => Err(config_error(format!(
+            other => Err(Error::Config(format!(
                 "{}: unsupported credentials type {:?} (expected \"service_account\" or \"authorized_user\")",
                 path.display(),
                 other.unwrap_or("(none)")
@@ -186,13 +192,9 @@ impl Authenticator for OAuth {
     }
 }
 
-fn config_error(message: String) -> Error {
-    Error::Config(message)
-}
-
 fn read_text(path: &Path) -> Result<String, Error> {
     std::fs::read_to_string(path).map_err(|error| {
-        config_error(format!("cannot read the credentials file {}: {error}", path.display()))
+        Error::Config(format!("cannot read the credentials file {}: {error}", path.display()))
     })
 }
 

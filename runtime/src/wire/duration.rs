@@ -3,8 +3,6 @@
 use std::fmt;
 use std::str::FromStr;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer, de};
-
 /// A signed span of time with nanosecond precision (`google.protobuf.Duration`),
 /// written `"3s"`, `"3.5s"`, `"-0.000000001s"`.
 #[derive(Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -91,15 +89,7 @@ impl fmt::Display for Duration {
             f.write_str("-")?;
         }
         write!(f, "{}", self.seconds.unsigned_abs())?;
-        let nanos = self.nanos.unsigned_abs();
-        if nanos == 0 {
-        } else if nanos % 1_000_000 == 0 {
-            write!(f, ".{:03}", nanos / 1_000_000)?;
-        } else if nanos % 1_000 == 0 {
-            write!(f, ".{:06}", nanos / 1_000)?;
-        } else {
-            write!(f, ".{nanos:09}")?;
-        }
+        super::write_fraction(f, self.nanos.unsigned_abs())?;
         f.write_str("s")
     }
 }
@@ -110,18 +100,7 @@ impl fmt::Debug for Duration {
     }
 }
 
-impl Serialize for Duration {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for Duration {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        text.parse().map_err(de::Error::custom)
-    }
-}
+super::serde_as_text!(Duration);
 
 #[cfg(test)]
 mod tests {

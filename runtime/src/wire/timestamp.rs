@@ -3,7 +3,6 @@
 use std::fmt;
 use std::str::FromStr;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer, de};
 use time::format_description::well_known::Rfc3339;
 use time::{OffsetDateTime, UtcOffset};
 
@@ -91,15 +90,7 @@ impl fmt::Display for Timestamp {
             t.minute(),
             t.second()
         )?;
-        let nanos = t.nanosecond();
-        if nanos == 0 {
-        } else if nanos % 1_000_000 == 0 {
-            write!(f, ".{:03}", nanos / 1_000_000)?;
-        } else if nanos % 1_000 == 0 {
-            write!(f, ".{:06}", nanos / 1_000)?;
-        } else {
-            write!(f, ".{nanos:09}")?;
-        }
+        super::write_fraction(f, t.nanosecond())?;
         f.write_str("Z")
     }
 }
@@ -110,18 +101,7 @@ impl fmt::Debug for Timestamp {
     }
 }
 
-impl Serialize for Timestamp {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for Timestamp {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        text.parse().map_err(de::Error::custom)
-    }
-}
+super::serde_as_text!(Timestamp);
 
 #[cfg(test)]
 mod tests {
