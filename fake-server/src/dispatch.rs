@@ -1,0 +1,278 @@
+//! One request to one reply, independent of the HTTP library: decode the
+//! path, route, take the standard parameters, authenticate, reject unknown
+//! parameters, parse the body, run the method under the store lock, and
+//! render the result (`fields`, `prettyPrint`).
+
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use crate::error::ApiError;
+use crate::partial::FieldSelector;
+use crate::query::{Query, parse_bool, percent_decode};
+use crate::router::{self, Operation};
+use crate::store::Store;
+use crate::{directory, groups, other_contacts, people};
+
+/// What every connection task shares.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    store: Mutex<Store>,
+    /// The only bearer token accepted, when configured.
+    token: Option<String>,
+}
+
+impl Shared {
+    pub(crate) fn new(store: Store, token: Option<String>) -> Self {
+        Self { store: Mutex::new(store), token }
+    }
+
+    /// The store, locked. Methods run synchronously under the lock, so it is
+    /// never held across an `.await`. A panic while it was held cannot
+    /// leave a half-applied change (mutations validate before they write),
+    /// so a poisoned lock is recovered rather than failing every later call.
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Store> {
+        self.store.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// The parts of an HTTP request the API looks at.
+#[derive(Debug)]
+pub(crate) struct Incoming<'a> {
+    pub(crate) method: &'a str,
+    /// The path as sent, still percent-encoded.
+    pub(crate) path: &'a str,
+    pub(crate) query: Option<&'a str>,
+    pub(crate) authorization: Option<&'a str>,
+    pub(crate) body: &'a [u8],
+}
+
+/// The HTTP status and JSON body to send back.
+#[derive(Debug)]
+pub(crate) struct Reply {
+    pub(crate) status: u16,
+    pub(crate) body: Vec<u8>,
+}
+
+/// One routed call, as the method implementations see it.
+#[derive(Debug)]
+pub(crate) struct Call {
+    /// The `{+resourceName}` of the path, or empty.
+    pub(crate) resource_name: String,
+    /// The method's own query parameters (standard ones removed).
+    pub(crate) query: Query,
+    /// The JSON body (an object), or `Null` for methods without one.
+    pub(crate) body: Value,
+}
+
+impl Call {
+    /// The body as a request message. Unknown fields are rejected, as Google does.
+    pub(crate) fn body_as<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
+        T::deserialize(&self.body).map_err(|error| {
+            ApiError::invalid_argument(format!("Invalid JSON payload received. {error}."))
+        })
+    }
+}
+
+/// The reply to a request that failed before it could be dispatched.
+pub(crate) fn error_reply(error: &ApiError) -> Reply {
+    Reply { status: error.http_status, body: Presentation::default().render(&error.to_body()) }
+}
+
+pub(crate) fn handle(shared: &Shared, request: &Incoming<'_>) -> Reply {
+    let mut presentation = Presentation::default();
+    let (status, body) = match serve(shared, request, &mut presentation) {
+        Ok(body) => (200, presentation.select(body)),
+        Err(error) => (error.http_status, error.to_body()),
+    };
+    Reply { status, body: presentation.render(&body) }
+}
+
+fn serve(
+    shared: &Shared,
+    request: &Incoming<'_>,
+    presentation: &mut Presentation,
+) -> Result<Value, ApiError> {
+    let path = percent_decode(request.path.trim_start_matches('/'), false)
+        .ok_or_else(|| ApiError::invalid_argument("The request path is not validly encoded."))?;
+    let route = router::route(request.method, &path)?;
+    let mut query = Query::parse(request.query)?;
+    let credentials = Presentation::take(&mut query, presentation)?;
+    authenticate(shared.token.as_deref(), request.authorization, credentials.as_deref())?;
+    if let Some(unknown) = query.names().find(|name| !route.method.parameters.contains(name)) {
+        return Err(ApiError::unknown_parameter(unknown));
+    }
+    let body = if route.method.has_body { parse_body(request.body)? } else { Value::Null };
+    let call = Call { resource_name: route.resource_name, query, body };
+    let mut store = shared.lock();
+    run(route.method.operation, &mut store, &call)
+}
+
+fn run(operation: Operation, store: &mut Store, call: &Call) -> Result<Value, ApiError> {
+    match operation {
+        Operation::CreateContact => people::create_contact(store, call),
+        Operation::GetPerson => people::get(store, call),
+        Operation::GetPeople => people::get_batch(store, call),
+        Operation::UpdateContact => people::update_contact(store, call),
+        Operation::DeleteContact => people::delete_contact(store, call),
+        Operation::UpdateContactPhoto => people::update_contact_photo(store, call),
+        Operation::DeleteContactPhoto => people::delete_contact_photo(store, call),
+        Operation::BatchCreateContacts => people::batch_create_contacts(store, call),
+        Operation::BatchUpdateContacts => people::batch_update_contacts(store, call),
+        Operation::BatchDeleteContacts => people::batch_delete_contacts(store, call),
+        Operation::SearchContacts => people::search_contacts(store, call),
+        Operation::ListConnections => people::list_connections(store, call),
+        Operation::ListDirectoryPeople => directory::list(store, call),
+        Operation::SearchDirectoryPeople => directory::search(store, call),
+        Operation::CreateGroup => groups::create(store, call),
+        Operation::GetGroup => groups::get(store, call),
+        Operation::ListGroups => groups::list(store, call),
+        Operation::UpdateGroup => groups::update(store, call),
+        Operation::DeleteGroup => groups::delete(store, call),
+        Operation::BatchGetGroups => groups::batch_get(store, call),
+        Operation::ModifyGroupMembers => groups::modify_members(store, call),
+        Operation::ListOtherContacts => other_contacts::list(store, call),
+        Operation::SearchOtherContacts => other_contacts::search(store, call),
+        Operation::CopyOtherContact => other_contacts::copy_to_my_contacts(store, call),
+    }
+}
+
+/// An empty body is an empty message; anything else must be a JSON object.
+fn parse_body(body: &[u8]) -> Result<Value, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Value::Object(Map::new()));
+    }
+    match serde_json::from_slice(body) {
+        Ok(Value::Object(object)) => Ok(Value::Object(object)),
+        Ok(_) => Err(ApiError::invalid_argument(
+            "Invalid JSON payload received. The request body must be a JSON object.",
+        )),
+        Err(error) => {
+            Err(ApiError::invalid_argument(format!("Invalid JSON payload received. {error}.")))
+        }
+    }
+}
+
+/// Accepts `Authorization: Bearer <token>` (or the `access_token` /
+/// `oauth_token` query parameters Google also honours): any token, or only
+/// the configured one.
+fn authenticate(
+    expected: Option<&str>,
+    authorization: Option<&str>,
+    query_token: Option<&str>,
+) -> Result<(), ApiError> {
+    let bearer = authorization.and_then(|header| {
+        let (scheme, token) = header.trim().split_once(' ')?;
+        let token = token.trim();
+        (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+    });
+    match (bearer.or(query_token), expected) {
+        (None, _) => Err(ApiError::credentials_missing()),
+        (Some(token), Some(expected)) if token != expected => Err(ApiError::credentials_invalid()),
+        _ => Ok(()),
+    }
+}
+
+/// How a reply is rendered, from the standard parameters.
+#[derive(Debug)]
+struct Presentation {
+    pretty: bool,
+    fields: Option<FieldSelector>,
+}
+
+impl Default for Presentation {
+    /// Google pretty-prints unless asked not to.
+    fn default() -> Self {
+        Self { pretty: true, fields: None }
+    }
+}
+
+impl Presentation {
+    /// Removes the standard parameters from `query`, recording how to render
+    /// into `presentation` (set before any error, so errors render as asked
+    /// too). Returns a token sent as a query parameter.
+    fn take(query: &mut Query, presentation: &mut Self) -> Result<Option<String>, ApiError> {
+        if let Some(pretty) = last(query.take("prettyPrint")) {
+            presentation.pretty = parse_bool(&pretty).ok_or_else(|| {
+                ApiError::invalid_field(
+                    "prettyPrint",
+                    format!("Invalid value at 'prettyPrint' (TYPE_BOOL), \"{pretty}\""),
+                )
+            })?;
+        }
+        if let Some(alt) = last(query.take("alt")).filter(|alt| alt != "json") {
+            return Err(ApiError::invalid_field(
+                "alt",
+                format!("alt={alt} is not supported: this API returns JSON."),
+            ));
+        }
+        if let Some(format) =
+            last(query.take("$.xgafv")).filter(|format| !["1", "2"].contains(&format.as_str()))
+        {
+            return Err(ApiError::invalid_field(
+                "$.xgafv",
+                format!("Invalid value at '$.xgafv' (TYPE_ENUM), \"{format}\""),
+            ));
+        }
+        if !query.take("callback").is_empty() {
+            return Err(ApiError::invalid_field(
+                "callback",
+                "JSONP (`callback`) is not supported by this fake.",
+            ));
+        }
+        if let Some(fields) = last(query.take("fields")).filter(|fields| !fields.is_empty()) {
+            let selector = FieldSelector::parse(&fields).map_err(|problem| {
+                ApiError::invalid_field("fields", format!("Invalid field selection: {problem}."))
+            })?;
+            presentation.fields = Some(selector);
+        }
+        for ignored in ["quotaUser", "key", "uploadType", "upload_protocol"] {
+            query.take(ignored);
+        }
+        let access_token = last(query.take("access_token"));
+        Ok(access_token.or(last(query.take("oauth_token"))))
+    }
+
+    fn select(&self, body: Value) -> Value {
+        match &self.fields {
+            Some(selector) => selector.apply(&body),
+            None => body,
+        }
+    }
+
+    fn render(&self, body: &Value) -> Vec<u8> {
+        let rendered =
+            if self.pretty { serde_json::to_vec_pretty(body) } else { serde_json::to_vec(body) };
+        // Serialising a `Value` to memory cannot fail.
+        rendered.unwrap_or_default()
+    }
+}
+
+fn last(values: Vec<String>) -> Option<String> {
+    values.into_iter().next_back()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bearer_tokens_are_required_and_matched_when_configured() {
+        assert_eq!(authenticate(None, None, None).unwrap_err().http_status, 401);
+        assert_eq!(authenticate(None, Some("Basic abc"), None).unwrap_err().http_status, 401);
+        assert_eq!(authenticate(None, Some("Bearer "), None).unwrap_err().http_status, 401);
+        assert!(authenticate(None, Some("Bearer anything"), None).is_ok());
+        assert!(authenticate(None, Some("bearer anything"), None).is_ok());
+        assert!(authenticate(Some("s"), Some("Bearer s"), None).is_ok());
+        assert!(authenticate(Some("s"), None, Some("s")).is_ok());
+        assert_eq!(authenticate(Some("s"), Some("Bearer t"), None).unwrap_err().http_status, 401);
+    }
+
+    #[test]
+    fn bodies_must_be_json_objects_and_empty_means_empty() {
+        assert_eq!(parse_body(b"").unwrap(), Value::Object(Map::new()));
+        assert_eq!(parse_body(b"[1]").unwrap_err().status, "INVALID_ARGUMENT");
+        assert!(parse_body(b"{\"a\":").unwrap_err().message.starts_with("Invalid JSON payload"));
+    }
+}

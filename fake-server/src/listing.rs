@@ -1,0 +1,213 @@
+//! Paging and sync for the list methods: `pageSize` rules, and page and sync
+//! tokens that only work with the parameters of the call that issued them
+//! ("all other parameters must match the first call").
+//!
+//! A page is an offset into the listing's current order. Writes between
+//! pages can shift items; that is why a sync token covers everything from
+//! the revision at which the *first* page was read.
+
+use crate::error::ApiError;
+use crate::query::Query;
+use crate::tokens::{Token, TokenCodec, TokenKind};
+
+/// Parameters a page token does not pin: the page position itself, and the
+/// page size, which clients may change between pages.
+const PAGE_INDEPENDENT: &[&str] = &["pageToken", "pageSize"];
+
+/// Parameters a sync token does not pin.
+const SYNC_INDEPENDENT: &[&str] = &["pageToken", "pageSize", "syncToken", "requestSyncToken"];
+
+/// What to do with a `pageSize` above the documented maximum.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum AboveMaximum {
+    /// "Valid values are between 1 and N": a larger value is a 400.
+    Reject,
+    /// "Values greater than N will be capped to N".
+    Cap,
+}
+
+/// The documented `pageSize` of one method.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PageSize {
+    pub(crate) default: usize,
+    pub(crate) maximum: usize,
+    pub(crate) above_maximum: AboveMaximum,
+}
+
+impl PageSize {
+    /// The page size requested: unset or 0 is the default, negative is a 400.
+    pub(crate) fn read(self, query: &Query) -> Result<usize, ApiError> {
+        match query.integer("pageSize")? {
+            None | Some(0) => Ok(self.default),
+            Some(size) if size < 0 => {
+                Err(ApiError::invalid_field("pageSize", "pageSize must not be negative."))
+            }
+            Some(size) => match (usize::try_from(size), self.above_maximum) {
+                (Ok(size), _) if size <= self.maximum => Ok(size),
+                (_, AboveMaximum::Cap) => Ok(self.maximum),
+                (_, AboveMaximum::Reject) => Err(ApiError::invalid_field(
+                    "pageSize",
+                    format!("pageSize must be between 1 and {}.", self.maximum),
+                )),
+            },
+        }
+    }
+}
+
+/// One page request of a listing, its tokens checked.
+#[derive(Debug)]
+pub(crate) struct Listing {
+    offset: usize,
+    page_size: usize,
+    /// The store revision when the first page was read.
+    snapshot: u64,
+    /// With a sync token: only what changed after this revision.
+    pub(crate) changed_since: Option<u64>,
+    page_params: u64,
+    sync_params: u64,
+}
+
+impl Listing {
+    /// Reads `pageSize`, `pageToken` and (when `syncs`) `syncToken`.
+    pub(crate) fn begin(
+        query: &Query,
+        tokens: &TokenCodec,
+        revision: u64,
+        page_size: PageSize,
+        syncs: bool,
+    ) -> Result<Self, ApiError> {
+        let page_params = query.fingerprint(PAGE_INDEPENDENT);
+        let sync_params = query.fingerprint(SYNC_INDEPENDENT);
+        let page_size = page_size.read(query)?;
+        let (offset, snapshot) = match query.non_empty("pageToken")? {
+            None => (0, revision),
+            Some(text) => {
+                let token = decode(tokens, text, "pageToken", TokenKind::Page, page_params)?;
+                let offset = usize::try_from(token.offset)
+                    .map_err(|_| ApiError::invalid_field("pageToken", "Invalid pageToken."))?;
+                (offset, token.revision)
+            }
+        };
+        let changed_since = match query.non_empty("syncToken")? {
+            Some(text) if syncs => {
+                Some(decode(tokens, text, "syncToken", TokenKind::Sync, sync_params)?.revision)
+            }
+            _ => None,
+        };
+        Ok(Self { offset, page_size, snapshot, changed_since, page_params, sync_params })
+    }
+
+    /// This request's page of `items` and the token for the next one, if any.
+    pub(crate) fn page<T>(&self, items: Vec<T>, tokens: &TokenCodec) -> (Vec<T>, Option<String>) {
+        let total = items.len();
+        let end = self.offset.saturating_add(self.page_size).min(total);
+        let page = items.into_iter().skip(self.offset).take(self.page_size).collect();
+        let next = (end < total).then(|| {
+            tokens.encode(Token {
+                kind: TokenKind::Page,
+                offset: end as u64,
+                revision: self.snapshot,
+                params: self.page_params,
+            })
+        });
+        (page, next)
+    }
+
+    /// A sync token covering every change up to the first page's read.
+    pub(crate) fn sync_token(&self, tokens: &TokenCodec) -> String {
+        tokens.encode(Token {
+            kind: TokenKind::Sync,
+            offset: 0,
+            revision: self.snapshot,
+            params: self.sync_params,
+        })
+    }
+}
+
+fn decode(
+    tokens: &TokenCodec,
+    text: &str,
+    parameter: &str,
+    kind: TokenKind,
+    params: u64,
+) -> Result<Token, ApiError> {
+    let token = tokens
+        .decode(text)
+        .filter(|token| token.kind == kind)
+        .ok_or_else(|| ApiError::invalid_field(parameter, format!("Invalid {parameter}.")))?;
+    if token.params != params {
+        return Err(ApiError::invalid_field(
+            parameter,
+            format!(
+                "The {parameter} was issued for a request with different parameters: all \
+                 parameters other than {parameter} must match the call that provided it."
+            ),
+        ));
+    }
+    Ok(token)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SIZE: PageSize = PageSize { default: 2, maximum: 3, above_maximum: AboveMaximum::Reject };
+
+    fn query(text: &str) -> Query {
+        Query::parse(Some(text)).unwrap()
+    }
+
+    #[test]
+    fn page_size_defaults_caps_and_rejects_as_documented() {
+        assert_eq!(SIZE.read(&query("")).unwrap(), 2);
+        assert_eq!(SIZE.read(&query("pageSize=0")).unwrap(), 2);
+        assert_eq!(SIZE.read(&query("pageSize=3")).unwrap(), 3);
+        assert_eq!(SIZE.read(&query("pageSize=4")).unwrap_err().http_status, 400);
+        assert_eq!(SIZE.read(&query("pageSize=-1")).unwrap_err().http_status, 400);
+        let capped = PageSize { above_maximum: AboveMaximum::Cap, ..SIZE };
+        assert_eq!(capped.read(&query("pageSize=99")).unwrap(), 3);
+    }
+
+    #[test]
+    fn pages_follow_tokens_to_the_end() {
+        let tokens = TokenCodec::default();
+        let first = Listing::begin(&query("a=1"), &tokens, 5, SIZE, true).unwrap();
+        let (page, next) = first.page(vec![1, 2, 3, 4, 5], &tokens);
+        assert_eq!(page, [1, 2]);
+        let next = next.unwrap();
+        let second = Listing::begin(
+            &query(&format!("a=1&pageToken={next}&pageSize=3")),
+            &tokens,
+            9,
+            SIZE,
+            true,
+        )
+        .unwrap();
+        let (page, next) = second.page(vec![1, 2, 3, 4, 5], &tokens);
+        assert_eq!((page, next), (vec![3, 4, 5], None));
+        assert_eq!(second.snapshot, 5, "the snapshot is the first page's");
+    }
+
+    #[test]
+    fn tokens_are_bound_to_the_other_parameters_and_their_kind() {
+        let tokens = TokenCodec::default();
+        let listing = Listing::begin(&query("a=1"), &tokens, 5, SIZE, true).unwrap();
+        let (_, next) = listing.page(vec![1, 2, 3], &tokens);
+        let next = next.unwrap();
+        let changed =
+            Listing::begin(&query(&format!("a=2&pageToken={next}")), &tokens, 5, SIZE, true);
+        assert_eq!(changed.unwrap_err().status, "INVALID_ARGUMENT");
+        let as_sync =
+            Listing::begin(&query(&format!("a=1&syncToken={next}")), &tokens, 5, SIZE, true);
+        assert_eq!(as_sync.unwrap_err().status, "INVALID_ARGUMENT");
+        let sync = listing.sync_token(&tokens);
+        let resumed = Listing::begin(
+            &query(&format!("a=1&syncToken={sync}&pageSize=1")),
+            &tokens,
+            8,
+            SIZE,
+            true,
+        );
+        assert_eq!(resumed.unwrap().changed_since, Some(5));
+    }
+}

@@ -1,0 +1,93 @@
+//! The HTTP/1 transport: accepts connections until the task is aborted and
+//! hands each request to [`dispatch`](crate::dispatch).
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::{Bytes, Incoming};
+use hyper::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue, WWW_AUTHENTICATE};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+use tokio::task::JoinSet;
+
+use crate::dispatch::{self, Reply, Shared};
+use crate::error::ApiError;
+
+/// Larger than any People request (a contact photo is a few MB of base64).
+const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
+
+/// Serves until the task running it is aborted. The connections live in a
+/// `JoinSet` owned by this future, so aborting it also closes them.
+pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>) {
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    let shared = Arc::clone(&shared);
+                    connections.spawn(async move {
+                        let service =
+                            service_fn(move |request| respond(Arc::clone(&shared), request));
+                        // An error here (a client hanging up mid-request) ends only
+                        // this connection; there is no one to report it to.
+                        let _ = http1::Builder::new()
+                            .serve_connection(TokioIo::new(stream), service)
+                            .await;
+                    });
+                }
+                // Out of file descriptors and the like: back off instead of spinning.
+                Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
+            },
+            // Reap finished connections so the set does not grow without bound.
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        }
+    }
+}
+
+async fn respond(
+    shared: Arc<Shared>,
+    request: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, Infallible> {
+    let (parts, body) = request.into_parts();
+    let reply = match Limited::new(body, MAX_BODY_BYTES).collect().await {
+        Ok(body) => {
+            let body = body.to_bytes();
+            let authorization =
+                parts.headers.get(AUTHORIZATION).and_then(|value| value.to_str().ok());
+            dispatch::handle(
+                &shared,
+                &dispatch::Incoming {
+                    method: parts.method.as_str(),
+                    path: parts.uri.path(),
+                    query: parts.uri.query(),
+                    authorization,
+                    body: &body,
+                },
+            )
+        }
+        Err(error) => dispatch::error_reply(&ApiError::invalid_argument(format!(
+            "Cannot read the request body: {error}."
+        ))),
+    };
+    Ok(to_response(reply))
+}
+
+fn to_response(reply: Reply) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::from(reply.body)));
+    *response.status_mut() =
+        StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json; charset=UTF-8"));
+    if reply.status == 401 {
+        headers.insert(
+            WWW_AUTHENTICATE,
+            HeaderValue::from_static("Bearer realm=\"https://accounts.google.com/\""),
+        );
+    }
+    response
+}
