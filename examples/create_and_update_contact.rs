@@ -8,7 +8,7 @@
 use google_people_v1::PeopleService;
 use google_people_v1::runtime::auth::OAuth;
 use google_people_v1::scopes;
-use google_people_v1::types::{EmailAddress, Name, Person, PhoneNumber};
+use google_people_v1::types::{EmailAddress, Name, Person, PersonField, PhoneNumber};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -23,7 +23,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let created = people
         .people()
         .create_contact(new_contact)
-        .person_fields("names,emailAddresses,phoneNumbers,metadata")
+        .person_fields([
+            PersonField::Names,
+            PersonField::EmailAddresses,
+            PersonField::PhoneNumbers,
+            PersonField::Metadata,
+        ])
         .send()
         .await?;
     let resource_name = created.resource_name.clone().ok_or("no resource name in the response")?;
@@ -34,9 +39,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let changed = created.set_phone_numbers([PhoneNumber::default().set_value("+44 20 7946 0958")]);
     let update = people
         .people()
-        .update_contact(&resource_name, changed)
-        .update_person_fields("phoneNumbers")
-        .person_fields("names,phoneNumbers")
+        .update_contact(&resource_name, changed, PersonField::PhoneNumbers)
+        .person_fields([PersonField::Names, PersonField::PhoneNumbers])
         .send()
         .await;
     match update {

@@ -11,13 +11,13 @@
 use futures_util::TryStreamExt;
 use google_people_v1::types::{
     BatchCreateContactsRequest, BatchDeleteContactsRequest, BatchUpdateContactsRequest, Biography,
-    BiographyContentType, Birthday, ContactGroup, ContactGroupGroupType, ContactGroupMembership,
-    ContactToCreate, CopyOtherContactToMyContactsGroupRequest, CreateContactGroupRequest, Date,
-    DirectoryMergeSourceType, DirectorySourceType, EmailAddress, Empty, GroupClientData,
-    Membership, ModifyContactGroupMembersRequest, Name, PeopleConnectionsListSortOrder, Person,
-    PersonMetadata, PersonMetadataObjectType, PhoneNumber, ProfileMetadataObjectType,
-    ProfileMetadataUserTypesItem, ReadSourceType, Source, SourceType, UpdateContactGroupRequest,
-    UpdateContactPhotoRequest,
+    BiographyContentType, Birthday, ContactGroup, ContactGroupField, ContactGroupGroupType,
+    ContactGroupMembership, ContactToCreate, CopyOtherContactToMyContactsGroupRequest,
+    CreateContactGroupRequest, Date, DirectoryMergeSourceType, DirectorySourceType, EmailAddress,
+    Empty, GroupClientData, Membership, ModifyContactGroupMembersRequest, Name,
+    PeopleConnectionsListSortOrder, Person, PersonField, PersonMetadata, PersonMetadataObjectType,
+    PhoneNumber, ProfileMetadataObjectType, ProfileMetadataUserTypesItem, ReadSourceType, Source,
+    SourceType, UpdateContactGroupRequest, UpdateContactPhotoRequest,
 };
 use google_people_v1::{API, PeopleService, runtime};
 use serde_json::{Value, json};
@@ -227,10 +227,14 @@ async fn contact_groups_batch_get_sends_repeated_resource_names_max_members_and_
 
     let response = people
         .contact_groups()
-        .batch_get()
-        .resource_names(["contactGroups/3f9a1c2b0d4e5f67", "contactGroups/myContacts"])
+        .batch_get(["contactGroups/3f9a1c2b0d4e5f67", "contactGroups/myContacts"])
         .max_members(25)
-        .group_fields(["name", "groupType", "memberCount", "metadata"])
+        .group_fields([
+            ContactGroupField::Name,
+            ContactGroupField::GroupType,
+            ContactGroupField::MemberCount,
+            ContactGroupField::Metadata,
+        ])
         .send()
         .await?;
 
@@ -408,7 +412,7 @@ async fn contact_groups_list_sends_group_fields_page_size_page_token_and_sync_to
     let page = people
         .contact_groups()
         .list()
-        .group_fields(["name", "groupType"])
+        .group_fields([ContactGroupField::Name, ContactGroupField::GroupType])
         .page_size(2)
         .page_token("CAIQAhoEYm9vaw")
         .sync_token("EKnJ8_PtMRoC")
@@ -459,7 +463,7 @@ async fn contact_groups_update_puts_the_group_with_update_and_read_group_fields(
                 .set_name("Book club (2024)"),
         )
         .set_update_group_fields("name")
-        .set_read_group_fields(["name", "metadata"]);
+        .set_read_group_fields([ContactGroupField::Name, ContactGroupField::Metadata]);
     let group =
         people.contact_groups().update("contactGroups/3f9a1c2b0d4e5f67", request).send().await?;
 
@@ -556,7 +560,7 @@ async fn other_contacts_copy_to_my_contacts_group_posts_copy_mask_read_mask_and_
     .await;
 
     let request = CopyOtherContactToMyContactsGroupRequest::default()
-        .set_copy_mask(["names", "emailAddresses", "phoneNumbers"])
+        .set_copy_mask([PersonField::Names, PersonField::EmailAddresses, PersonField::PhoneNumbers])
         .set_read_mask("names,emailAddresses,memberships")
         .set_sources([ReadSourceType::Contact, ReadSourceType::Profile]);
     let person = people
@@ -619,10 +623,9 @@ async fn other_contacts_list_sends_read_mask_repeated_sources_paging_and_sync_pa
 
     let page = people
         .other_contacts()
-        .list()
+        .list([PersonField::Names, PersonField::EmailAddresses, PersonField::PhoneNumbers])
         .page_size(100)
         .page_token("CGQQAQ")
-        .read_mask(["names", "emailAddresses", "phoneNumbers"])
         .request_sync_token(true)
         .sources([ReadSourceType::Contact, ReadSourceType::Profile])
         .sync_token("CPjB2eTtMRoC")
@@ -668,9 +671,7 @@ async fn other_contacts_search_sends_the_query_read_mask_and_page_size() -> Test
 
     let response = people
         .other_contacts()
-        .search()
-        .query("grace h")
-        .read_mask("names,emailAddresses")
+        .search("grace h", "names,emailAddresses")
         .page_size(10)
         .send()
         .await?;
@@ -769,7 +770,7 @@ async fn people_batch_create_contacts_posts_contacts_read_mask_and_sources_and_d
                 Name::default().set_given_name("Katherine").set_family_name("Johnson"),
             ])),
         ])
-        .set_read_mask(["names", "emailAddresses", "metadata"])
+        .set_read_mask([PersonField::Names, PersonField::EmailAddresses, PersonField::Metadata])
         .set_sources([ReadSourceType::Contact]);
     let response = people.people().batch_create_contacts(request).send().await?;
 
@@ -1007,13 +1008,13 @@ async fn people_create_contact_sends_person_fields_sources_and_the_person_body()
         .people()
         .create_contact(ada)
         .person_fields([
-            "names",
-            "emailAddresses",
-            "phoneNumbers",
-            "biographies",
-            "birthdays",
-            "memberships",
-            "metadata",
+            PersonField::Names,
+            PersonField::EmailAddresses,
+            PersonField::PhoneNumbers,
+            PersonField::Biographies,
+            PersonField::Birthdays,
+            PersonField::Memberships,
+            PersonField::Metadata,
         ])
         .sources([ReadSourceType::Contact, ReadSourceType::Profile])
         .send()
@@ -1216,7 +1217,7 @@ async fn people_get_sends_person_fields_request_mask_and_repeated_sources_for_pe
     let me = people
         .people()
         .get("people/me")
-        .person_fields(["names", "emailAddresses", "photos"])
+        .person_fields([PersonField::Names, PersonField::EmailAddresses, PersonField::Photos])
         .request_mask_include_field("person.names,person.email_addresses")
         .sources([ReadSourceType::Profile, ReadSourceType::Contact])
         .send()
@@ -1358,8 +1359,7 @@ async fn people_get_batch_get_sends_repeated_resource_names_person_fields_reques
 
     let response = people
         .people()
-        .get_batch_get()
-        .resource_names(["people/me", "people/c8571256481234567890", "people/c4040404040404040404"])
+        .get_batch_get(["people/me", "people/c8571256481234567890", "people/c4040404040404040404"])
         .person_fields("names,emailAddresses")
         .request_mask_include_field("person.names")
         .sources([ReadSourceType::Contact, ReadSourceType::Profile])
@@ -1429,9 +1429,10 @@ async fn people_list_directory_people_sends_sources_merge_sources_read_mask_pagi
 
     let page = people
         .people()
-        .list_directory_people()
-        .read_mask("names,emailAddresses,organizations")
-        .sources([DirectorySourceType::DomainProfile, DirectorySourceType::DomainContact])
+        .list_directory_people(
+            "names,emailAddresses,organizations",
+            [DirectorySourceType::DomainProfile, DirectorySourceType::DomainContact],
+        )
         .merge_sources([DirectoryMergeSourceType::Contact])
         .page_size(50)
         .page_token("CDIQAQ")
@@ -1490,9 +1491,7 @@ async fn people_search_contacts_sends_the_query_read_mask_page_size_and_sources(
 
     let response = people
         .people()
-        .search_contacts()
-        .query("Ada Love")
-        .read_mask(["names", "emailAddresses"])
+        .search_contacts("Ada Love", [PersonField::Names, PersonField::EmailAddresses])
         .page_size(5)
         .sources([ReadSourceType::Contact])
         .send()
@@ -1546,10 +1545,11 @@ async fn people_search_directory_people_sends_an_encoded_query_sources_merge_sou
 
     let page = people
         .people()
-        .search_directory_people()
-        .query("+1 650 & co")
-        .read_mask("names,phoneNumbers")
-        .sources([DirectorySourceType::DomainProfile])
+        .search_directory_people(
+            "+1 650 & co",
+            "names,phoneNumbers",
+            [DirectorySourceType::DomainProfile],
+        )
         .merge_sources([DirectoryMergeSourceType::Contact])
         .page_size(20)
         .page_token("CBQQAQ")
@@ -1599,8 +1599,11 @@ async fn people_update_contact_patches_update_person_fields_person_fields_source
 
     let updated = people
         .people()
-        .update_contact("people/c8571256481234567890", ada_renamed())
-        .update_person_fields(["names", "emailAddresses"])
+        .update_contact(
+            "people/c8571256481234567890",
+            ada_renamed(),
+            [PersonField::Names, PersonField::EmailAddresses],
+        )
         .person_fields("names,emailAddresses,metadata")
         .sources([ReadSourceType::Contact, ReadSourceType::Profile])
         .send()
@@ -1633,9 +1636,8 @@ async fn people_update_contact_surfaces_a_stale_etag_as_an_etag_conflict() -> Te
 
     let error = people
         .people()
-        .update_contact("people/c8571256481234567890", ada_renamed())
-        .update_person_fields("names,emailAddresses")
-        .person_fields(["names", "emailAddresses", "metadata"])
+        .update_contact("people/c8571256481234567890", ada_renamed(), "names,emailAddresses")
+        .person_fields([PersonField::Names, PersonField::EmailAddresses, PersonField::Metadata])
         .sources([ReadSourceType::Contact, ReadSourceType::Profile])
         .send()
         .await
@@ -1661,8 +1663,7 @@ async fn people_update_contact_refuses_a_contact_group_resource_name_without_sen
 
     let error = people
         .people()
-        .update_contact("contactGroups/x", ada_renamed())
-        .update_person_fields("names")
+        .update_contact("contactGroups/x", ada_renamed(), PersonField::Names)
         .send()
         .await
         .err()
@@ -1715,7 +1716,7 @@ async fn people_update_contact_photo_patches_base64_photo_bytes_person_fields_an
 
     let request = UpdateContactPhotoRequest::default()
         .set_photo_bytes(&PHOTO[..])
-        .set_person_fields(["photos", "metadata"])
+        .set_person_fields([PersonField::Photos, PersonField::Metadata])
         .set_sources([ReadSourceType::Contact]);
     let response =
         people.people().update_contact_photo("people/c8571256481234567890", request).send().await?;
@@ -1809,7 +1810,7 @@ async fn people_connections_list_sends_every_parameter_for_people_me() -> TestRe
         .list("people/me")
         .page_size(2)
         .page_token("CAIQAQ")
-        .person_fields(["names", "emailAddresses"])
+        .person_fields([PersonField::Names, PersonField::EmailAddresses])
         .request_mask_include_field("person.names")
         .request_sync_token(true)
         .sort_order(PeopleConnectionsListSortOrder::LastModifiedDescending)

@@ -32,4 +32,4 @@ pub use request::Request;
 /// The HTTP crate underneath, at the version [`http_client`] returns.
 pub use reqwest;
 pub use retry::RetryPolicy;
-pub use wire::{Bytes, Duration, FieldMask, Timestamp};
+pub use wire::{Bytes, Duration, FieldMask, FieldPath, IntoFieldMask, Timestamp};

@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::load::model::{Document, Method, Resource, Schema};
+use crate::resolve::methods::argument_parameters;
 
 pub use render::{to_json, to_markdown};
 
@@ -209,10 +210,9 @@ fn all_methods(doc: &Document) -> BTreeMap<String, &Method> {
     out
 }
 
-fn is_required(method: &Method, name: &str, param: &Schema) -> bool {
-    param.required
-        || param.location.as_deref() == Some("path")
-        || method.parameter_order.iter().any(|p| p == name)
+/// Whether the parameter is a constructor argument: the resolve stage decides.
+fn is_required(method: &Method, name: &str) -> bool {
+    argument_parameters(method).contains(name)
 }
 
 fn compare_method(id: &str, old: &Method, new: &Method, changes: &mut Changes) {
@@ -268,7 +268,7 @@ fn compare_method(id: &str, old: &Method, new: &Method, changes: &mut Changes) {
                 format!("parameter `{name}` removed"),
             ),
             Some(new_param) => {
-                let (was, is) = (is_required(old, name, param), is_required(new, name, new_param));
+                let (was, is) = (is_required(old, name), is_required(new, name));
                 if was != is {
                     let detail =
                         if is { "parameter became required" } else { "parameter became optional" };
@@ -294,11 +294,9 @@ fn compare_method(id: &str, old: &Method, new: &Method, changes: &mut Changes) {
             }
         }
     }
-    for (name, param) in
-        new.parameters.iter().filter(|(name, _)| !old.parameters.contains_key(*name))
-    {
+    for name in new.parameters.keys().filter(|name| !old.parameters.contains_key(*name)) {
         let subject = format!("{id}({name})");
-        if is_required(new, name, param) {
+        if is_required(new, name) {
             changes.push(
                 Impact::Breaking,
                 "parameter-added-required",

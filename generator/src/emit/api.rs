@@ -115,7 +115,7 @@ fn resource_items(api: &Api, resource: &Resource) -> TokenStream {
 /// Whether any method names a type of the `types` module (its body, its
 /// response or a parameter's enum), which decides the `use crate::types::*`.
 fn mentions_api_types(methods: &[Method], resources: &[Resource]) -> bool {
-    let named = |ty: &Ty| matches!(ty, Ty::Named(_));
+    let named = |ty: &Ty| matches!(ty, Ty::Named(_) | Ty::FieldMaskOf(_));
     methods.iter().any(|method| {
         method.request.is_some()
             || method.response.is_some()
@@ -321,6 +321,10 @@ fn param_arg_type(api: &Api, param: &Param) -> TokenStream {
     let item = match &param.ty {
         Ty::String => quote! { impl Into<String> },
         Ty::FieldMask => quote! { impl Into<runtime::FieldMask> },
+        Ty::FieldMaskOf(paths) => {
+            let paths = ty_tokens(api, &Ty::Named(*paths));
+            quote! { impl runtime::IntoFieldMask<#paths> }
+        }
         other => ty_tokens(api, other),
     };
     if param.repeated {
@@ -355,6 +359,9 @@ fn to_text(ty: &Ty, value: TokenStream) -> TokenStream {
     match ty {
         Ty::String => quote! { #value.into() },
         Ty::FieldMask => quote! { #value.into().to_string() },
+        Ty::FieldMaskOf(_) => {
+            quote! { runtime::IntoFieldMask::into_field_mask(#value).to_string() }
+        }
         Ty::Named(_) => quote! { #value.as_str().to_owned() },
         _ => quote! { #value.to_string() },
     }

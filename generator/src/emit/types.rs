@@ -6,7 +6,9 @@ use quote::quote;
 
 use super::docs::doc_attrs;
 use super::ident;
-use crate::resolve::ir::{AliasDef, Api, EnumDef, Field, StringInteger, StructDef, Ty, TypeDef};
+use crate::resolve::ir::{
+    AliasDef, Api, EnumDef, Field, FieldPathsDef, StringInteger, StructDef, Ty, TypeDef,
+};
 
 /// The `types` module: every type of the API.
 pub fn types_module(api: &Api) -> TokenStream {
@@ -14,19 +16,26 @@ pub fn types_module(api: &Api) -> TokenStream {
         TypeDef::Struct(def) => struct_def(api, def),
         TypeDef::Enum(def) => enum_def(def),
         TypeDef::Alias(def) => alias_def(api, def),
+        TypeDef::FieldPaths(def) => field_paths_def(api, def),
     });
     let mentions = |test: &dyn Fn(&Ty) -> bool| {
         api.types.iter().any(|def| match def {
             TypeDef::Struct(def) => def.fields.iter().any(|field| field.ty.any(&test)),
             TypeDef::Alias(def) => def.ty.any(&test),
-            TypeDef::Enum(_) => false,
+            TypeDef::Enum(_) | TypeDef::FieldPaths(_) => false,
         })
     };
     let uses_map = mentions(&|ty| matches!(ty, Ty::Map(_)));
     let map_import = uses_map.then(|| quote! { use std::collections::BTreeMap; });
     // Enums deserialise through the runtime; so do the wire types.
-    let uses_runtime = api.types.iter().any(|def| matches!(def, TypeDef::Enum(_)))
-        || mentions(&|ty| matches!(ty, Ty::Bytes | Ty::Timestamp | Ty::Duration | Ty::FieldMask));
+    let uses_runtime =
+        api.types.iter().any(|def| matches!(def, TypeDef::Enum(_) | TypeDef::FieldPaths(_)))
+            || mentions(&|ty| {
+                matches!(
+                    ty,
+                    Ty::Bytes | Ty::Timestamp | Ty::Duration | Ty::FieldMask | Ty::FieldMaskOf(_)
+                )
+            });
     let runtime_import = uses_runtime.then(|| quote! { use crate::runtime; });
     quote! {
         //! The API's schemas as Rust types.
@@ -51,7 +60,7 @@ pub fn ty_tokens(api: &Api, ty: &Ty) -> TokenStream {
         Ty::Bytes => quote! { runtime::Bytes },
         Ty::Timestamp => quote! { runtime::Timestamp },
         Ty::Duration => quote! { runtime::Duration },
-        Ty::FieldMask => quote! { runtime::FieldMask },
+        Ty::FieldMask | Ty::FieldMaskOf(_) => quote! { runtime::FieldMask },
         Ty::Any => quote! { serde_json::Value },
         Ty::Named(id) => {
             let name = ident(api.types.get(*id).map_or("UnresolvedType", TypeDef::name));
@@ -163,6 +172,17 @@ fn setter(api: &Api, field: &Field) -> TokenStream {
                 }
             }
         }
+        Ty::FieldMaskOf(paths) => {
+            let paths = ty_tokens(api, &Ty::Named(*paths));
+            quote! {
+                #[doc = #doc]
+                #deprecated
+                pub fn #setter(mut self, paths: impl runtime::IntoFieldMask<#paths>) -> Self {
+                    self.#name = Some(runtime::IntoFieldMask::into_field_mask(paths));
+                    self
+                }
+            }
+        }
         ty => {
             let ty = ty_tokens(api, ty);
             let value = if field.boxed {
@@ -236,6 +256,49 @@ fn enum_def(def: &EnumDef) -> TokenStream {
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 runtime::wire::deserialize_enum(deserializer)
+            }
+        }
+    }
+}
+
+/// A closed enum of the paths: a mask of them names only real fields.
+fn field_paths_def(api: &Api, def: &FieldPathsDef) -> TokenStream {
+    let name = ident(&def.name);
+    let schema = api.types.get(def.schema).map_or("", TypeDef::name);
+    let used_by = def.used_by.iter().map(|user| format!("`{user}`")).collect::<Vec<_>>().join(", ");
+    let summary = format!(
+        " A field of [`{schema}`] that a field mask can name, as the API documents them for {used_by}."
+    );
+    let detail = " Each mask's documentation says which paths it accepts; text such as \
+                  `\"names,photos\"` is accepted too, for paths newer than this crate.";
+    let variants = def.paths.iter().map(|path| {
+        let variant = ident(&path.variant);
+        let wire = format!("`{}`", path.wire);
+        let docs = doc_attrs(path.doc.as_deref().or(Some(wire.as_str())));
+        quote! { #docs #variant, }
+    });
+    let names: Vec<Ident> = def.paths.iter().map(|path| ident(&path.variant)).collect();
+    let wires: Vec<&str> = def.paths.iter().map(|path| path.wire.as_str()).collect();
+    quote! {
+        #[doc = #summary]
+        #[doc = ""]
+        #[doc = #detail]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum #name {
+            #( #variants )*
+        }
+
+        impl #name {
+            /// Every path, in the order of their names on the wire.
+            pub const ALL: &[Self] = &[#( Self::#names ),*];
+        }
+
+        impl runtime::FieldPath for #name {
+            fn path(self) -> &'static str {
+                match self {
+                    #( Self::#names => #wires, )*
+                }
             }
         }
     }

@@ -48,6 +48,8 @@ pub enum TypeDef {
     Enum(EnumDef),
     /// A named schema that is not an object or enum: `pub type Name = Ty;`.
     Alias(AliasDef),
+    /// The paths a field mask may name, as the document lists them.
+    FieldPaths(FieldPathsDef),
 }
 
 impl TypeDef {
@@ -56,6 +58,7 @@ impl TypeDef {
             Self::Struct(def) => &def.name,
             Self::Enum(def) => &def.name,
             Self::Alias(def) => &def.name,
+            Self::FieldPaths(def) => &def.name,
         }
     }
 }
@@ -113,6 +116,27 @@ pub struct AliasDef {
     pub ty: Ty,
 }
 
+/// The fields of one struct that masks may name (`PersonField`), gathered from
+/// every mask whose description lists its valid values.
+#[derive(Clone, Debug)]
+pub struct FieldPathsDef {
+    pub name: String,
+    /// The struct whose fields the paths are.
+    pub schema: TypeId,
+    /// By wire name.
+    pub paths: Vec<FieldPath>,
+    /// The parameters and fields that take such masks (`personFields`), for docs.
+    pub used_by: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct FieldPath {
+    pub variant: String,
+    pub wire: String,
+    /// The field's description.
+    pub doc: Option<String>,
+}
+
 /// A value's Rust type, and with it how it travels on the wire.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Ty {
@@ -132,6 +156,8 @@ pub enum Ty {
     Timestamp,
     Duration,
     FieldMask,
+    /// A field mask of the paths a [`FieldPathsDef`] lists.
+    FieldMaskOf(TypeId),
     /// Any JSON value.
     Any,
     Named(TypeId),

@@ -109,10 +109,11 @@ impl MethodResolver<'_> {
             required.push(self.param(wire, schema, &call_stem, path, &mut arg_names)?);
         }
         let ordered: BTreeSet<&String> = method.parameter_order.iter().collect();
+        let arguments = argument_parameters(method);
         let mut optional = Vec::new();
         for (wire, schema) in method.parameters.iter().filter(|(wire, _)| !ordered.contains(wire)) {
             let param = self.param(wire, schema, &call_stem, path, &mut arg_names)?;
-            if schema.required || param.location == Location::Path {
+            if arguments.contains(wire.as_str()) {
                 required.push(param)
             } else {
                 optional.push(param)
@@ -192,6 +193,11 @@ impl MethodResolver<'_> {
                 match self.table.convert(schema, &context, self.type_names)? {
                     // A base64 parameter (an etag) is passed on as the text the API handed out.
                     Ty::Bytes => Ty::String,
+                    Ty::FieldMask => schema
+                        .description
+                        .as_deref()
+                        .and_then(|doc| self.table.typed_mask(doc, wire, self.type_names))
+                        .map_or(Ty::FieldMask, Ty::FieldMaskOf),
                     ty => ty,
                 }
             }
@@ -237,9 +243,44 @@ impl MethodResolver<'_> {
     }
 }
 
+/// The parameters that are arguments of the call's constructor rather than
+/// setters: path parameters, those `parameterOrder` lists, those marked
+/// `required`, and those whose description begins "Required." unless it also
+/// says what happens when the parameter is not set ("Defaults to ...").
+/// Field masks that all claim to be required are alternatives (`personFields`
+/// and the older `requestMask.includeField`), so none of them is an argument.
+pub fn argument_parameters(method: &model::Method) -> BTreeSet<&str> {
+    let documented = |param: &model::Parameter| {
+        let doc = param.description.as_deref().unwrap_or_default();
+        let lower = doc.to_ascii_lowercase();
+        doc.starts_with("Required.")
+            && !lower.contains("defaults to")
+            && !lower.contains("if not set")
+    };
+    let documented_masks = method
+        .parameters
+        .values()
+        .filter(|param| param.format.as_deref() == Some("google-fieldmask") && documented(param))
+        .count();
+    method
+        .parameters
+        .iter()
+        .filter(|(wire, param)| {
+            param.required
+                || param.location.as_deref() == Some("path")
+                || method.parameter_order.contains(wire)
+                || (documented(param)
+                    && (documented_masks < 2
+                        || param.format.as_deref() != Some("google-fieldmask")))
+        })
+        .map(|(wire, _)| wire.as_str())
+        .collect()
+}
+
 fn is_parameter_type(ty: &Ty, table: &TypeTable) -> bool {
     match ty {
         Ty::Named(id) => matches!(table.get(*id), Some(TypeDef::Enum(_))),
+        Ty::FieldMaskOf(id) => matches!(table.get(*id), Some(TypeDef::FieldPaths(_))),
         Ty::Array(_) | Ty::Map(_) | Ty::Any => false,
         _ => true,
     }

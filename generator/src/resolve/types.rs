@@ -2,9 +2,11 @@
 //! resolve), then the objects and enums found inline, then boxing to break
 //! recursion.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use super::ir::{AliasDef, EnumDef, Field, StructDef, Ty, TypeDef, TypeId, Variant};
+use super::ir::{
+    AliasDef, EnumDef, Field, FieldPath, FieldPathsDef, StructDef, Ty, TypeDef, TypeId, Variant,
+};
 use super::names::{Namespace, camel_ident, serde_camel_case, snake_ident, type_name};
 use crate::error::Error;
 use crate::load::model::{Document, Schema};
@@ -16,6 +18,16 @@ pub struct TypeTable {
     schema_ids: BTreeMap<String, TypeId>,
     /// Enums keyed by name and values, so identical parameter enums are one type.
     shared_enums: BTreeMap<(String, Vec<String>), TypeId>,
+    /// Field-path types by the struct whose fields they list; their paths
+    /// grow with every mask that names them and become variants in `finish`.
+    field_paths: BTreeMap<TypeId, GatheredPaths>,
+}
+
+#[derive(Default)]
+struct GatheredPaths {
+    id: TypeId,
+    paths: BTreeSet<String>,
+    used_by: BTreeSet<String>,
 }
 
 /// Where a schema sits: its JSON path and the type name its inline types derive from.
@@ -34,8 +46,12 @@ impl Context {
 impl TypeTable {
     /// Reserves a type for every named schema, then converts them all.
     pub fn build(doc: &Document, names: &mut Namespace) -> Result<Self, Error> {
-        let mut table =
-            Self { types: Vec::new(), schema_ids: BTreeMap::new(), shared_enums: BTreeMap::new() };
+        let mut table = Self {
+            types: Vec::new(),
+            schema_ids: BTreeMap::new(),
+            shared_enums: BTreeMap::new(),
+            field_paths: BTreeMap::new(),
+        };
         for key in doc.schemas.keys() {
             table.schema_ids.insert(key.clone(), table.types.len());
             table.types.push(None);
@@ -48,7 +64,73 @@ impl TypeTable {
             let def = table.named_def(schema, name, &context, names)?;
             table.types[id] = Some(def);
         }
+        table.type_body_masks(names);
         Ok(table)
+    }
+
+    /// Types the mask fields of request bodies (`readMask` of
+    /// `BatchCreateContactsRequest`) once every struct is known.
+    fn type_body_masks(&mut self, names: &mut Namespace) {
+        let mut masks = Vec::new();
+        for (id, def) in self.types.iter().enumerate() {
+            if let Some(TypeDef::Struct(def)) = def {
+                for (index, field) in def.fields.iter().enumerate() {
+                    if let (Ty::FieldMask, Some(doc)) = (&field.ty, &field.doc) {
+                        masks.push((id, index, doc.clone(), field.wire_name.clone()));
+                    }
+                }
+            }
+        }
+        for (id, index, doc, wire) in masks {
+            let Some(paths) = self.typed_mask(&doc, &wire, names) else { continue };
+            if let Some(Some(TypeDef::Struct(def))) = self.types.get_mut(id) {
+                if let Some(field) = def.fields.get_mut(index) {
+                    field.ty = Ty::FieldMaskOf(paths);
+                }
+            }
+        }
+    }
+
+    /// The field-path type of a mask whose description lists its valid paths,
+    /// when they are all fields of exactly one struct (`personFields` lists
+    /// `Person`'s: `PersonField`); `None` leaves the mask as text.
+    pub fn typed_mask(
+        &mut self,
+        description: &str,
+        user: &str,
+        names: &mut Namespace,
+    ) -> Option<TypeId> {
+        let paths = documented_paths(description);
+        if paths.is_empty() {
+            return None;
+        }
+        let mut owners = self.types.iter().enumerate().filter_map(|(id, def)| match def {
+            Some(TypeDef::Struct(def))
+                if paths.iter().all(|path| def.fields.iter().any(|f| f.wire_name == *path)) =>
+            {
+                Some((id, def.name.clone()))
+            }
+            _ => None,
+        });
+        let (Some((schema, struct_name)), None) = (owners.next(), owners.next()) else {
+            return None;
+        };
+        let gathered = match self.field_paths.get_mut(&schema) {
+            Some(gathered) => gathered,
+            None => {
+                let name = names.claim(format!("{struct_name}Field"), false);
+                let id = self.push(TypeDef::FieldPaths(FieldPathsDef {
+                    name,
+                    schema,
+                    paths: Vec::new(),
+                    used_by: Vec::new(),
+                }));
+                self.field_paths.entry(schema).or_insert(GatheredPaths { id, ..Default::default() })
+            }
+        };
+        gathered.paths.extend(paths);
+        gathered.used_by.insert(user.to_owned());
+        Some(gathered.id)
     }
 
     /// The type of a `$ref`, or an error naming the dangling reference.
@@ -253,9 +335,37 @@ impl TypeTable {
         self.types.len() - 1
     }
 
+    /// Gives each field-path type its variants, named and documented after the
+    /// struct fields they select.
+    fn name_field_paths(&mut self) {
+        for (schema, gathered) in std::mem::take(&mut self.field_paths) {
+            let fields: BTreeMap<String, Option<String>> = match self.get(schema) {
+                Some(TypeDef::Struct(def)) => {
+                    def.fields.iter().map(|f| (f.wire_name.clone(), f.doc.clone())).collect()
+                }
+                _ => BTreeMap::new(),
+            };
+            let mut variants = Namespace::new();
+            let paths = gathered
+                .paths
+                .into_iter()
+                .map(|wire| FieldPath {
+                    variant: variants.claim(camel_ident(&wire), false),
+                    doc: fields.get(&wire).cloned().flatten(),
+                    wire,
+                })
+                .collect();
+            if let Some(Some(TypeDef::FieldPaths(def))) = self.types.get_mut(gathered.id) {
+                def.paths = paths;
+                def.used_by = gathered.used_by.into_iter().collect();
+            }
+        }
+    }
+
     /// Boxes every by-value field whose type leads back to its own struct,
     /// then hands out the finished types.
-    pub fn finish(self) -> Vec<TypeDef> {
+    pub fn finish(mut self) -> Vec<TypeDef> {
+        self.name_field_paths();
         let mut types: Vec<TypeDef> = self.types.into_iter().flatten().collect();
         let edges: Vec<Vec<TypeId>> = types.iter().map(|def| direct_edges(def, &types)).collect();
         for id in 0..types.len() {
@@ -282,6 +392,27 @@ impl TypeTable {
 
 /// The limit a description states as "up to N ... in a single request", the
 /// way Google documents per-request caps on batch inputs.
+/// The paths a mask description lists after "Valid values are:" or "valid
+/// fields are:" as `* path` items; several lists (one per read source) add up.
+fn documented_paths(description: &str) -> BTreeSet<String> {
+    let lower = description.to_ascii_lowercase();
+    let mut paths = BTreeSet::new();
+    for marker in ["valid values are:", "valid fields are:"] {
+        for (start, _) in lower.match_indices(marker) {
+            let mut words = description[start + marker.len()..].split_whitespace();
+            while words.next() == Some("*") {
+                let Some(path) = words.next() else { break };
+                let path = path.trim_end_matches(['.', ',', ';']);
+                if path.is_empty() || !path.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                    break;
+                }
+                paths.insert(path.to_owned());
+            }
+        }
+    }
+    paths
+}
+
 fn documented_max_items(description: &str) -> Option<usize> {
     description.split(". ").filter(|sentence| sentence.contains("in a single request")).find_map(
         |sentence| {
@@ -386,7 +517,7 @@ fn direct_edges(def: &TypeDef, types: &[TypeDef]) -> Vec<TypeId> {
             def.fields.iter().filter_map(|field| by_value_target(&field.ty, types)).collect()
         }
         TypeDef::Alias(alias) => by_value_target(&alias.ty, types).into_iter().collect(),
-        TypeDef::Enum(_) => Vec::new(),
+        TypeDef::Enum(_) | TypeDef::FieldPaths(_) => Vec::new(),
     }
 }
 

@@ -231,3 +231,20 @@ fn compatible_only_changes_suggest_a_minor_bump() {
     assert_eq!(diff.semver(), Semver::Minor);
     assert!(diff.summary().contains("0 breaking and 1 compatible change(s); semver: minor."));
 }
+
+#[test]
+fn a_parameter_whose_description_becomes_required_is_a_breaking_change() {
+    let old = with_method(
+        json!({"query": {"type": "string", "location": "query", "description": "The text."}}),
+        json!({}),
+    );
+    let new = with_method(
+        json!({"query": {"type": "string", "location": "query", "description": "Required. The text."}}),
+        json!({}),
+    );
+    assert_eq!(
+        kinds(&diff_json(&old, &new)),
+        [(Impact::Breaking, "parameter-required-changed", "s.things.get(query)")],
+        "the generated constructor gains an argument"
+    );
+}

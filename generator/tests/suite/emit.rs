@@ -153,3 +153,32 @@ fn doc_lines_ending_like_code_do_not_split_a_doc_comment() {
         "a blank line inside the doc comment: {doc_block:#?}"
     );
 }
+
+#[test]
+fn typed_masks_take_the_paths_of_their_struct_and_text() {
+    let doc = document(
+        json!({"Shelf": {"id": "Shelf", "type": "object", "properties": {
+            "books": {"type": "array", "items": {"type": "string"}, "description": "The shelf's books."},
+            "title": {"type": "string"}}}}),
+        json!({"shelves": {"methods": {"get": {
+            "id": "sample.shelves.get", "httpMethod": "GET", "path": "v1/shelf",
+            "parameters": {"readMask": {"type": "string", "format": "google-fieldmask", "location": "query",
+                "description": "Required. Valid values are: * books * title"}},
+            "response": {"$ref": "Shelf"}}}}}),
+    );
+    let output = generate(&doc.to_string()).expect("document generates");
+    let types = file(&output.sources, "types.rs");
+    assert!(types.contains("/// A field of [`Shelf`] that a field mask can name"), "{types}");
+    assert!(types.contains(
+        "pub enum ShelfField {\n    /// The shelf's books.\n    Books,\n    /// `title`\n    Title,\n}"
+    ));
+    assert!(types.contains("pub const ALL: &[Self] = &[Self::Books, Self::Title];"));
+    assert!(types.contains("impl runtime::FieldPath for ShelfField {"));
+    assert!(types.contains("Self::Books => \"books\","));
+    let api = file(&output.sources, "api.rs");
+    assert!(
+        api.contains("    pub fn get(\n        &self,\n        read_mask: impl runtime::IntoFieldMask<ShelfField>,\n    ) -> ShelvesGetCall {"),
+        "{api}"
+    );
+    assert!(api.contains("runtime::IntoFieldMask::into_field_mask(read_mask).to_string()"));
+}

@@ -145,3 +145,126 @@ fn top_level_methods_belong_to_the_service() {
     assert_eq!(api.methods[0].call_type, "PingCall");
     assert!(api.methods[0].response.is_none());
 }
+
+/// A shelf of books: masks over its fields, listed in descriptions the way
+/// Google's documents list them.
+fn shelves_document(get_parameters: serde_json::Value) -> serde_json::Value {
+    document(
+        json!({
+            "Shelf": {"id": "Shelf", "type": "object", "properties": {
+                "name": {"type": "string"}, "books": {"type": "array", "items": {"type": "string"}},
+                "title": {"type": "string"}}},
+            "Label": {"id": "Label", "type": "object", "properties": {"name": {"type": "string"}}},
+            "Tag": {"id": "Tag", "type": "object", "properties": {"name": {"type": "string"}}},
+            "CopyShelfRequest": {"id": "CopyShelfRequest", "type": "object", "properties": {
+                "copyMask": {"type": "string", "format": "google-fieldmask",
+                    "description": "Which fields to copy. Valid values are: * books * title"}}}
+        }),
+        json!({"shelves": {"methods": {
+            "get": {"id": "sample.shelves.get", "httpMethod": "GET", "path": "v1/shelves",
+                "parameters": get_parameters, "response": {"$ref": "Shelf"}},
+            "copy": {"id": "sample.shelves.copy", "httpMethod": "POST", "path": "v1/shelves:copy",
+                "request": {"$ref": "CopyShelfRequest"}, "response": {"$ref": "Shelf"}}
+        }}}),
+    )
+}
+
+fn mask(description: &str) -> serde_json::Value {
+    json!({"type": "string", "format": "google-fieldmask", "location": "query", "description": description})
+}
+
+fn argument_names(api: &gapi_generator::resolve::ir::Api) -> Vec<String> {
+    let get = find_method(&api.resources, "sample.shelves.get").expect("get resolved");
+    get.required.iter().map(|param| param.wire_name.clone()).collect()
+}
+
+#[test]
+fn parameters_documented_as_required_are_constructor_arguments() {
+    let api = resolve_json(&shelves_document(json!({
+        "query": {"type": "string", "location": "query", "description": "Required. The text to look for."},
+        "readMask": mask("Required. Which fields to return."),
+        "pageSize": {"type": "integer", "format": "int32", "location": "query", "description": "Optional. How many."}
+    })));
+    assert_eq!(argument_names(&api), ["query", "readMask"]);
+}
+
+#[test]
+fn a_documented_default_makes_a_required_parameter_optional() {
+    let api = resolve_json(&shelves_document(json!({
+        "readMask": mask("Required. Which fields to return. Defaults to all fields if not set.")
+    })));
+    assert!(argument_names(&api).is_empty(), "the description contradicts `Required.`");
+}
+
+#[test]
+fn masks_that_all_claim_to_be_required_are_alternatives_and_stay_setters() {
+    let api = resolve_json(&shelves_document(json!({
+        "readMask": mask("Required. Which fields to return. Valid values are: * books * title"),
+        "requestMask.includeField": mask("Required. Comma-separated fields, each starting with `shelf.`."),
+        "query": {"type": "string", "location": "query", "description": "Required. The text to look for."}
+    })));
+    assert_eq!(argument_names(&api), ["query"]);
+}
+
+fn field_paths<'a>(
+    api: &'a gapi_generator::resolve::ir::Api,
+    ty: &Ty,
+) -> &'a gapi_generator::resolve::ir::FieldPathsDef {
+    match ty {
+        Ty::FieldMaskOf(id) => match api.types.get(*id) {
+            Some(TypeDef::FieldPaths(def)) => def,
+            other => panic!("FieldMaskOf points at {other:?}"),
+        },
+        other => panic!("expected a typed mask, got {other:?}"),
+    }
+}
+
+#[test]
+fn masks_listing_the_fields_of_one_struct_are_typed_by_those_fields() {
+    let api = resolve_json(&shelves_document(json!({
+        "readMask": mask("Required. Which fields to return. Valid values are: * title * books"),
+        "sortMask": mask("Optional. If the source is SHELF, valid fields are: * title If it is LIBRARY, valid fields are: * name")
+    })));
+    let get = find_method(&api.resources, "sample.shelves.get").expect("get resolved");
+    let read_mask = field_paths(&api, &get.required[0].ty);
+    assert_eq!(read_mask.name, "ShelfField");
+    assert_eq!(type_name(&api, read_mask.schema), "Shelf");
+    let paths: Vec<(&str, &str)> =
+        read_mask.paths.iter().map(|path| (path.variant.as_str(), path.wire.as_str())).collect();
+    assert_eq!(
+        paths,
+        [("Books", "books"), ("Name", "name"), ("Title", "title")],
+        "the union of every list"
+    );
+    assert_eq!(read_mask.used_by, ["copyMask", "readMask", "sortMask"]);
+
+    let sort_mask =
+        get.optional.iter().find(|param| param.wire_name == "sortMask").expect("sortMask");
+    assert_eq!(sort_mask.ty, get.required[0].ty, "one type per struct");
+    let copy = crate::common::find_struct(&api, "CopyShelfRequest");
+    assert_eq!(
+        crate::common::find_field(copy, "copyMask").ty,
+        get.required[0].ty,
+        "body fields too"
+    );
+}
+
+#[test]
+fn masks_without_one_owning_struct_stay_text() {
+    let api = resolve_json(&shelves_document(json!({
+        "nameMask": mask("Which fields. Valid values are: * name"),
+        "nestedMask": mask("Which fields. Valid values are: * shelf.title"),
+        "plainMask": mask("Which fields to return.")
+    })));
+    let get = find_method(&api.resources, "sample.shelves.get").expect("get resolved");
+    for param in &get.optional {
+        if param.wire_name.ends_with("Mask") {
+            assert_eq!(
+                param.ty,
+                Ty::FieldMask,
+                "{}: `name` is a field of three structs, `shelf.title` of none",
+                param.wire_name
+            );
+        }
+    }
+}

@@ -71,6 +71,66 @@ impl From<Vec<&str>> for FieldMask {
     }
 }
 
+/// One path of a mask whose valid paths the document lists: the generated
+/// enums (`PersonField::Names`) implement it.
+pub trait FieldPath: Copy {
+    /// The path as the API spells it: `names`.
+    fn path(self) -> &'static str;
+}
+
+/// What a mask parameter with listed paths accepts.
+///
+/// Paths of its own type, so a typo or a path of another resource does not
+/// compile: one (`PersonField::Names`), an array, a slice or a `Vec`. Text
+/// (`"names,emailAddresses"`) and a [`FieldMask`] are accepted too, unchecked,
+/// for a path newer than the crate.
+pub trait IntoFieldMask<P> {
+    /// The mask, in the order given.
+    fn into_field_mask(self) -> FieldMask;
+}
+
+impl<P: FieldPath> IntoFieldMask<P> for P {
+    fn into_field_mask(self) -> FieldMask {
+        FieldMask::new([self.path()])
+    }
+}
+
+impl<P: FieldPath, const N: usize> IntoFieldMask<P> for [P; N] {
+    fn into_field_mask(self) -> FieldMask {
+        FieldMask::new(self.map(FieldPath::path))
+    }
+}
+
+impl<P: FieldPath> IntoFieldMask<P> for &[P] {
+    fn into_field_mask(self) -> FieldMask {
+        FieldMask::new(self.iter().map(|path| path.path()))
+    }
+}
+
+impl<P: FieldPath> IntoFieldMask<P> for Vec<P> {
+    fn into_field_mask(self) -> FieldMask {
+        self.as_slice().into_field_mask()
+    }
+}
+
+impl<P> IntoFieldMask<P> for &str {
+    fn into_field_mask(self) -> FieldMask {
+        FieldMask::from(self)
+    }
+}
+
+impl<P> IntoFieldMask<P> for String {
+    fn into_field_mask(self) -> FieldMask {
+        FieldMask::from(self)
+    }
+}
+
+impl<P> IntoFieldMask<P> for FieldMask {
+    fn into_field_mask(self) -> FieldMask {
+        self
+    }
+}
+
 impl fmt::Display for FieldMask {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0.join(","))
@@ -100,6 +160,36 @@ mod tests {
         let from_array = FieldMask::from(["names", "emailAddresses"]);
         assert_eq!(from_text, from_array);
         assert_eq!(from_text.to_string(), "names,emailAddresses");
+    }
+
+    #[derive(Clone, Copy)]
+    enum ShelfField {
+        Books,
+        Title,
+    }
+
+    impl FieldPath for ShelfField {
+        fn path(self) -> &'static str {
+            match self {
+                Self::Books => "books",
+                Self::Title => "title",
+            }
+        }
+    }
+
+    fn shelf_mask(paths: impl IntoFieldMask<ShelfField>) -> String {
+        paths.into_field_mask().to_string()
+    }
+
+    #[test]
+    fn typed_paths_text_and_masks_give_the_same_mask() {
+        assert_eq!(shelf_mask(ShelfField::Title), "title");
+        assert_eq!(shelf_mask([ShelfField::Title, ShelfField::Books]), "title,books");
+        assert_eq!(shelf_mask(&[ShelfField::Books][..]), "books");
+        assert_eq!(shelf_mask(vec![ShelfField::Books, ShelfField::Title]), "books,title");
+        assert_eq!(shelf_mask("title, books"), "title,books");
+        assert_eq!(shelf_mask(String::from("title")), "title");
+        assert_eq!(shelf_mask(FieldMask::from(["books"])), "books");
     }
 
     #[test]

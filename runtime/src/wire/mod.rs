@@ -8,7 +8,7 @@
 
 pub use bytes::Bytes;
 pub use duration::Duration;
-pub use field_mask::FieldMask;
+pub use field_mask::{FieldMask, FieldPath, IntoFieldMask};
 pub use integers::{StringInteger, int64, uint64};
 pub use timestamp::Timestamp;
 
