@@ -8,7 +8,7 @@
 //! expects exactly one request, which the server checks when it is dropped
 //! (printing the requests it did receive when the expectation fails).
 
-use futures_util::TryStreamExt;
+use futures_util::{StreamExt, TryStreamExt};
 use google_people_v1::types::{
     BatchCreateContactsRequest, BatchDeleteContactsRequest, BatchUpdateContactsRequest, Biography,
     BiographyContentType, Birthday, ContactGroup, ContactGroupField, ContactGroupGroupType,
@@ -1912,5 +1912,98 @@ async fn people_batch_create_contacts_refuses_more_than_200_contacts_without_sen
     );
     let received = server.received_requests().await.ok_or("request recording is off")?;
     assert!(received.is_empty(), "{} request(s) reached the server", received.len());
+    Ok(())
+}
+
+/// `n` contacts named `Guest 1` to `Guest n`.
+fn guests(n: usize) -> Vec<ContactToCreate> {
+    (1..=n)
+        .map(|n| {
+            let name = Name::default().set_given_name(format!("Guest {n}"));
+            ContactToCreate::default().set_contact_person(Person::default().set_names([name]))
+        })
+        .collect()
+}
+
+/// Answers a batchCreateContacts by creating every contact it was sent, in order.
+fn created_as_sent(request: &Request) -> ResponseTemplate {
+    let body: Value = serde_json::from_slice(&request.body).unwrap_or_default();
+    let created: Vec<Value> = body["contacts"]
+        .as_array()
+        .map(|contacts| contacts.iter().map(|c| json!({"person": c["contactPerson"]})).collect())
+        .unwrap_or_default();
+    json_response(json!({"createdPeople": created}))
+}
+
+#[tokio::test]
+async fn people_batch_create_contacts_in_chunks_sends_450_contacts_as_200_200_and_50_in_order()
+-> TestResult {
+    let (server, people) = fake_people_api().await?;
+    Mock::given(method("POST"))
+        .and(path("/v1/people:batchCreateContacts"))
+        .and(ExactQuery::new(&[("quotaUser", "importer")]))
+        .respond_with(created_as_sent)
+        .expect(3)
+        .mount(&server)
+        .await;
+
+    let request = BatchCreateContactsRequest::default()
+        .set_contacts(guests(450))
+        .set_read_mask([PersonField::Names])
+        .set_sources([ReadSourceType::Contact]);
+    let responses: Vec<_> = people
+        .people()
+        .batch_create_contacts(request)
+        .quota_user("importer")
+        .send_in_chunks()
+        .try_collect()
+        .await?;
+
+    let created: Vec<String> = responses
+        .iter()
+        .flat_map(|response| &response.created_people)
+        .filter_map(|entry| entry.person.as_ref().and_then(|p| p.names.first()))
+        .filter_map(|name| name.given_name.clone())
+        .collect();
+    let expected: Vec<String> = (1..=450).map(|n| format!("Guest {n}")).collect();
+    assert_eq!(created, expected, "every contact once, in the order given");
+
+    let received = server.received_requests().await.ok_or("request recording is off")?;
+    let mut sizes = Vec::new();
+    for request in &received {
+        let body: Value = serde_json::from_slice(&request.body)?;
+        assert_eq!(body["readMask"], "names", "each chunk keeps the read mask");
+        assert_eq!(body["sources"], json!(["READ_SOURCE_TYPE_CONTACT"]), "and the sources");
+        sizes.push(body["contacts"].as_array().map_or(0, Vec::len));
+    }
+    assert_eq!(sizes, [200, 200, 50]);
+    Ok(())
+}
+
+#[tokio::test]
+async fn people_batch_create_contacts_in_chunks_stops_at_the_first_failed_chunk() -> TestResult {
+    let (server, people) = fake_people_api().await?;
+    Mock::given(method("POST"))
+        .respond_with(created_as_sent)
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(google_error(429, "RESOURCE_EXHAUSTED", "Quota exceeded"))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+
+    let request = BatchCreateContactsRequest::default().set_contacts(guests(450));
+    let outcomes: Vec<_> =
+        people.people().batch_create_contacts(request).send_in_chunks().collect().await;
+
+    assert_eq!(outcomes.len(), 2, "one success, one error, then nothing");
+    assert_eq!(outcomes[0].as_ref().map(|r| r.created_people.len()).ok(), Some(200));
+    let error = outcomes[1].as_ref().err().ok_or("the second chunk succeeded")?;
+    assert!(error.is_rate_limited(), "{error}");
+    let received = server.received_requests().await.ok_or("request recording is off")?;
+    assert_eq!(received.len(), 2, "the third chunk was not sent");
     Ok(())
 }

@@ -16,6 +16,7 @@
 
 mod api;
 pub mod auth;
+pub mod chunks;
 mod client;
 mod error;
 pub mod paginate;

@@ -54,6 +54,15 @@ pub struct Request {
     timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
     problem: Option<ValidationError>,
+    limits: Vec<ItemLimit>,
+}
+
+/// A body field's element count against the most one request may carry.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ItemLimit {
+    pub(crate) field: &'static str,
+    pub(crate) len: usize,
+    pub(crate) max: usize,
 }
 
 impl Request {
@@ -67,6 +76,7 @@ impl Request {
             timeout: None,
             retry: None,
             problem: None,
+            limits: Vec::new(),
         }
     }
 
@@ -113,16 +123,13 @@ impl Request {
             .map(|(_, value)| value.as_str())
     }
 
-    /// Refuses the request when the body's `field` holds more than `max`
-    /// elements, a per-request limit the API documents (say, at most 200
-    /// contacts in one `batchCreateContacts`).
-    pub fn check_len(&mut self, field: &'static str, len: usize, max: usize) {
-        if len > max {
-            self.record_problem(
-                Some(field),
-                format!("{len} elements, but one request takes at most {max}: split the input"),
-            );
-        }
+    /// Records that the body's `field` holds `len` elements of the `max` one
+    /// request may carry, a limit the API documents (at most 200 contacts in
+    /// one `batchCreateContacts`): more is refused before sending, unless the
+    /// call is sent in chunks ([`crate::chunks`]).
+    pub fn limit_len(&mut self, field: &'static str, len: usize, max: usize) {
+        self.limits.retain(|limit| limit.field != field);
+        self.limits.push(ItemLimit { field, len, max });
     }
 
     /// Serialises `body` as the request's JSON body.
@@ -157,11 +164,35 @@ impl Request {
         self.body.as_deref()
     }
 
+    pub(crate) fn limit(&self, field: &str) -> Option<ItemLimit> {
+        self.limits.iter().find(|limit| limit.field == field).copied()
+    }
+
+    /// This request with another JSON body, whose `field` holds `len` elements.
+    pub(crate) fn with_body(&self, body: Vec<u8>, field: &'static str, len: usize) -> Self {
+        let mut request = self.clone();
+        request.body = Some(body);
+        if let Some(limit) = request.limits.iter_mut().find(|limit| limit.field == field) {
+            limit.len = len;
+        }
+        request
+    }
+
     /// The full URL: `base_url` (ending in `/`), the expanded path template
     /// and the encoded query; or the first problem found while assembling.
     pub(crate) fn url(&self, base_url: &str) -> Result<String, ValidationError> {
         if let Some(problem) = &self.problem {
             return Err(problem.clone());
+        }
+        if let Some(over) = self.limits.iter().find(|limit| limit.len > limit.max) {
+            return Err(self.problem_for(
+                Some(over.field),
+                format!(
+                    "{} elements, but one request takes at most {}: split the input, or send \
+                     the call in chunks",
+                    over.len, over.max
+                ),
+            ));
         }
         let mut url = String::with_capacity(base_url.len() + self.spec.path.len() + 32);
         url.push_str(base_url);
@@ -228,6 +259,7 @@ impl fmt::Debug for Request {
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
             .field("problem", &self.problem)
+            .field("limits", &self.limits)
             .finish()
     }
 }
@@ -299,9 +331,9 @@ mod tests {
     fn a_body_over_its_documented_limit_is_refused() {
         let mut request = Request::new(&GET);
         request.path_param("resourceName", "people/me".into(), None);
-        request.check_len("contacts", 200, 200);
+        request.limit_len("contacts", 200, 200);
         assert!(request.url(BASE).is_ok(), "the limit itself is allowed");
-        request.check_len("contacts", 201, 200);
+        request.limit_len("contacts", 201, 200);
         let error = request.url(BASE).unwrap_err();
         assert_eq!(error.parameter, Some("contacts"));
         assert!(error.message.contains("at most 200"), "{error}");

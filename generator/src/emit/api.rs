@@ -7,7 +7,7 @@ use quote::quote;
 use super::docs::doc_attrs;
 use super::ident;
 use super::types::ty_tokens;
-use crate::resolve::ir::{Api, Location, Method, Param, Resource, Ty, TypeDef};
+use crate::resolve::ir::{Api, Chunking, Location, Method, Param, Resource, Ty, TypeDef};
 
 /// The `api` module.
 pub fn api_module(api: &Api) -> TokenStream {
@@ -164,7 +164,7 @@ fn constructor(api: &Api, method: &Method, client: TokenStream) -> TokenStream {
         fields.iter().filter_map(|field| {
             let max = proc_macro2::Literal::usize_unsuffixed(field.max_items?);
             let (wire, name) = (&field.wire_name, ident(&field.rust_name));
-            Some(quote! { request.check_len(#wire, body.#name.len(), #max); })
+            Some(quote! { request.limit_len(#wire, body.#name.len(), #max); })
         })
     });
     let set_body =
@@ -262,6 +262,20 @@ fn call_items(api: &Api, method: &Method) -> TokenStream {
         });
         quote! { #pages #items }
     });
+    let chunks = method.chunking.as_ref().map(|Chunking { field, max }| {
+        let doc = format!(
+            " Like [`Self::send`] for a body whose `{field}` holds more than the {max} one request \
+             takes: sends it in consecutive requests of at most {max}, each with the body's other \
+             fields and this call's parameters, and yields each response in order. Stops at the \
+             first error; the chunks after it are not sent."
+        );
+        quote! {
+            #[doc = #doc]
+            pub fn send_in_chunks(self) -> impl runtime::Stream<Item = Result<#response, runtime::Error>> + Send {
+                runtime::chunks::send_in_chunks(self.client, self.request, #field)
+            }
+        }
+    });
     quote! {
         const #spec: runtime::MethodSpec = runtime::MethodSpec {
             id: #id,
@@ -294,6 +308,7 @@ fn call_items(api: &Api, method: &Method) -> TokenStream {
             }
 
             #send
+            #chunks
             #paging
         }
     }

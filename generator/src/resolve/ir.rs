@@ -253,6 +253,9 @@ pub struct Method {
     pub request: Option<TypeId>,
     pub response: Option<TypeId>,
     pub pagination: Option<Pagination>,
+    /// The one body field with a per-request limit, if the body has exactly
+    /// one: the call can also be sent in chunks of it.
+    pub chunking: Option<Chunking>,
     pub deprecated: bool,
 }
 
@@ -273,6 +276,13 @@ pub struct Param {
     pub pattern: Option<String>,
     pub doc: Option<String>,
     pub deprecated: bool,
+}
+
+/// A body field a call can be split along, and the most elements per request.
+#[derive(Clone, Debug)]
+pub struct Chunking {
+    pub field: String,
+    pub max: usize,
 }
 
 /// A method whose responses are pages chained by `pageToken`/`nextPageToken`.

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::ir::{
-    HttpMethod, Location, Method, PageItems, Pagination, Param, Resource, Ty, TypeDef,
+    Chunking, HttpMethod, Location, Method, PageItems, Pagination, Param, Resource, Ty, TypeDef,
 };
 use super::names::{Namespace, camel_ident, const_ident, snake_ident};
 use super::types::{Context, TypeTable};
@@ -12,7 +12,7 @@ use crate::error::Error;
 use crate::load::model;
 
 /// Builder methods every call has; a parameter with one of these names gets a suffix.
-const BUILDER_METHODS: &[&str] = &["send", "pages", "items", "timeout", "retry"];
+const BUILDER_METHODS: &[&str] = &["send", "pages", "items", "send_in_chunks", "timeout", "retry"];
 
 /// Shared state while walking the resource tree.
 pub struct MethodResolver<'a> {
@@ -143,6 +143,18 @@ impl MethodResolver<'_> {
             None => None,
         };
         let pagination = response.and_then(|id| self.pagination(method, id));
+        let chunking = match request.and_then(|id| self.table.get(id)) {
+            Some(TypeDef::Struct(def)) => {
+                let mut limited = def.fields.iter().filter_map(|field| {
+                    Some(Chunking { field: field.wire_name.clone(), max: field.max_items? })
+                });
+                match (limited.next(), limited.next()) {
+                    (Some(only), None) => Some(only),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
         Ok(Method {
             id: method.id.clone(),
             rust_name,
@@ -157,6 +169,7 @@ impl MethodResolver<'_> {
             request,
             response,
             pagination,
+            chunking,
             deprecated: method.deprecated,
         })
     }

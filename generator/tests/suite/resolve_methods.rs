@@ -268,3 +268,35 @@ fn masks_without_one_owning_struct_stay_text() {
         }
     }
 }
+
+fn batch_document(request_properties: serde_json::Value) -> serde_json::Value {
+    document(
+        json!({"BatchRequest": {"id": "BatchRequest", "type": "object", "properties": request_properties}}),
+        json!({"things": {"methods": {"batch": {"id": "sample.things.batch", "httpMethod": "POST",
+            "path": "v1/things:batch", "request": {"$ref": "BatchRequest"}}}}}),
+    )
+}
+
+#[test]
+fn a_body_with_one_documented_limit_can_be_sent_in_chunks_of_it() {
+    let api = resolve_json(&batch_document(json!({
+        "things": {"type": "array", "items": {"type": "string"},
+            "description": "The things. Allows up to 50 things in a single request."},
+        "readMask": {"type": "string", "format": "google-fieldmask"}
+    })));
+    let batch = find_method(&api.resources, "sample.things.batch").expect("batch resolved");
+    let chunking = batch.chunking.as_ref().expect("the body has one limited field");
+    assert_eq!((chunking.field.as_str(), chunking.max), ("things", 50));
+}
+
+#[test]
+fn a_body_with_two_limited_fields_is_not_chunked() {
+    let api = resolve_json(&batch_document(json!({
+        "things": {"type": "array", "items": {"type": "string"},
+            "description": "Allows up to 50 things in a single request."},
+        "labels": {"type": "array", "items": {"type": "string"},
+            "description": "Allows up to 10 labels in a single request."}
+    })));
+    let batch = find_method(&api.resources, "sample.things.batch").expect("batch resolved");
+    assert!(batch.chunking.is_none(), "which field to split along is ambiguous");
+}
