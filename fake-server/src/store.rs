@@ -270,43 +270,62 @@ impl Store {
                 .map_err(|message| SeedError::Invalid(format!("directory[{index}]: {message}")))?;
             store.directory.push(person);
         }
+        for (list, people) in
+            [("otherContacts", &store.other_contacts), ("directory", &store.directory)]
+        {
+            let mut names = BTreeSet::new();
+            let names_of = people.iter().filter_map(|person| person.get("resourceName")?.as_str());
+            if let Some(duplicate) = names_of.into_iter().find(|name| !names.insert(*name)) {
+                return Err(SeedError::Invalid(format!(
+                    "{list}: duplicate resourceName `{duplicate}`"
+                )));
+            }
+        }
         Ok(store)
     }
 
+    /// Adds a seeded user group, or for a system group (which always
+    /// exists, its member count derived) keeps only its seeded etag and
+    /// update time, so that a snapshot seeds an identical fake.
     fn seed_group(&mut self, group: &Value) -> Result<(), ApiError> {
         let id = match group.get("resourceName").and_then(Value::as_str) {
-            Some(name) => {
-                let id = name
-                    .strip_prefix("contactGroups/")
-                    .filter(|id| !id.is_empty() && !id.contains('/'))
-                    .ok_or_else(|| {
-                        ApiError::invalid_argument(format!("bad resourceName `{name}`"))
-                    })?;
-                match self.group(id) {
-                    // System groups always exist; their counts are derived.
-                    Some(existing) if existing.system => return Ok(()),
-                    Some(_) => {
-                        return Err(ApiError::invalid_argument(format!(
-                            "duplicate group `{name}`"
-                        )));
-                    }
-                    None => id.to_owned(),
-                }
-            }
+            Some(name) => name
+                .strip_prefix("contactGroups/")
+                .filter(|id| !id.is_empty() && !id.contains('/'))
+                .ok_or_else(|| ApiError::invalid_argument(format!("bad resourceName `{name}`")))?
+                .to_owned(),
             None => self.new_group_id(),
         };
-        let name = group.get("name").and_then(Value::as_str).unwrap_or_default();
-        let client_data = group.get("clientData").and_then(Value::as_array).cloned();
-        self.check_unique_group_name(name, None)?;
-        let created = self.push_group(id, name, client_data.unwrap_or_default());
-        if let Some(etag) = group.get("etag").and_then(Value::as_str) {
-            etag.clone_into(&mut created.etag);
+        let index = match self.groups.iter().position(|existing| existing.id == id) {
+            Some(index) if self.groups.get(index).is_some_and(|existing| existing.system) => index,
+            Some(_) => return Err(ApiError::invalid_argument(format!("duplicate group `{id}`"))),
+            None => {
+                let name = group.get("name").and_then(Value::as_str).unwrap_or_default();
+                let client_data = group.get("clientData").and_then(Value::as_array).cloned();
+                self.check_unique_group_name(name, None)?;
+                self.push_group(id, name, client_data.unwrap_or_default());
+                self.groups.len() - 1
+            }
+        };
+        let text = |pointer| group.pointer(pointer).and_then(Value::as_str);
+        if let Some(seeded) = self.groups.get_mut(index) {
+            if let Some(etag) = text("/etag") {
+                etag.clone_into(&mut seeded.etag);
+            }
+            if let Some(update_time) = text("/metadata/updateTime") {
+                update_time.clone_into(&mut seeded.update_time);
+            }
         }
         Ok(())
     }
 
     fn seed_contact(&mut self, value: &Value) -> Result<(), ApiError> {
         let person = person::parse_person(value, "contact")?;
+        person::check_singletons(
+            person,
+            crate::mask::UPDATABLE_PERSON_FIELDS.iter().copied(),
+            "contact",
+        )?;
         let mut writable: Vec<&str> = crate::mask::UPDATABLE_PERSON_FIELDS.to_vec();
         writable.push("photos");
         let groups = person::requested_group_ids(person, "contact")?
@@ -330,10 +349,15 @@ impl Store {
         }
         let contact = self.insert_contact(id, person, &writable, groups.into_iter().collect());
         if let Some(etag) = person.get("etag").and_then(Value::as_str) {
-            contact.etag = etag.to_owned();
+            etag.clone_into(&mut contact.etag);
         }
-        if let Some(etag) = contact_source_etag(person) {
-            contact.source_etag = etag.to_owned();
+        let seeded_source = contact_source(person);
+        let text = |key| seeded_source.and_then(|source| source.get(key)?.as_str());
+        if let Some(etag) = text("etag") {
+            etag.clone_into(&mut contact.source_etag);
+        }
+        if let Some(update_time) = text("updateTime") {
+            update_time.clone_into(&mut contact.update_time);
         }
         Ok(())
     }
@@ -631,7 +655,7 @@ impl Store {
         }
     }
 
-    fn push_group(&mut self, id: String, name: &str, client_data: Vec<Value>) -> &mut Group {
+    fn push_group(&mut self, id: String, name: &str, client_data: Vec<Value>) -> &Group {
         let revision = self.next_revision();
         let mut group = Group {
             id,
@@ -646,7 +670,7 @@ impl Store {
         let index = self.groups.len();
         self.groups.push(group);
         // The index of the element just pushed: always in bounds.
-        &mut self.groups[index]
+        &self.groups[index]
     }
 
     /// Updates a user group's name and/or client data.
@@ -779,16 +803,20 @@ pub(crate) fn parse_contact_id(resource_name: &str) -> Option<u64> {
     digits.parse().ok()
 }
 
-/// The etag of the CONTACT source in a person's `metadata.sources`.
-pub(crate) fn contact_source_etag(person: &Map<String, Value>) -> Option<&str> {
+/// The CONTACT source in a person's `metadata.sources`.
+fn contact_source(person: &Map<String, Value>) -> Option<&Value> {
     person
         .get("metadata")?
         .get("sources")?
         .as_array()?
         .iter()
-        .find(|source| source.get("type").and_then(Value::as_str) == Some("CONTACT"))?
-        .get("etag")?
-        .as_str()
+        .find(|source| source.get("type").and_then(Value::as_str) == Some("CONTACT"))
+}
+
+/// The etag of the CONTACT source in a person's `metadata.sources`: what an
+/// update must send back.
+pub(crate) fn contact_source_etag(person: &Map<String, Value>) -> Option<&str> {
+    contact_source(person)?.get("etag")?.as_str()
 }
 
 fn not_found(resource_name: &str) -> ApiError {
