@@ -163,7 +163,7 @@ pub enum StartError {
     #[error(transparent)]
     Seed(#[from] SeedError),
     /// The port could not be bound.
-    #[error("cannot listen on {address}: {source}")]
+    #[error("cannot listen on {address}")]
     Bind {
         /// The address asked for.
         address: SocketAddr,

@@ -47,7 +47,7 @@ impl Seed {
 #[derive(Debug, thiserror::Error)]
 pub enum SeedError {
     /// The file could not be read.
-    #[error("cannot read the seed file {path}: {source}")]
+    #[error("cannot read the seed file {path}")]
     Read {
         /// The file.
         path: PathBuf,
@@ -55,7 +55,7 @@ pub enum SeedError {
         source: std::io::Error,
     },
     /// The file is not a seed's JSON.
-    #[error("{path} is not a seed: {source}")]
+    #[error("{path} is not a seed")]
     Parse {
         /// The file.
         path: PathBuf,

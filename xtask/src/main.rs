@@ -76,6 +76,18 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Serve a stateful fake People API on 127.0.0.1 until Ctrl-C; prints its base URL.
+    FakeServer {
+        /// The port to listen on; 0 picks a free one.
+        #[arg(long)]
+        port: u16,
+        /// Start from this JSON (`me`, `contacts`, `contactGroups`, `otherContacts`, `directory`).
+        #[arg(long)]
+        seed: Option<PathBuf>,
+        /// Accept only this bearer token instead of any.
+        #[arg(long)]
+        token: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -133,7 +145,32 @@ fn run(cli: Cli) -> Result<ExitCode> {
             println!("{} file(s) in {}", files.len(), out.display());
             Ok(ExitCode::SUCCESS)
         }
+        Command::FakeServer { port, seed, token } => {
+            fake_server(port, seed.as_deref(), token)?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
+}
+
+/// Serves the fake until Ctrl-C. The base URL is the only line on stdout,
+/// printed once connections are accepted, so scripts can wait for it.
+fn fake_server(port: u16, seed: Option<&std::path::Path>, token: Option<String>) -> Result<()> {
+    let seed = seed.map(google_people_v1_fake::Seed::from_file).transpose()?.unwrap_or_default();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async {
+        let mut builder = google_people_v1_fake::FakePeople::builder().seed(seed).port(port);
+        if let Some(token) = token {
+            builder = builder.token(token);
+        }
+        let fake = builder.start().await?;
+        println!("{}", fake.base_url());
+        tokio::signal::ctrl_c().await.context("cannot wait for Ctrl-C")?;
+        fake.shutdown().await;
+        Ok(())
+    })
 }
 
 /// Writes a standalone crate for `discovery` into `out`, depending on this
