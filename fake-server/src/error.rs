@@ -93,9 +93,8 @@ impl ApiError {
         Self::new(409, "ALREADY_EXISTS", message)
     }
 
-    /// The numeric `google.rpc.Code` for `status`, as batch responses carry it
-    /// in their per-item `status` objects.
-    pub(crate) fn rpc_code(&self) -> u16 {
+    /// The numeric `google.rpc.Code` for `status`.
+    fn rpc_code(&self) -> u16 {
         match self.status {
             "INVALID_ARGUMENT" => 3,
             "NOT_FOUND" => 5,

@@ -20,6 +20,22 @@
 //! uniqueness, opaque page and sync tokens bound to their request. Errors
 //! come in Google's shape (`{"error": {"code", "message", "status", "details"}}`).
 //! State is kept as People JSON, independent of any generated client types.
+//!
+//! Where the documentation leaves room, the fake decides like this:
+//!
+//! - a `pageSize` above a list method's documented maximum is a 400 (the
+//!   search methods cap it, as documented); negative is a 400;
+//! - a page token pins every other parameter except `pageSize`; a sync token
+//!   every other parameter except `pageSize`, `pageToken`, `syncToken` and
+//!   `requestSyncToken`;
+//! - an empty `readMask` on batch create and update skips the read: each
+//!   person carries only `resourceName` and `etag`;
+//! - batch mutations are all or nothing: one invalid item (or stale etag)
+//!   fails the request and changes nothing;
+//! - `sources` and `mergeSources` values are validated but select nothing,
+//!   as every fake resource has a single source;
+//! - other contacts and the directory come from the seed and are read-only;
+//! - a known path with the wrong HTTP method is a 404 naming the right one.
 
 #![forbid(unsafe_code)]
 

@@ -111,7 +111,7 @@ pub(crate) fn check_singletons<'a>(
 }
 
 /// The items of a list property, empty when absent or null.
-pub(crate) fn items<'a>(person: &'a Map<String, Value>, field: &str) -> &'a [Value] {
+fn items<'a>(person: &'a Map<String, Value>, field: &str) -> &'a [Value] {
     person.get(field).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default()
 }
 

@@ -21,7 +21,7 @@ use crate::seed::{Seed, SeedError};
 use crate::tokens::TokenCodec;
 
 /// The system group every new contact joins unless the body names others.
-pub(crate) const MY_CONTACTS: &str = "myContacts";
+const MY_CONTACTS: &str = "myContacts";
 
 /// Google's system groups: id and formatted name.
 const SYSTEM_GROUPS: &[(&str, &str)] = &[
@@ -47,7 +47,7 @@ const DEFAULT_ME_RESOURCE_NAME: &str = "people/100000000000000000001";
 
 /// One contact: its contact-source fields as stored, and what the server
 /// maintains around them.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(crate) struct Contact {
     id: u64,
     fields: Map<String, Value>,
@@ -133,7 +133,7 @@ impl Contact {
 }
 
 /// A contact group: a system group or one the user made.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(crate) struct Group {
     id: String,
     name: String,
@@ -176,7 +176,7 @@ pub(crate) struct MembershipOutcome {
 }
 
 /// A deleted resource, kept for sync listings.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(crate) struct Tombstone {
     pub(crate) resource_name: String,
     pub(crate) revision: u64,
@@ -266,6 +266,7 @@ impl Store {
             store.other_contacts.push(person);
         }
         for (index, profile) in seed.directory.into_iter().enumerate() {
+            // Numeric like Google account ids, apart from the default profile's.
             let person = seed_static(profile, || format!("people/2{index:020}"), "DOMAIN_PROFILE")
                 .map_err(|message| SeedError::Invalid(format!("directory[{index}]: {message}")))?;
             store.directory.push(person);
@@ -795,7 +796,7 @@ impl Store {
 }
 
 /// `people/c<decimal>` to its number.
-pub(crate) fn parse_contact_id(resource_name: &str) -> Option<u64> {
+fn parse_contact_id(resource_name: &str) -> Option<u64> {
     let digits = resource_name.strip_prefix("people/c")?;
     if digits.is_empty() || !digits.bytes().all(|byte| byte.is_ascii_digit()) {
         return None;
