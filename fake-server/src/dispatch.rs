@@ -98,7 +98,7 @@ fn serve(
         .ok_or_else(|| ApiError::invalid_argument("The request path is not validly encoded."))?;
     let route = router::route(request.method, &path)?;
     let mut query = Query::parse(request.query)?;
-    let credentials = Presentation::take(&mut query, presentation)?;
+    let credentials = presentation.take_from(&mut query)?;
     authenticate(shared.token.as_deref(), request.authorization, credentials.as_deref())?;
     if let Some(unknown) = query.names().find(|name| !route.method.parameters.contains(name)) {
         return Err(ApiError::unknown_parameter(unknown));
@@ -189,12 +189,12 @@ impl Default for Presentation {
 }
 
 impl Presentation {
-    /// Removes the standard parameters from `query`, recording how to render
-    /// into `presentation` (set before any error, so errors render as asked
-    /// too). Returns a token sent as a query parameter.
-    fn take(query: &mut Query, presentation: &mut Self) -> Result<Option<String>, ApiError> {
+    /// Removes the standard parameters from `query` and records how to
+    /// render. Fields are recorded as soon as they are read, so that a later
+    /// error still renders as asked. Returns a token sent as a query parameter.
+    fn take_from(&mut self, query: &mut Query) -> Result<Option<String>, ApiError> {
         if let Some(pretty) = last(query.take("prettyPrint")) {
-            presentation.pretty = parse_bool(&pretty).ok_or_else(|| {
+            self.pretty = parse_bool(&pretty).ok_or_else(|| {
                 ApiError::invalid_field(
                     "prettyPrint",
                     format!("Invalid value at 'prettyPrint' (TYPE_BOOL), \"{pretty}\""),
@@ -225,7 +225,7 @@ impl Presentation {
             let selector = FieldSelector::parse(&fields).map_err(|problem| {
                 ApiError::invalid_field("fields", format!("Invalid field selection: {problem}."))
             })?;
-            presentation.fields = Some(selector);
+            self.fields = Some(selector);
         }
         for ignored in ["quotaUser", "key", "uploadType", "upload_protocol"] {
             query.take(ignored);

@@ -8,10 +8,10 @@ use crate::dispatch::Call;
 use crate::error::ApiError;
 use crate::listing::{AboveMaximum, Listing, PageSize};
 use crate::mask::{
-    COPY_FIELDS, OTHER_CONTACT_FIELDS, OTHER_CONTACT_SEARCH_FIELDS, PERSON_FIELDS, mask_or,
-    required_mask,
+    COPY_FIELDS, FieldMask, OTHER_CONTACT_FIELDS, OTHER_CONTACT_SEARCH_FIELDS, PERSON_FIELDS,
+    mask_or, required_mask,
 };
-use crate::people::{READ_SOURCES, SEARCH_PAGE, search_results};
+use crate::people::{READ_SOURCES, SEARCH_PAGE, check_body_sources, search_results};
 use crate::search;
 use crate::store::Store;
 
@@ -83,7 +83,7 @@ struct CopyOtherContactToMyContactsGroupRequest {
 /// Creates a contact in `myContacts` from the copied fields of an other contact.
 pub(crate) fn copy_to_my_contacts(store: &mut Store, call: &Call) -> Result<Value, ApiError> {
     let request: CopyOtherContactToMyContactsGroupRequest = call.body_as()?;
-    let copy_mask = crate::mask::FieldMask::parse("copyMask", &request.copy_mask, COPY_FIELDS)?;
+    let copy_mask = FieldMask::parse("copyMask", &request.copy_mask, COPY_FIELDS)?;
     if copy_mask.is_empty() {
         return Err(ApiError::invalid_field("copyMask", "copyMask is required."));
     }
@@ -92,14 +92,7 @@ pub(crate) fn copy_to_my_contacts(store: &mut Store, call: &Call) -> Result<Valu
     default_read.extend(["metadata", "memberships"]);
     let read_mask =
         mask_or("readMask", request.read_mask.as_deref(), PERSON_FIELDS, &default_read)?;
-    if let Some(unknown) =
-        request.sources.iter().find(|source| !READ_SOURCES.contains(&source.as_str()))
-    {
-        return Err(ApiError::invalid_field(
-            "sources",
-            format!("Invalid value at 'sources' (TYPE_ENUM), \"{unknown}\""),
-        ));
-    }
+    check_body_sources(&request.sources)?;
     let other = store
         .other_contacts()
         .iter()

@@ -504,7 +504,7 @@ fn check_batch_size(field: &str, count: usize, maximum: usize) -> Result<(), Api
 }
 
 /// `sources` sent in a body instead of the query.
-fn check_body_sources(sources: &[String]) -> Result<(), ApiError> {
+pub(crate) fn check_body_sources(sources: &[String]) -> Result<(), ApiError> {
     match sources.iter().find(|source| !READ_SOURCES.contains(&source.as_str())) {
         Some(unknown) => Err(ApiError::invalid_field(
             "sources",

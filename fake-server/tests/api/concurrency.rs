@@ -4,24 +4,31 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use serde_json::{Value, json};
+use tokio::sync::Barrier;
 
 use crate::support::{Api, names_of};
 
 /// Each writer appends its own email address with read-modify-write,
-/// retrying on the etag precondition. Every append must survive.
+/// retrying on the etag precondition. All writers read before any writes,
+/// so conflicts are certain; every append must still survive.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_updates_with_etag_retries_lose_nothing() {
     const WRITERS: usize = 16;
     let api = Arc::new(Api::start().await);
     api.create_named("Ada", "Lovelace").await;
+    let all_have_read = Arc::new(Barrier::new(WRITERS));
     let writers: Vec<_> = (0..WRITERS)
         .map(|writer| {
             let api = Arc::clone(&api);
+            let all_have_read = Arc::clone(&all_have_read);
             tokio::spawn(async move {
                 let mut conflicts = 0;
                 loop {
                     let read = "v1/people/c1?personFields=emailAddresses,metadata";
                     let mut person = api.get(read).await.ok();
+                    if conflicts == 0 {
+                        all_have_read.wait().await;
+                    }
                     let mut emails =
                         person["emailAddresses"].as_array().cloned().unwrap_or_default();
                     emails.push(json!({"value": format!("writer{writer}@example.com")}));
@@ -37,9 +44,11 @@ async fn concurrent_updates_with_etag_retries_lose_nothing() {
             })
         })
         .collect();
+    let mut conflicts = 0;
     for writer in writers {
-        writer.await.unwrap();
+        conflicts += writer.await.unwrap();
     }
+    assert!(conflicts >= WRITERS - 1, "only one first write can win: {conflicts} conflicts");
     let stored = api.fake.contact("people/c1").unwrap();
     let emails: BTreeSet<&str> = stored["emailAddresses"]
         .as_array()
