@@ -7,6 +7,9 @@ pub struct ApiInfo {
     pub id: &'static str,
     /// The endpoint: the document's `rootUrl` joined with its `servicePath`.
     pub base_url: &'static str,
+    /// The document's `servicePath` (the part of [`Self::base_url`] after the
+    /// root URL): media upload paths start at the root.
+    pub service_path: &'static str,
     /// An environment variable that, when set, replaces [`Self::base_url`]
     /// (for local fakes and tests).
     pub base_url_env: &'static str,

@@ -23,6 +23,8 @@ pub struct Client {
 struct Inner {
     http: reqwest::Client,
     base_url: String,
+    /// `base_url` without the API's service path: where upload paths start.
+    root_url: String,
     api_id: &'static str,
     authenticator: Box<dyn Authenticator>,
     timeout: Option<Duration>,
@@ -87,15 +89,8 @@ impl Client {
 
     /// Sends `request` and decodes its JSON response (an empty body decodes as `{}`).
     pub async fn execute_json<T: DeserializeOwned>(&self, request: Request) -> Result<T, Error> {
-        let method = request.spec().id;
         let (status, body) = self.execute(&request).await?;
-        let json: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { &body };
-        serde_json::from_slice(json).map_err(|source| Error::Decode {
-            method,
-            status,
-            source,
-            snippet: snippet(&body),
-        })
+        decode(request.spec().id, status, &body)
     }
 
     /// Sends `request`, for methods whose response has no body.
@@ -105,10 +100,33 @@ impl Client {
 
     /// Sends with retries; returns the status and body of the successful attempt.
     async fn execute(&self, request: &Request) -> Result<(u16, Vec<u8>), Error> {
-        let spec = request.spec();
         let url = request.url(&self.inner.base_url)?;
-        let policy = request.retry().unwrap_or(self.inner.retry);
-        let timeout = request.timeout().or(self.inner.timeout);
+        let body = request.body().map(|json| Payload::json(json.to_vec()));
+        let spec = request.spec();
+        self.with_retries(request, spec.http_method, || async {
+            let outgoing = Outgoing::new(spec.http_method.to_reqwest(), &url, body.clone());
+            let response = self.attempt(request, outgoing, &[]).await?;
+            read_body(spec.id, response).await
+        })
+        .await
+    }
+
+    /// The retry loop around `once`, which makes one attempt: backoff,
+    /// Retry-After, the policy's bounds, and the `gapi_call` span. `retry_as`
+    /// is the verb whose safety decides whether a server error is retried.
+    /// Returns the successful attempt's status and value.
+    pub(crate) async fn with_retries<T, F, Fut>(
+        &self,
+        request: &Request,
+        retry_as: HttpMethod,
+        mut once: F,
+    ) -> Result<(u16, T), Error>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<(u16, T), AttemptError>>,
+    {
+        let spec = request.spec();
+        let policy = self.retry_policy(request);
         let span = tracing::info_span!(
             "gapi_call",
             method = spec.id,
@@ -121,20 +139,20 @@ impl Client {
             let mut attempt = 1;
             loop {
                 let attempt_started = Instant::now();
-                let outcome = self.attempt(request, &url, timeout).await;
+                let outcome = once().await;
                 let latency_ms = millis(attempt_started.elapsed());
-                let (error, failure, server_delay) = match outcome {
-                    Ok(success) => {
+                let AttemptError { error, failure, server_delay } = match outcome {
+                    Ok((status, value)) => {
                         tracing::Span::current()
-                            .record("status", success.0)
+                            .record("status", status)
                             .record("attempts", attempt);
-                        tracing::debug!(attempt, latency_ms, status = success.0, "call succeeded");
-                        return Ok(success);
+                        tracing::debug!(attempt, latency_ms, status, "call succeeded");
+                        return Ok((status, value));
                     }
                     Err(failed) => failed,
                 };
                 let delay = policy.backoff(attempt).max(server_delay.unwrap_or_default());
-                let retry = policy.allows(failure, spec.http_method)
+                let retry = policy.allows(failure, retry_as)
                     && policy.fits(attempt, started.elapsed(), delay);
                 tracing::Span::current().record("attempts", attempt);
                 if let Some(status) = error.status() {
@@ -153,14 +171,15 @@ impl Client {
         .await
     }
 
-    /// One attempt. A failure comes with how retryable it is and the delay
-    /// the server asked for, if any.
-    async fn attempt(
+    /// One attempt: credentials, the request, and the response's status
+    /// checked. A 2xx, or a status in `also_ok`, is a success; anything else
+    /// is an error that says how retryable it is and the delay the server asked for.
+    pub(crate) async fn attempt(
         &self,
         request: &Request,
-        url: &str,
-        timeout: Option<Duration>,
-    ) -> Result<(u16, Vec<u8>), (Error, Failure, Option<Duration>)> {
+        outgoing: Outgoing<'_>,
+        also_ok: &[u16],
+    ) -> Result<reqwest::Response, AttemptError> {
         let spec = request.spec();
         let credential =
             self.inner.authenticator.credential(spec.scopes).await.map_err(|error| {
@@ -168,22 +187,26 @@ impl Client {
                     Error::Auth { message, .. } => Error::Auth { method: spec.id, message },
                     other => other,
                 };
-                (error, Failure::Final, None)
+                AttemptError::final_error(error)
             })?;
-        let mut builder = self.inner.http.request(spec.http_method.to_reqwest(), url);
+        let timeout = request.timeout().or(self.inner.timeout);
+        let mut builder = self.inner.http.request(outgoing.method.clone(), outgoing.url);
         builder = match credential {
             Credential::None => builder,
             Credential::Bearer(token) => builder.bearer_auth(token.expose()),
             Credential::ApiKey(key) => builder.header("x-goog-api-key", key.expose()),
         };
-        match request.body() {
-            Some(body) => {
+        for (name, value) in outgoing.headers {
+            builder = builder.header(name, value);
+        }
+        match outgoing.body {
+            Some(payload) => {
                 builder = builder
-                    .header(reqwest::header::CONTENT_TYPE, "application/json")
-                    .body(body.to_vec());
+                    .header(reqwest::header::CONTENT_TYPE, payload.content_type)
+                    .body(payload.bytes);
             }
             // Google answers 411 to a POST without Content-Length.
-            None if !matches!(spec.http_method, HttpMethod::Get | HttpMethod::Delete) => {
+            None if !matches!(outgoing.method, reqwest::Method::GET | reqwest::Method::DELETE) => {
                 builder = builder.body(Vec::new());
             }
             None => {}
@@ -191,39 +214,128 @@ impl Client {
         if let Some(timeout) = timeout {
             builder = builder.timeout(timeout);
         }
-        let transport = |error: reqwest::Error| {
-            let failure = if error.is_connect() {
-                Failure::NotExecuted
-            } else if error.is_builder() || error.is_decode() {
-                Failure::Final
-            } else {
-                Failure::MaybeExecuted
-            };
-            let error = match (error.is_timeout(), timeout) {
-                (true, Some(timeout)) => Error::Timeout { method: spec.id, timeout },
-                _ => Error::Transport { method: spec.id, source: error.without_url() },
-            };
-            (error, failure, None)
-        };
-        let response = builder.send().await.map_err(transport)?;
+        let response = builder
+            .send()
+            .await
+            .map_err(|error| AttemptError::transport(spec.id, error, timeout))?;
         let status = response.status().as_u16();
+        if response.status().is_success() || also_ok.contains(&status) {
+            return Ok(response);
+        }
         let retry_after = response
             .headers()
             .get(reqwest::header::RETRY_AFTER)
             .and_then(|value| value.to_str().ok())
             .and_then(parse_retry_after);
-        let body = response.bytes().await.map_err(transport)?.to_vec();
-        if (200..300).contains(&status) {
-            return Ok((status, body));
-        }
+        let body = response
+            .bytes()
+            .await
+            .map_err(|error| AttemptError::transport(spec.id, error, timeout))?;
         let error = GoogleError::from_body(status, &body);
         let server_delay = retry_after.max(error.retry_delay());
-        Err((
-            Error::Api { method: spec.id, status, error: Box::new(error) },
-            Failure::from_status(status),
+        Err(AttemptError {
+            error: Error::Api { method: spec.id, status, error: Box::new(error) },
+            failure: Failure::from_status(status),
             server_delay,
-        ))
+        })
     }
+
+    /// The retry policy of `request`: its own, or the client's.
+    pub(crate) fn retry_policy(&self, request: &Request) -> RetryPolicy {
+        request.retry().unwrap_or(self.inner.retry)
+    }
+
+    /// The URL an upload path (relative to the API's root, such as
+    /// `upload/drive/v3/files`) resolves to: the base URL without the service path.
+    pub(crate) fn root_url(&self) -> &str {
+        &self.inner.root_url
+    }
+}
+
+/// What one attempt sends, besides credentials.
+pub(crate) struct Outgoing<'a> {
+    pub(crate) method: reqwest::Method,
+    pub(crate) url: &'a str,
+    pub(crate) body: Option<Payload>,
+    pub(crate) headers: Vec<(&'static str, String)>,
+}
+
+impl<'a> Outgoing<'a> {
+    pub(crate) fn new(method: reqwest::Method, url: &'a str, body: Option<Payload>) -> Self {
+        Self { method, url, body, headers: Vec::new() }
+    }
+}
+
+/// A request body and its media type; cloning shares the bytes.
+#[derive(Clone)]
+pub(crate) struct Payload {
+    pub(crate) content_type: String,
+    pub(crate) bytes: bytes::Bytes,
+}
+
+impl Payload {
+    pub(crate) fn json(bytes: Vec<u8>) -> Self {
+        Self { content_type: "application/json".to_owned(), bytes: bytes.into() }
+    }
+}
+
+/// A failed attempt: the error, how retryable it is, and the delay the server asked for.
+pub(crate) struct AttemptError {
+    pub(crate) error: Error,
+    pub(crate) failure: Failure,
+    pub(crate) server_delay: Option<Duration>,
+}
+
+impl AttemptError {
+    pub(crate) fn final_error(error: Error) -> Self {
+        Self { error, failure: Failure::Final, server_delay: None }
+    }
+
+    pub(crate) fn transport(
+        method: &'static str,
+        error: reqwest::Error,
+        timeout: Option<Duration>,
+    ) -> Self {
+        let failure = if error.is_connect() {
+            Failure::NotExecuted
+        } else if error.is_builder() || error.is_decode() {
+            Failure::Final
+        } else {
+            Failure::MaybeExecuted
+        };
+        let error = match (error.is_timeout(), timeout) {
+            (true, Some(timeout)) => Error::Timeout { method, timeout },
+            _ => Error::Transport { method, source: error.without_url() },
+        };
+        Self { error, failure, server_delay: None }
+    }
+}
+
+/// Reads a successful response's whole body; a connection that breaks
+/// meanwhile is a retryable transport failure.
+pub(crate) async fn read_body(
+    method: &'static str,
+    response: reqwest::Response,
+) -> Result<(u16, Vec<u8>), AttemptError> {
+    let status = response.status().as_u16();
+    let body =
+        response.bytes().await.map_err(|error| AttemptError::transport(method, error, None))?;
+    Ok((status, body.to_vec()))
+}
+
+/// Decodes a JSON response body; an empty body decodes as `{}`.
+pub(crate) fn decode<T: DeserializeOwned>(
+    method: &'static str,
+    status: u16,
+    body: &[u8],
+) -> Result<T, Error> {
+    let json: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { body };
+    serde_json::from_slice(json).map_err(|source| Error::Decode {
+        method,
+        status,
+        source,
+        snippet: snippet(body),
+    })
 }
 
 impl ClientBuilder {
@@ -281,10 +393,16 @@ impl ClientBuilder {
             base_url.push('/');
         }
         let http = http_client(self.api.user_agent, self.connect_timeout)?;
+        let root_url = base_url
+            .strip_suffix(self.api.service_path)
+            .filter(|root| root.ends_with('/'))
+            .unwrap_or(&base_url)
+            .to_owned();
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
                 base_url,
+                root_url,
                 api_id: self.api.id,
                 authenticator,
                 timeout: self.timeout,

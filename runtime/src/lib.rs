@@ -19,6 +19,7 @@ pub mod auth;
 pub mod chunks;
 mod client;
 mod error;
+mod media;
 pub mod paginate;
 mod request;
 mod retry;
@@ -29,6 +30,7 @@ pub use auth::Authenticator;
 pub use client::{Client, ClientBuilder, http_client};
 pub use error::{Error, ErrorDetail, GoogleError, ValidationError};
 pub use futures_core::Stream;
+pub use media::{Download, Media, UploadSpec};
 pub use request::Request;
 /// The HTTP crate underneath, at the version [`http_client`] returns.
 pub use reqwest;

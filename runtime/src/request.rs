@@ -181,6 +181,15 @@ impl Request {
     /// The full URL: `base_url` (ending in `/`), the expanded path template
     /// and the encoded query; or the first problem found while assembling.
     pub(crate) fn url(&self, base_url: &str) -> Result<String, ValidationError> {
+        self.url_for(base_url, self.spec.path)
+    }
+
+    /// Like [`Self::url`], for another path template (a media upload path).
+    pub(crate) fn url_for(
+        &self,
+        base_url: &str,
+        template: &str,
+    ) -> Result<String, ValidationError> {
         if let Some(problem) = &self.problem {
             return Err(problem.clone());
         }
@@ -194,9 +203,9 @@ impl Request {
                 ),
             ));
         }
-        let mut url = String::with_capacity(base_url.len() + self.spec.path.len() + 32);
+        let mut url = String::with_capacity(base_url.len() + template.len() + 32);
         url.push_str(base_url);
-        self.expand_path(self.spec.path.trim_start_matches('/'), &mut url)?;
+        self.expand_path(template.trim_start_matches('/'), &mut url)?;
         for (index, (name, value)) in self.query.iter().enumerate() {
             url.push(if index == 0 { '?' } else { '&' });
             url.extend(utf8_percent_encode(name, UNRESERVED));

@@ -20,6 +20,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 static API: ApiInfo = ApiInfo {
     id: "things:v1",
     base_url: "https://things.googleapis.com/",
+    service_path: "",
     base_url_env: "GAPI_RUNTIME_TESTS_BASE_URL",
     user_agent: "gapi-runtime-tests/1.0",
 };

@@ -13,6 +13,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 static API: ApiInfo = ApiInfo {
     id: "things:v1",
     base_url: "https://things.googleapis.com/",
+    service_path: "",
     base_url_env: "",
     user_agent: "gapi-runtime-tests/1.0",
 };

@@ -7,7 +7,7 @@ use quote::quote;
 use super::docs::doc_attrs;
 use super::ident;
 use super::types::ty_tokens;
-use crate::resolve::ir::{Api, Chunking, Location, Method, Param, Resource, Ty, TypeDef};
+use crate::resolve::ir::{Api, Chunking, Location, Method, Param, Resource, Ty, TypeDef, Upload};
 
 /// The `api` module.
 pub fn api_module(api: &Api) -> TokenStream {
@@ -276,7 +276,20 @@ fn call_items(api: &Api, method: &Method) -> TokenStream {
             }
         }
     });
+    let (upload_spec, upload) =
+        method.upload.as_ref().map(|upload| upload_items(upload, method, &response)).unzip();
+    let download = method.download.then(|| {
+        quote! {
+            /// Sends the call with `alt=media`: the response is the content itself,
+            /// streamed rather than decoded.
+            pub async fn download(self) -> Result<runtime::Download, runtime::Error> {
+                self.client.download(self.request).await
+            }
+        }
+    });
     quote! {
+        #upload_spec
+
         const #spec: runtime::MethodSpec = runtime::MethodSpec {
             id: #id,
             http_method: runtime::HttpMethod::#http,
@@ -310,8 +323,78 @@ fn call_items(api: &Api, method: &Method) -> TokenStream {
             #send
             #chunks
             #paging
+            #upload
+            #download
         }
     }
+}
+
+/// The `UploadSpec` constant and the upload methods of a call.
+fn upload_items(
+    upload: &Upload,
+    method: &Method,
+    response: &TokenStream,
+) -> (TokenStream, TokenStream) {
+    let constant = ident(&upload.spec_const);
+    let path = &upload.path;
+    let max_size = match upload.max_size {
+        Some(max) => {
+            let max = proc_macro2::Literal::u64_unsuffixed(max);
+            quote! { Some(#max) }
+        }
+        None => quote! { None },
+    };
+    let accept = &upload.accept;
+    let spec = quote! {
+        const #constant: runtime::UploadSpec = runtime::UploadSpec {
+            path: #path,
+            max_size: #max_size,
+            accept: &[#( #accept ),*],
+        };
+    };
+    let (returns, finish) = match method.response {
+        Some(_) => (quote! { #response }, quote! {}),
+        None => (quote! { () }, quote! { .map(drop) }),
+    };
+    let decoded = match method.response {
+        Some(_) => quote! { #response },
+        None => quote! { serde::de::IgnoredAny },
+    };
+    let limits = match (upload.max_size, upload.accept.is_empty()) {
+        (Some(max), false) => {
+            format!(" The API takes up to {max} bytes of `{}`.", upload.accept.join("`, `"))
+        }
+        (Some(max), true) => format!(" The API takes up to {max} bytes."),
+        (None, false) => format!(" The API takes `{}`.", upload.accept.join("`, `")),
+        (None, true) => String::new(),
+    };
+    let doc = match method.request {
+        Some(_) => format!(
+            " Sends the call with `media` as its content, in one `uploadType=multipart` \
+             request: the body as metadata, then the media.{limits}"
+        ),
+        None => format!(
+            " Sends `media` as the call's content, in one `uploadType=media` request.{limits}"
+        ),
+    };
+    let resumable = upload.resumable.then(|| {
+        quote! {
+            /// Like [`Self::upload`], in a resumable session: the content goes in chunks,
+            /// and after a failure the upload goes on from what the server kept. For
+            /// large content.
+            pub async fn upload_resumable(self, media: runtime::Media) -> Result<#returns, runtime::Error> {
+                self.client.upload_resumable::<#decoded>(self.request, &#constant, media).await #finish
+            }
+        }
+    });
+    let methods = quote! {
+        #[doc = #doc]
+        pub async fn upload(self, media: runtime::Media) -> Result<#returns, runtime::Error> {
+            self.client.upload::<#decoded>(self.request, &#constant, media).await #finish
+        }
+        #resumable
+    };
+    (spec, methods)
 }
 
 /// A builder method for one optional parameter.

@@ -110,6 +110,7 @@ fn lib_module(api: &Api) -> TokenStream {
     let id = &api.id;
     let base_url = &api.base_url;
     let base_url_env = &api.base_url_env;
+    let service_path = &api.service_path;
     let scope_consts = api.scopes.iter().map(|scope| {
         let name = ident(&scope.const_name);
         let url = &scope.url;
@@ -142,6 +143,7 @@ fn lib_module(api: &Api) -> TokenStream {
         pub static API: runtime::ApiInfo = runtime::ApiInfo {
             id: #id,
             base_url: #base_url,
+            service_path: #service_path,
             base_url_env: #base_url_env,
             user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
         };

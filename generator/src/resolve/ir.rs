@@ -19,6 +19,8 @@ pub struct Api {
     pub crate_name: String,
     /// rootUrl + servicePath, the default endpoint.
     pub base_url: String,
+    /// The servicePath part of `base_url`: upload paths start before it.
+    pub service_path: String,
     /// The environment variable that overrides `base_url`.
     pub base_url_env: String,
     /// The entry point type, `PeopleService`.
@@ -256,7 +258,26 @@ pub struct Method {
     /// The one body field with a per-request limit, if the body has exactly
     /// one: the call can also be sent in chunks of it.
     pub chunking: Option<Chunking>,
+    /// The call can carry media content.
+    pub upload: Option<Upload>,
+    /// The call can return media content (`alt=media`) instead of JSON.
+    pub download: bool,
     pub deprecated: bool,
+}
+
+/// How a method takes media, from its `mediaUpload`.
+#[derive(Clone, Debug)]
+pub struct Upload {
+    /// The `UploadSpec` constant.
+    pub spec_const: String,
+    /// The upload path template, relative to the root URL.
+    pub path: String,
+    /// In bytes.
+    pub max_size: Option<u64>,
+    /// Media types, with `*` wildcards.
+    pub accept: Vec<String>,
+    /// The document offers the resumable protocol.
+    pub resumable: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

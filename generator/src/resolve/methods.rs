@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 
 use super::ir::{
     Chunking, HttpMethod, Location, Method, PageItems, Pagination, Param, Resource, Ty, TypeDef,
+    Upload,
 };
 use super::names::{Namespace, camel_ident, const_ident, snake_ident};
 use super::types::{Context, TypeTable};
@@ -12,7 +13,17 @@ use crate::error::Error;
 use crate::load::model;
 
 /// Builder methods every call has; a parameter with one of these names gets a suffix.
-const BUILDER_METHODS: &[&str] = &["send", "pages", "items", "send_in_chunks", "timeout", "retry"];
+const BUILDER_METHODS: &[&str] = &[
+    "send",
+    "pages",
+    "items",
+    "send_in_chunks",
+    "upload",
+    "upload_resumable",
+    "download",
+    "timeout",
+    "retry",
+];
 
 /// Shared state while walking the resource tree.
 pub struct MethodResolver<'a> {
@@ -155,6 +166,10 @@ impl MethodResolver<'_> {
             }
             _ => None,
         };
+        let upload = match (&method.media_upload, method.supports_media_upload) {
+            (Some(media), true) => self.upload(media, &spec_const),
+            _ => None,
+        };
         Ok(Method {
             id: method.id.clone(),
             rust_name,
@@ -170,6 +185,8 @@ impl MethodResolver<'_> {
             response,
             pagination,
             chunking,
+            upload,
+            download: method.supports_media_download,
             deprecated: method.deprecated,
         })
     }
@@ -227,6 +244,21 @@ impl MethodResolver<'_> {
             pattern: schema.pattern.clone(),
             doc: schema.description.clone(),
             deprecated: schema.deprecated,
+        })
+    }
+
+    /// The upload protocol's path (the simple one, which every protocol can
+    /// use with its `uploadType`), limits and whether it resumes.
+    fn upload(&mut self, media: &model::MediaUpload, spec_const: &str) -> Option<Upload> {
+        let path = ["simple", "resumable"]
+            .iter()
+            .find_map(|protocol| media.protocols.get(*protocol)?.path.clone())?;
+        Some(Upload {
+            spec_const: self.const_names.claim(format!("{spec_const}_UPLOAD"), false),
+            path: path.trim_start_matches('/').to_owned(),
+            max_size: media.max_size.as_deref().and_then(byte_size),
+            accept: media.accept.clone(),
+            resumable: media.protocols.contains_key("resumable"),
         })
     }
 
@@ -288,6 +320,23 @@ pub fn argument_parameters(method: &model::Method) -> BTreeSet<&str> {
         })
         .map(|(wire, _)| wire.as_str())
         .collect()
+}
+
+/// `maxSize` as documents write it: bytes (`"5497558138880"`) or a number
+/// with a binary unit (`"10MB"`, `"5120GB"`); anything else sets no limit.
+fn byte_size(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let digits = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let (number, unit) = text.split_at(digits);
+    let shift = match unit.trim().to_ascii_uppercase().as_str() {
+        "" | "B" => 0,
+        "KB" => 10,
+        "MB" => 20,
+        "GB" => 30,
+        "TB" => 40,
+        _ => return None,
+    };
+    number.parse::<u64>().ok()?.checked_mul(1 << shift)
 }
 
 fn is_parameter_type(ty: &Ty, table: &TypeTable) -> bool {

@@ -87,6 +87,10 @@ pub fn resolve(doc: &Document) -> Result<Api, Error> {
         documentation_link: doc.documentation_link.clone(),
         crate_name: crate_name(&doc.name, &doc.version),
         base_url: base_url(doc)?,
+        service_path: match &doc.root_url {
+            Some(_) => doc.service_path.clone().unwrap_or_default(),
+            None => String::new(),
+        },
         base_url_env: format!(
             "GOOGLE_{}_{}_BASE_URL",
             doc.name.to_shouty_snake_case(),

@@ -182,3 +182,37 @@ fn typed_masks_take_the_paths_of_their_struct_and_text() {
     );
     assert!(api.contains("runtime::IntoFieldMask::into_field_mask(read_mask).to_string()"));
 }
+
+#[test]
+fn media_methods_get_upload_resumable_and_download_calls() {
+    let mut doc = document(
+        json!({"File": {"id": "File", "type": "object", "properties": {"name": {"type": "string"}}}}),
+        json!({"files": {"methods": {
+            "create": {"id": "sample.files.create", "httpMethod": "POST", "path": "files",
+                "request": {"$ref": "File"}, "response": {"$ref": "File"}, "supportsMediaUpload": true,
+                "mediaUpload": {"accept": ["*/*"], "maxSize": "1KB", "protocols": {
+                    "simple": {"multipart": true, "path": "/upload/sample/v1/files"},
+                    "resumable": {"multipart": true, "path": "/resumable/upload/sample/v1/files"}}}},
+            "get": {"id": "sample.files.get", "httpMethod": "GET", "path": "files/{fileId}",
+                "parameterOrder": ["fileId"],
+                "parameters": {"fileId": {"type": "string", "location": "path", "required": true}},
+                "response": {"$ref": "File"}, "supportsMediaDownload": true}
+        }}}),
+    );
+    doc["servicePath"] = json!("sample/v1/");
+    let output = generate(&doc.to_string()).expect("document generates");
+    let api = file(&output.sources, "api.rs");
+    assert!(api.contains(
+        "const SAMPLE_FILES_CREATE_UPLOAD: runtime::UploadSpec = runtime::UploadSpec {\n    path: \"upload/sample/v1/files\",\n    max_size: Some(1024),\n    accept: &[\"*/*\"],\n};"
+    ), "{api}");
+    assert!(api.contains(
+        "pub async fn upload(self, media: runtime::Media) -> Result<File, runtime::Error> {"
+    ));
+    assert!(api.contains(".upload::<File>(self.request, &SAMPLE_FILES_CREATE_UPLOAD, media)"));
+    assert!(api.contains("pub async fn upload_resumable("));
+    assert!(
+        api.contains("pub async fn download(self) -> Result<runtime::Download, runtime::Error> {")
+    );
+    let lib = file(&output.sources, "lib.rs");
+    assert!(lib.contains("service_path: \"sample/v1/\","), "{lib}");
+}

@@ -300,3 +300,59 @@ fn a_body_with_two_limited_fields_is_not_chunked() {
     let batch = find_method(&api.resources, "sample.things.batch").expect("batch resolved");
     assert!(batch.chunking.is_none(), "which field to split along is ambiguous");
 }
+
+fn media_document(media_upload: serde_json::Value) -> serde_json::Value {
+    let mut doc = document(
+        json!({"File": {"id": "File", "type": "object", "properties": {"name": {"type": "string"}}}}),
+        json!({"files": {"methods": {
+            "create": {"id": "sample.files.create", "httpMethod": "POST", "path": "files",
+                "request": {"$ref": "File"}, "response": {"$ref": "File"},
+                "supportsMediaUpload": true, "mediaUpload": media_upload},
+            "get": {"id": "sample.files.get", "httpMethod": "GET", "path": "files/{fileId}",
+                "parameterOrder": ["fileId"],
+                "parameters": {"fileId": {"type": "string", "location": "path", "required": true}},
+                "response": {"$ref": "File"}, "supportsMediaDownload": true}
+        }}}),
+    );
+    doc["servicePath"] = json!("sample/v1/");
+    doc
+}
+
+#[test]
+fn media_uploads_use_the_simple_path_from_the_root_with_their_limits() {
+    let api = resolve_json(&media_document(json!({
+        "accept": ["image/*"], "maxSize": "10MB",
+        "protocols": {"simple": {"multipart": true, "path": "/upload/sample/v1/files"},
+                      "resumable": {"multipart": true, "path": "/resumable/upload/sample/v1/files"}}
+    })));
+    assert_eq!(api.service_path, "sample/v1/");
+    let create = find_method(&api.resources, "sample.files.create").expect("create resolved");
+    let upload = create.upload.as_ref().expect("create takes media");
+    assert_eq!(upload.path, "upload/sample/v1/files", "relative to the root URL");
+    assert_eq!(upload.max_size, Some(10 * 1024 * 1024));
+    assert_eq!(upload.accept, ["image/*"]);
+    assert!(upload.resumable);
+    assert_eq!(upload.spec_const, "SAMPLE_FILES_CREATE_UPLOAD");
+    assert!(!create.download);
+    let get = find_method(&api.resources, "sample.files.get").expect("get resolved");
+    assert!(get.download && get.upload.is_none());
+}
+
+#[test]
+fn upload_sizes_in_bytes_or_binary_units_are_read_and_others_set_no_limit() {
+    for (written, bytes) in [
+        ("5497558138880", Some(5_497_558_138_880)),
+        ("5120GB", Some(5120 << 30)),
+        ("2KB", Some(2048)),
+        ("lots", None),
+        ("99999999999999999999TB", None),
+    ] {
+        let api = resolve_json(&media_document(json!({
+            "maxSize": written, "protocols": {"simple": {"multipart": true, "path": "/upload/f"}}
+        })));
+        let create = find_method(&api.resources, "sample.files.create").expect("create resolved");
+        let upload = create.upload.as_ref().expect("create takes media");
+        assert_eq!(upload.max_size, bytes, "{written}");
+        assert!(!upload.resumable, "the document offers only the simple protocol");
+    }
+}

@@ -1,0 +1,342 @@
+//! Media uploads (`uploadType=media`, `multipart`, `resumable`) and
+//! downloads (`alt=media`) against servers started on 127.0.0.1 that check
+//! the exact upload protocol.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use futures_util::TryStreamExt;
+use gapi_runtime::auth::StaticToken;
+use gapi_runtime::{
+    ApiInfo, Client, Error, HttpMethod, Media, MethodSpec, Request, RetryPolicy, UploadSpec,
+};
+use serde::Deserialize;
+use serde_json::json;
+use wiremock::matchers::{body_bytes, header, method, path, query_param};
+use wiremock::{Mock, MockServer, Respond, ResponseTemplate};
+
+/// An API whose endpoint has a service path, as Drive's does: uploads go to
+/// the root URL, not below the service path.
+static API: ApiInfo = ApiInfo {
+    id: "files:v1",
+    base_url: "https://files.googleapis.com/files/v1/",
+    service_path: "files/v1/",
+    base_url_env: "",
+    user_agent: "gapi-runtime-tests/1.0",
+};
+static CREATE: MethodSpec = MethodSpec {
+    id: "files.files.create",
+    http_method: HttpMethod::Post,
+    path: "files",
+    scopes: &["https://www.googleapis.com/auth/files"],
+};
+static UPLOAD: UploadSpec =
+    UploadSpec { path: "upload/files/v1/files", max_size: Some(1_000_000), accept: &["image/*"] };
+static GET: MethodSpec = MethodSpec {
+    id: "files.files.get",
+    http_method: HttpMethod::Get,
+    path: "files/{fileId}",
+    scopes: &["https://www.googleapis.com/auth/files"],
+};
+
+#[derive(Debug, Deserialize, PartialEq)]
+struct File {
+    id: String,
+}
+
+fn client(server: &MockServer) -> Client {
+    Client::builder(&API)
+        .base_url(format!("{}/files/v1/", server.uri()))
+        .authenticator(StaticToken::new("ya29.media-token"))
+        .retry(
+            RetryPolicy::default()
+                .with_initial_backoff(Duration::from_millis(5))
+                .with_max_backoff(Duration::from_millis(20)),
+        )
+        .build()
+        .expect("client builds")
+}
+
+/// Deterministic content that is not all one byte, so misplaced ranges show.
+fn picture(len: usize) -> Vec<u8> {
+    (0..len).map(|index| (index % 251) as u8).collect()
+}
+
+fn created() -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(json!({"id": "file-1"}))
+}
+
+#[tokio::test]
+async fn a_call_without_a_body_uploads_the_media_alone_to_the_root_upload_path() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/upload/files/v1/files"))
+        .and(query_param("uploadType", "media"))
+        .and(header("authorization", "Bearer ya29.media-token"))
+        .and(header("content-type", "image/png"))
+        .and(body_bytes(picture(1000)))
+        .respond_with(created())
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let file: File = client(&server)
+        .upload(Request::new(&CREATE), &UPLOAD, Media::new("image/png", picture(1000)))
+        .await
+        .expect("upload succeeds");
+
+    assert_eq!(file, File { id: "file-1".into() });
+}
+
+#[tokio::test]
+async fn a_call_with_a_body_sends_metadata_and_media_as_multipart_related() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/upload/files/v1/files"))
+        .and(query_param("uploadType", "multipart"))
+        .respond_with(created())
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut request = Request::new(&CREATE);
+    request.set_json_body(&json!({"name": "cat.png"}));
+
+    let _: File = client(&server)
+        .upload(request, &UPLOAD, Media::new("image/png", b"PNG bytes".to_vec()))
+        .await
+        .expect("upload succeeds");
+
+    let received = server.received_requests().await.expect("recording is on");
+    let content_type = received[0].headers.get("content-type").expect("a content type");
+    let boundary = content_type
+        .to_str()
+        .expect("ASCII")
+        .strip_prefix("multipart/related; boundary=")
+        .expect("multipart/related with a boundary")
+        .to_owned();
+    let expected = format!(
+        "--{boundary}\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n\
+         {{\"name\":\"cat.png\"}}\r\n--{boundary}\r\nContent-Type: image/png\r\n\r\n\
+         PNG bytes\r\n--{boundary}--\r\n"
+    );
+    assert_eq!(String::from_utf8_lossy(&received[0].body), expected);
+}
+
+/// A resumable session as Google runs one: it keeps every byte it is sent,
+/// answers 308 with the range it has until the last, and fails the chunk
+/// numbered `fail_chunk` once with a 503 after keeping only part of it.
+struct ResumableServer {
+    total: usize,
+    fail_chunk: Option<usize>,
+    state: Mutex<SessionState>,
+}
+
+#[derive(Default)]
+struct SessionState {
+    kept: Vec<u8>,
+    chunks_seen: usize,
+    status_queries: usize,
+}
+
+impl Respond for ResumableServer {
+    fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
+        let Ok(mut state) = self.state.lock() else {
+            return ResponseTemplate::new(500);
+        };
+        let range = request
+            .headers
+            .get("content-range")
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        if range == format!("bytes */{}", self.total) {
+            state.status_queries += 1;
+        } else {
+            let Some((start, _)) = range
+                .strip_prefix("bytes ")
+                .and_then(|rest| rest.split_once('-'))
+                .and_then(|(start, rest)| Some((start.parse::<usize>().ok()?, rest)))
+            else {
+                return ResponseTemplate::new(400);
+            };
+            if start != state.kept.len() {
+                // The protocol: a chunk starts where the kept bytes end.
+                return ResponseTemplate::new(400);
+            }
+            state.chunks_seen += 1;
+            if Some(state.chunks_seen) == self.fail_chunk {
+                let half = request.body.len() / 2;
+                state.kept.extend_from_slice(&request.body[..half]);
+                return ResponseTemplate::new(503);
+            }
+            state.kept.extend_from_slice(&request.body);
+        }
+        if state.kept.len() == self.total {
+            return created();
+        }
+        let template = ResponseTemplate::new(308);
+        match state.kept.len() {
+            0 => template,
+            kept => template.insert_header("range", format!("bytes=0-{}", kept - 1).as_str()),
+        }
+    }
+}
+
+async fn start_session(server: &MockServer, total: usize) {
+    Mock::given(method("POST"))
+        .and(path("/upload/files/v1/files"))
+        .and(query_param("uploadType", "resumable"))
+        .and(header("x-upload-content-type", "image/jpeg"))
+        .and(header("x-upload-content-length", total.to_string().as_str()))
+        .and(header("content-type", "application/json"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("location", format!("{}/session/abc", server.uri()).as_str()),
+        )
+        .expect(1)
+        .mount(server)
+        .await;
+}
+
+#[tokio::test]
+async fn a_resumable_upload_sends_metadata_then_chunks_of_256_kib_multiples() {
+    let server = MockServer::start().await;
+    let total = 600_000;
+    start_session(&server, total).await;
+    let session =
+        ResumableServer { total, fail_chunk: None, state: Mutex::new(SessionState::default()) };
+    Mock::given(method("PUT")).and(path("/session/abc")).respond_with(session).mount(&server).await;
+    let mut request = Request::new(&CREATE);
+    request.set_json_body(&json!({"name": "big.jpg"}));
+
+    let file: File = client(&server)
+        .upload_resumable_in_chunks(
+            request,
+            &UPLOAD,
+            Media::new("image/jpeg", picture(total)),
+            200_000,
+        )
+        .await
+        .expect("upload succeeds");
+
+    assert_eq!(file.id, "file-1");
+    let received = server.received_requests().await.expect("recording is on");
+    let ranges: Vec<String> = received
+        .iter()
+        .filter(|request| request.method.as_str() == "PUT")
+        .map(|request| {
+            request
+                .headers
+                .get("content-range")
+                .map_or(String::new(), |value| value.to_str().unwrap_or_default().to_owned())
+        })
+        .collect();
+    assert_eq!(
+        ranges,
+        ["bytes 0-262143/600000", "bytes 262144-524287/600000", "bytes 524288-599999/600000"],
+        "200 000 rounds up to 256 KiB"
+    );
+    let initiation = &received[0];
+    assert_eq!(initiation.body, br#"{"name":"big.jpg"}"#);
+}
+
+#[tokio::test]
+async fn a_failed_chunk_is_resumed_from_what_the_server_kept() {
+    let server = MockServer::start().await;
+    let total = 600_000;
+    start_session(&server, total).await;
+    let session =
+        ResumableServer { total, fail_chunk: Some(2), state: Mutex::new(SessionState::default()) };
+    Mock::given(method("PUT")).and(path("/session/abc")).respond_with(session).mount(&server).await;
+
+    let mut request = Request::new(&CREATE);
+    request.set_json_body(&json!({"name": "big.jpg"}));
+    let file: File = client(&server)
+        .upload_resumable_in_chunks(
+            request,
+            &UPLOAD,
+            Media::new("image/jpeg", picture(total)),
+            256 * 1024,
+        )
+        .await
+        .expect("the upload recovers");
+
+    assert_eq!(file.id, "file-1");
+    let received = server.received_requests().await.expect("recording is on");
+    let puts: Vec<(String, usize)> = received
+        .iter()
+        .filter(|request| request.method.as_str() == "PUT")
+        .map(|request| {
+            let range = request
+                .headers
+                .get("content-range")
+                .map_or(String::new(), |value| value.to_str().unwrap_or_default().to_owned());
+            (range, request.body.len())
+        })
+        .collect();
+    let half = 262_144 / 2;
+    assert_eq!(
+        puts,
+        [
+            ("bytes 0-262143/600000".to_owned(), 262_144),
+            ("bytes 262144-524287/600000".to_owned(), 262_144),
+            ("bytes */600000".to_owned(), 0),
+            (format!("bytes {}-599999/600000", 262_144 + half), 600_000 - 262_144 - half),
+        ],
+        "after the 503 the client asks what was kept and sends only the rest"
+    );
+}
+
+#[tokio::test]
+async fn media_too_large_or_of_a_type_the_api_does_not_take_is_refused_before_sending() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(created()).expect(0).mount(&server).await;
+    let client = client(&server);
+
+    let too_large = client
+        .upload::<File>(Request::new(&CREATE), &UPLOAD, Media::new("image/png", picture(1_000_001)))
+        .await
+        .expect_err("over max_size");
+    let wrong_type = client
+        .upload::<File>(Request::new(&CREATE), &UPLOAD, Media::new("text/plain", b"hi".to_vec()))
+        .await
+        .expect_err("not an image");
+
+    for error in [too_large, wrong_type] {
+        let Error::Validation(validation) = &error else {
+            panic!("expected a validation error, got {error:?}");
+        };
+        assert_eq!(validation.method, "files.files.create");
+        assert_eq!(validation.parameter, Some("media"));
+    }
+}
+
+#[tokio::test]
+async fn a_download_asks_for_alt_media_and_streams_the_body_after_a_retried_503() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/files/v1/files/file-1"))
+        .and(query_param("alt", "media"))
+        .and(header("authorization", "Bearer ya29.media-token"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(picture(300_000), "application/octet-stream"),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut request = Request::new(&GET);
+    request.path_param("fileId", "file-1".to_owned(), None);
+
+    let download = client(&server).download(request).await.expect("download starts");
+    assert_eq!(download.content_type(), Some("application/octet-stream"));
+    assert_eq!(download.content_length(), Some(300_000));
+    let pieces: Vec<Vec<u8>> = download.into_stream().try_collect().await.expect("body streams");
+
+    assert_eq!(pieces.concat(), picture(300_000));
+}
