@@ -5,7 +5,7 @@
 use google_people_v1_fake::FakePeople;
 use serde_json::json;
 
-use crate::support::Api;
+use crate::support::{Api, http_client};
 
 #[tokio::test]
 async fn a_request_without_a_bearer_token_is_401_unauthenticated() {
@@ -145,7 +145,7 @@ async fn a_malformed_json_body_is_400_invalid_argument() {
     let reply = api.send_as(Some("Bearer t"), "POST", "v1/contactGroups", None).await;
     // No body is an empty message: the group is missing.
     reply.assert_error(400, "INVALID_ARGUMENT");
-    let client = reqwest::Client::new();
+    let client = http_client();
     let response = client
         .post(format!("{}v1/people:createContact", api.fake.base_url()))
         .bearer_auth("t")

@@ -21,6 +21,14 @@ pub struct Reply {
     pub www_authenticate: Option<String>,
 }
 
+/// A reqwest client built the way the runtime builds its own: in a
+/// workspace test run, reqwest's TLS features are unified with the runtime's
+/// (rustls without a default provider), so a bare `Client::new()` would panic.
+pub fn http_client() -> reqwest::Client {
+    gapi_runtime::http_client("google-people-v1-fake-tests", std::time::Duration::from_secs(5))
+        .expect("the HTTP client builds")
+}
+
 impl Reply {
     /// Asserts a Google error body with this HTTP status and `error.status`.
     #[track_caller]
@@ -54,7 +62,7 @@ impl Api {
     }
 
     pub fn with(fake: FakePeople) -> Self {
-        Self { fake, http: reqwest::Client::new() }
+        Self { fake, http: http_client() }
     }
 
     /// Sends `method path` (relative to the base URL) with an optional
