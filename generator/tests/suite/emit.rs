@@ -216,3 +216,19 @@ fn media_methods_get_upload_resumable_and_download_calls() {
     let lib = file(&output.sources, "lib.rs");
     assert!(lib.contains("service_path: \"sample/v1/\","), "{lib}");
 }
+
+#[test]
+fn deprecated_methods_and_resources_are_marked_where_users_call_them() {
+    let mut doc = sample();
+    doc["resources"]["contacts"]["methods"]["get"]["deprecated"] = json!(true);
+    doc["resources"]["contacts"]["deprecated"] = json!(true);
+    let output = generate(&doc.to_string()).expect("sample generates");
+    let api = file(&output.sources, "api.rs");
+    assert!(api.contains("#[deprecated]\n    pub fn get(&self, name: impl Into<String>)"), "{api}");
+    assert!(api.contains("#[deprecated]\n    pub fn contacts(&self)"), "{api}");
+    assert_eq!(
+        api.matches("#[deprecated]").count(),
+        2,
+        "the crate's own code (builders, specs) carries no marks that would warn inside it"
+    );
+}

@@ -356,3 +356,58 @@ fn upload_sizes_in_bytes_or_binary_units_are_read_and_others_set_no_limit() {
         assert!(!upload.resumable, "the document offers only the simple protocol");
     }
 }
+
+#[test]
+fn deeply_nested_resources_get_accessors_and_types_named_by_their_whole_path() {
+    let leaf = json!({"methods": {"get": {"id": "sample.projects.locations.datasets.tables.get",
+        "httpMethod": "GET", "path": "v1/{+name}", "parameterOrder": ["name"],
+        "parameters": {"name": {"type": "string", "location": "path", "required": true}}}}});
+    let api = resolve_json(&document(
+        json!({}),
+        json!({"projects": {"resources": {"locations": {"resources": {"datasets": {
+            "resources": {"tables": leaf}}}}}}}),
+    ));
+    let mut resource = &api.resources[0];
+    let mut chain = vec![(resource.accessor.clone(), resource.type_name.clone())];
+    while let Some(child) = resource.resources.first() {
+        resource = child;
+        chain.push((resource.accessor.clone(), resource.type_name.clone()));
+    }
+    let expected = [
+        ("projects", "ProjectsResource"),
+        ("locations", "ProjectsLocationsResource"),
+        ("datasets", "ProjectsLocationsDatasetsResource"),
+        ("tables", "ProjectsLocationsDatasetsTablesResource"),
+    ];
+    let chain: Vec<(&str, &str)> = chain.iter().map(|(a, t)| (a.as_str(), t.as_str())).collect();
+    assert_eq!(chain, expected);
+    assert_eq!(resource.wire_path, "projects.locations.datasets.tables");
+    assert_eq!(resource.methods[0].call_type, "ProjectsLocationsDatasetsTablesGetCall");
+}
+
+#[test]
+fn parameter_names_with_dots_dashes_and_leading_digits_become_snake_case_arguments() {
+    let api = resolve_json(&shelves_document(json!({
+        "requestMask.includeField": mask("Comma-separated fields."),
+        "x-goog-request-id": {"type": "string", "location": "query"},
+        "1080p": {"type": "boolean", "location": "query"},
+        "type": {"type": "string", "location": "query"}
+    })));
+    let get = find_method(&api.resources, "sample.shelves.get").expect("get resolved");
+    let names: Vec<(&str, &str)> = get
+        .optional
+        .iter()
+        .map(|param| (param.wire_name.as_str(), param.rust_name.as_str()))
+        .take(4)
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("1080p", "_1080p"),
+            ("requestMask.includeField", "request_mask_include_field"),
+            ("type", "r#type"),
+            ("x-goog-request-id", "x_goog_request_id"),
+        ],
+        "the wire name is kept for the query string"
+    );
+}
