@@ -14,6 +14,9 @@ pub enum Depth {
     Clippy,
     /// clippy, then `cargo doc` with warnings denied.
     Doc,
+    /// clippy, then a debug `cargo build`, timed again after touching the
+    /// crate so that the time is the generated crate's alone.
+    Build,
 }
 
 struct Outcome {
@@ -21,6 +24,8 @@ struct Outcome {
     generate_ms: u128,
     lines: usize,
     check_s: f64,
+    /// The debug build of the crate alone, its dependencies prebuilt.
+    build_s: Option<f64>,
     error: Option<String>,
 }
 
@@ -36,12 +41,14 @@ pub fn run(root: &Path, dir: &Path, only: &[String], depth: Depth) -> Result<boo
     let work = root.join("target/corpus");
     let shared_target = work.join("target");
     let lockfile = std::fs::read(root.join("Cargo.lock")).ok();
-    println!("{:<22} {:>9} {:>8} {:>9}  result", "api", "generate", "lines", "check");
+    let build_column = if matches!(depth, Depth::Build) { "    build" } else { "" };
+    println!("{:<22} {:>9} {:>8} {:>9}{build_column}  result", "api", "generate", "lines", "check");
     let mut outcomes = Vec::new();
     for document in &documents {
         let outcome = check_one(root, document, &work, &shared_target, lockfile.as_deref(), depth);
+        let build = outcome.build_s.map_or(String::new(), |seconds| format!(" {seconds:>7.1}s"));
         println!(
-            "{:<22} {:>7}ms {:>8} {:>8.1}s  {}",
+            "{:<22} {:>7}ms {:>8} {:>8.1}s{build}  {}",
             outcome.name,
             outcome.generate_ms,
             outcome.lines,
@@ -81,8 +88,14 @@ fn check_one(
     depth: Depth,
 ) -> Outcome {
     let name = stem(document);
-    let mut outcome =
-        Outcome { name: name.clone(), generate_ms: 0, lines: 0, check_s: 0.0, error: None };
+    let mut outcome = Outcome {
+        name: name.clone(),
+        generate_ms: 0,
+        lines: 0,
+        check_s: 0.0,
+        build_s: None,
+        error: None,
+    };
     let out = work.join(&name);
     let started = Instant::now();
     let generated = crate::generate_crate(root, document, &out);
@@ -104,24 +117,49 @@ fn check_one(
         steps.push(vec!["doc", "--quiet", "--no-deps"]);
     }
     for args in steps {
-        let result = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-            .args(&args)
-            .current_dir(&out)
-            .env("CARGO_TARGET_DIR", target)
-            .env("RUSTDOCFLAGS", "-D warnings")
-            .output();
-        match result {
-            Ok(output) if output.status.success() => {}
-            Ok(output) => {
-                outcome.error = Some(String::from_utf8_lossy(&output.stderr).into_owned());
-                break;
-            }
-            Err(error) => {
-                outcome.error = Some(format!("cannot run cargo: {error}"));
-                break;
-            }
+        if let Err(error) = cargo(&out, target, &args) {
+            outcome.error = Some(error);
+            break;
         }
     }
     outcome.check_s = started.elapsed().as_secs_f64();
+    if matches!(depth, Depth::Build) && outcome.error.is_none() {
+        outcome.build_s = match time_crate_build(&out, target) {
+            Ok(seconds) => Some(seconds),
+            Err(error) => {
+                outcome.error = Some(error);
+                None
+            }
+        };
+    }
     outcome
+}
+
+/// Builds once (dependencies included), then touches the crate and times a
+/// second build: the generated crate's own compile time.
+fn time_crate_build(out: &Path, target: &Path) -> Result<f64, String> {
+    cargo(out, target, &["build", "--quiet"])?;
+    let lib = out.join("src/lib.rs");
+    let contents =
+        std::fs::read(&lib).map_err(|error| format!("cannot read {}: {error}", lib.display()))?;
+    std::fs::write(&lib, contents)
+        .map_err(|error| format!("cannot touch {}: {error}", lib.display()))?;
+    let started = Instant::now();
+    cargo(out, target, &["build", "--quiet"])?;
+    Ok(started.elapsed().as_secs_f64())
+}
+
+/// Runs `cargo ARGS` in the generated crate; the error is cargo's stderr.
+fn cargo(out: &Path, target: &Path, args: &[&str]) -> Result<(), String> {
+    let result = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+        .args(args)
+        .current_dir(out)
+        .env("CARGO_TARGET_DIR", target)
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .output();
+    match result {
+        Ok(output) if output.status.success() => Ok(()),
+        Ok(output) => Err(String::from_utf8_lossy(&output.stderr).into_owned()),
+        Err(error) => Err(format!("cannot run cargo: {error}")),
+    }
 }
