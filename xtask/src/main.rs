@@ -88,6 +88,15 @@ enum Command {
         #[arg(long)]
         token: Option<String>,
     },
+    /// Benchmark against google-people1 (generation, builds, decoding, calls, memory); writes BENCHMARKS.md.
+    Bench {
+        /// A smoke run: fewer repetitions, no cold builds; leaves BENCHMARKS.md alone.
+        #[arg(long)]
+        quick: bool,
+        /// Only these sections: generation, builds, decode, calls, memory.
+        #[arg(long = "only")]
+        only: Vec<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -149,7 +158,39 @@ fn run(cli: Cli) -> Result<ExitCode> {
             fake_server(port, seed.as_deref(), token)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Bench { quick, only } => bench(&root, quick, &only),
     }
+}
+
+/// Runs `bench-runner` from the separate `bench/` workspace, so that only this
+/// command ever compiles google-people1; exits as it exits.
+fn bench(root: &std::path::Path, quick: bool, only: &[String]) -> Result<ExitCode> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = std::process::Command::new(cargo);
+    // Set for this process by `cargo run`; ring's build script tracks it, so
+    // passing it on would rebuild the bench tree whenever it is run another way.
+    command.env_remove("CARGO_MANIFEST_DIR");
+    command.current_dir(root).args([
+        "run",
+        "--release",
+        "--locked",
+        "--manifest-path",
+        "bench/Cargo.toml",
+        "-p",
+        "bench-runner",
+        "--",
+    ]);
+    if quick {
+        command.arg("--quick");
+    }
+    for section in only {
+        command.args(["--only", section]);
+    }
+    let status = command.status().context("cannot run cargo for the benchmarks")?;
+    Ok(status
+        .code()
+        .and_then(|code| u8::try_from(code).ok())
+        .map_or(ExitCode::FAILURE, ExitCode::from))
 }
 
 /// Serves the fake until Ctrl-C. The base URL is the only line on stdout,
