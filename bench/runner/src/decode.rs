@@ -11,7 +11,7 @@ use crate::Settings;
 use crate::alloc::peak_during;
 use crate::fixture::{PEOPLE, connections_page};
 use crate::report::{Row, Section};
-use crate::stats::{alternate, median, seconds_per_run};
+use crate::stats::{alternate, median, steady_seconds_per_run};
 
 const DECODE: &str = "3 decode";
 const MEMORY: &str = "5 memory";
@@ -25,9 +25,16 @@ pub fn run(settings: &Settings) -> Result<Section> {
     let samples = alternate(
         settings.decode_rounds,
         &mut [
-            &mut || seconds_per_run(runs, || Ok(serde_json::from_str::<Ours>(&page)?)).map(rate),
-            &mut || seconds_per_run(runs, || Ok(serde_json::from_str::<Theirs>(&page)?)).map(rate),
-            &mut || seconds_per_run(runs, || Ok(serde_json::from_str::<Value>(&page)?)).map(rate),
+            &mut || {
+                steady_seconds_per_run(runs, || Ok(serde_json::from_str::<Ours>(&page)?)).map(rate)
+            },
+            &mut || {
+                steady_seconds_per_run(runs, || Ok(serde_json::from_str::<Theirs>(&page)?))
+                    .map(rate)
+            },
+            &mut || {
+                steady_seconds_per_run(runs, || Ok(serde_json::from_str::<Value>(&page)?)).map(rate)
+            },
         ],
     )?;
     let [ours, theirs, value] = [0, 1, 2].map(|which| median(&samples[which]));
@@ -39,8 +46,10 @@ pub fn run(settings: &Settings) -> Result<Section> {
     let encoded = alternate(
         settings.decode_rounds,
         &mut [
-            &mut || seconds_per_run(runs, || Ok(serde_json::to_vec(&ours_page)?)).map(rate),
-            &mut || seconds_per_run(runs, || Ok(serde_json::to_vec(&theirs_page)?)).map(rate),
+            &mut || steady_seconds_per_run(runs, || Ok(serde_json::to_vec(&ours_page)?)).map(rate),
+            &mut || {
+                steady_seconds_per_run(runs, || Ok(serde_json::to_vec(&theirs_page)?)).map(rate)
+            },
         ],
     )?;
     let [ours_encode, theirs_encode] = [0, 1].map(|which| median(&encoded[which]));

@@ -89,7 +89,8 @@ pub fn table(rows: &[Row]) -> String {
                 row.what.clone(),
                 row.ours.clone(),
                 row.other.clone(),
-                row.ratio.map_or("—".into(), |ratio| format!("{ratio:.2}x")),
+                // Three decimals, so that a ratio just short of its goal never reads as on it.
+                row.ratio.map_or("—".into(), |ratio| format!("{ratio:.3}x")),
                 row.goal.clone(),
                 match row.met {
                     Some(true) => "yes".into(),

@@ -46,3 +46,13 @@ pub fn median_seconds<T>(runs: usize, mut work: impl FnMut() -> Result<T>) -> Re
     let samples = (0..runs).map(|_| seconds_per_run(1, &mut work)).collect::<Result<Vec<_>>>()?;
     Ok(median(&samples))
 }
+
+/// Like [`seconds_per_run`] after one untimed run, so that a sample measures
+/// this contender's steady state rather than the allocator's switch from the last one.
+pub fn steady_seconds_per_run<T>(
+    iterations: usize,
+    mut work: impl FnMut() -> Result<T>,
+) -> Result<f64> {
+    std::hint::black_box(work()?);
+    seconds_per_run(iterations, work)
+}
