@@ -4,6 +4,7 @@ mod api_diff;
 mod corpus;
 mod fetch;
 mod paths;
+mod semver;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -45,6 +46,13 @@ enum Command {
         /// Exit 1 when any change is breaking.
         #[arg(long)]
         deny_breaking: bool,
+    },
+    /// Show the API diff's verdict beside cargo-semver-checks' on the generated crates, for the
+    /// People revisions and a pair of documents per change kind (needs cargo-semver-checks).
+    SemverChecks {
+        /// Only these pairs (`people 20181111 -> 20240313`, `method-added`, ...).
+        #[arg(long = "only")]
+        only: Vec<String>,
     },
     /// Generate and compile (clippy, warnings denied) a crate for every document in a folder.
     Corpus {
@@ -138,6 +146,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 return Ok(ExitCode::FAILURE);
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::SemverChecks { only } => {
+            let agreed = semver::run(&root, &only)?;
+            Ok(if agreed { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
         Command::Corpus { dir, only, depth } => {
             let passed = corpus::run(&root, &root.join(dir), &only, depth)?;
