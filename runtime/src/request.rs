@@ -1,6 +1,8 @@
 //! One call's parameters, body and overrides, and how they become a URL.
 
+use std::collections::HashMap;
 use std::fmt;
+use std::sync::{Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
@@ -89,14 +91,11 @@ impl Request {
     /// `pattern` (an anchored regular expression) when there is one.
     pub fn path_param(&mut self, name: &'static str, value: String, pattern: Option<&'static str>) {
         if let Some(pattern) = pattern {
-            // A pattern this engine cannot compile is left to the server to enforce.
-            if let Ok(regex) = regex_lite::Regex::new(pattern) {
-                if !regex.is_match(&value) {
-                    self.record_problem(
-                        Some(name),
-                        format!("{value:?} does not match the pattern `{pattern}`"),
-                    );
-                }
+            if matches_pattern(pattern, &value) == Some(false) {
+                self.record_problem(
+                    Some(name),
+                    format!("{value:?} does not match the pattern `{pattern}`"),
+                );
             }
         }
         self.path_params.retain(|(existing, _)| *existing != name);
@@ -254,6 +253,19 @@ impl Request {
     fn problem_for(&self, parameter: Option<&'static str>, message: String) -> ValidationError {
         ValidationError { method: self.spec.id, parameter, message }
     }
+}
+
+/// Whether `value` matches the discovery `pattern`; `None` when this engine
+/// cannot compile it (the server enforces it then). Each pattern is compiled
+/// once per process: compiling costs more than the rest of a call's setup.
+fn matches_pattern(pattern: &'static str, value: &str) -> Option<bool> {
+    static COMPILED: OnceLock<Mutex<HashMap<&'static str, Option<regex_lite::Regex>>>> =
+        OnceLock::new();
+    let cache = COMPILED.get_or_init(Default::default);
+    // A panic elsewhere while the lock was held leaves the map itself intact.
+    let mut compiled = cache.lock().unwrap_or_else(PoisonError::into_inner);
+    let regex = compiled.entry(pattern).or_insert_with(|| regex_lite::Regex::new(pattern).ok());
+    regex.as_ref().map(|regex| regex.is_match(value))
 }
 
 /// Shows the method, parameters and the body's size, not its content: bodies
