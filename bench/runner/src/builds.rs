@@ -72,6 +72,23 @@ pub fn run(root: &Path, settings: &Settings) -> Result<Section> {
     let warm = Cargo { bench: bench.clone(), target: bench.join("target/builds") };
     let mut section = Section::default();
     let rounds = settings.build_rounds;
+    section.notes.push(format!(
+        "Builds: `cargo build --locked -p PACKAGE` in `bench/` (debug profile, default features \
+         on both sides: our runtime with its `oauth` feature, google-people1 with \
+         `yup-oauth2` and `ring`), timed as a whole process. \"Crates alone\": \
+         `cargo clean -p google-people-v1 -p gapi-runtime` (or `-p google-people1 -p \
+         google-apis-common`) then the build of a tiny crate depending on both, every other \
+         dependency already built; {rounds} round(s), A/B alternated, the median. Downstream \
+         program: `bench/downstream-ours` and `bench/downstream-google` call \
+         people.createContact, people.updateContact, people.batchCreateContacts and \
+         people.updateContactPhoto; timed after `cargo clean -p` of the program only, and \
+         after rewriting the `EDITED` constant in its main.rs (an incremental rebuild); \
+         {rounds} round(s) each, alternated, the median. Crates in the tree: distinct packages \
+         printed by `cargo tree -p CRATE -e normal,build --prefix none`, less the tiny crate. \
+         `bench/Cargo.toml` turns incremental compilation off for google-people-v1 and \
+         gapi-runtime: cargo would use it for them as path dependencies, but not for crates \
+         from a registry, which is how users get either side."
+    ));
 
     eprintln!("  building every dependency once (untimed)");
     for side in [&OURS, &THEIRS] {
@@ -105,28 +122,24 @@ pub fn run(root: &Path, settings: &Settings) -> Result<Section> {
 
     downstream(&bench, &warm, rounds, &mut section)?;
 
-    let (ours_lines, their_lines) = (our_lines(root)?, their_lines(&warm)?);
+    let ours_lines = rust_lines(&root.join("generated"))?;
+    let (their_lines, their_version) = google_people1_source(&warm)?;
     section.rows.push(
         Row::new(ITEM, "Lines of generated code (ours: generated/*.rs; theirs: src/*.rs)")
             .ours(ours_lines.to_string())
             .other(their_lines.to_string(), ours_lines as f64 / their_lines as f64),
     );
+    let our_revision = fs::read_to_string(root.join("generated/lib.rs"))
+        .ok()
+        .and_then(|lib| {
+            let first = lib.lines().next()?;
+            Some(first.split("revision ").nth(1)?.trim_end_matches('.').to_owned())
+        })
+        .unwrap_or_else(|| "unknown".into());
     section.notes.push(format!(
-        "Builds: `cargo build --locked -p PACKAGE` in `bench/` (debug profile, default features \
-         on both sides: our runtime with its `oauth` feature, google-people1 with \
-         `yup-oauth2` and `ring`), timed as a whole process. \"Crates alone\": \
-         `cargo clean -p google-people-v1 -p gapi-runtime` (or `-p google-people1 -p \
-         google-apis-common`) then the build of a tiny crate depending on both, every other \
-         dependency already built; {rounds} round(s), A/B alternated, the median. Downstream \
-         program: `bench/downstream-ours` and `bench/downstream-google` call \
-         people.createContact, people.updateContact, people.batchCreateContacts and \
-         people.updateContactPhoto; timed after `cargo clean -p` of the program only, and \
-         after rewriting the `EDITED` constant in its main.rs (an incremental rebuild); \
-         {rounds} round(s) each, alternated, the median. Crates in the tree: distinct packages \
-         printed by `cargo tree -p CRATE -e normal,build --prefix none`, less the tiny crate. \
-         `bench/Cargo.toml` turns incremental compilation off for google-people-v1 and \
-         gapi-runtime: cargo would use it for them as path dependencies, but not for crates \
-         from a registry, which is how users get either side."
+        "Versions: google-people1 {their_version} (the number after `+` is its discovery \
+         revision) with google-apis-common; ours is generated from People revision \
+         {our_revision}."
     ));
     Ok(section)
 }
@@ -167,7 +180,8 @@ fn cold(bench: &Path, rounds: usize, section: &mut Section) -> Result<()> {
     section.notes.push(format!(
         "Cold builds: `cargo build --locked -p crates-ours` (or `crates-google`) into an empty \
          target folder of its own, {rounds} round(s) alternated, the median; cargo compiled \
-         {ours_compiled} packages for ours and {their_compiled} for google-people1."
+         {ours_compiled} packages for ours and {their_compiled} for google-people1 (the tiny \
+         crate included)."
     ));
     Ok(())
 }
@@ -272,21 +286,18 @@ fn tree_size(warm: &Cargo, side: &Side) -> Result<usize> {
     Ok(packages.len().saturating_sub(1))
 }
 
-fn our_lines(root: &Path) -> Result<usize> {
-    rust_lines(&root.join("generated"))
-}
-
-/// Lines of google-people1's sources, found through `cargo metadata`.
-fn their_lines(warm: &Cargo) -> Result<usize> {
+/// Lines of google-people1's sources, found through `cargo metadata`, and its version.
+fn google_people1_source(warm: &Cargo) -> Result<(usize, String)> {
     let out = cargo(&warm.bench, None, &["metadata", "--locked", "--format-version", "1"])?;
     let metadata: Value = serde_json::from_slice(&out.stdout)?;
-    let manifest = metadata["packages"]
+    let package = metadata["packages"]
         .as_array()
         .and_then(|packages| packages.iter().find(|package| package["name"] == "google-people1"))
-        .and_then(|package| package["manifest_path"].as_str())
         .context("google-people1 is not in the bench workspace's metadata")?;
+    let manifest = package["manifest_path"].as_str().context("google-people1 has no manifest")?;
+    let version = package["version"].as_str().unwrap_or("unknown").to_owned();
     let dir = Path::new(manifest).parent().context("a manifest path without a folder")?;
-    rust_lines(&dir.join("src"))
+    Ok((rust_lines(&dir.join("src"))?, version))
 }
 
 /// Lines in the `.rs` files of a folder and its subfolders.

@@ -64,8 +64,13 @@ impl Row {
         self.met == Some(false)
     }
 
+    /// The row in one sentence, for the list of missed goals.
     pub fn describe(&self) -> String {
-        format!("{} ({}): {}, goal {}", self.what, self.item, self.ours, self.goal)
+        let against = match self.ratio {
+            Some(ratio) => format!(" against {} ({ratio:.3}x)", self.other),
+            None => String::new(),
+        };
+        format!("{} ({}): {}{against}; goal {}", self.what.trim(), self.item, self.ours, self.goal)
     }
 }
 
