@@ -99,7 +99,7 @@ impl Client {
     }
 
     /// Sends with retries; returns the status and body of the successful attempt.
-    async fn execute(&self, request: &Request) -> Result<(u16, Vec<u8>), Error> {
+    async fn execute(&self, request: &Request) -> Result<(u16, bytes::Bytes), Error> {
         let url = request.url(&self.inner.base_url)?;
         let body = request.body().map(|json| Payload::json(json.to_vec()));
         let spec = request.spec();
@@ -316,11 +316,11 @@ impl AttemptError {
 pub(crate) async fn read_body(
     method: &'static str,
     response: reqwest::Response,
-) -> Result<(u16, Vec<u8>), AttemptError> {
+) -> Result<(u16, bytes::Bytes), AttemptError> {
     let status = response.status().as_u16();
     let body =
         response.bytes().await.map_err(|error| AttemptError::transport(method, error, None))?;
-    Ok((status, body.to_vec()))
+    Ok((status, body))
 }
 
 /// Decodes a JSON response body; an empty body decodes as `{}`.

@@ -147,7 +147,7 @@ impl Client {
         url: &str,
         media: Media,
         chunk: usize,
-    ) -> Result<(u16, Vec<u8>), Error> {
+    ) -> Result<(u16, bytes::Bytes), Error> {
         let spec = request.spec();
         let total = media.data.len();
         let (_, session) = self
@@ -290,7 +290,7 @@ impl Client {
 /// Where a resumable session stands after a PUT.
 enum Step {
     /// The upload is complete: the final status and body.
-    Done(u16, Vec<u8>),
+    Done(u16, bytes::Bytes),
     /// The server has the first `n` bytes.
     Kept(usize),
 }
