@@ -15,7 +15,8 @@ pub enum Depth {
     /// clippy, then `cargo doc` with warnings denied.
     Doc,
     /// clippy, then a debug `cargo build`, timed again after touching the
-    /// crate so that the time is the generated crate's alone.
+    /// crate so that the time is the generated crate's alone (incremental
+    /// compilation off, as for a dependency).
     Build,
 }
 
@@ -136,7 +137,9 @@ fn check_one(
 }
 
 /// Builds once (dependencies included), then touches the crate and times a
-/// second build: the generated crate's own compile time.
+/// second build: the generated crate's own compile time. Incremental
+/// compilation is off, as it is for a dependency, so the second build
+/// compiles the whole crate again instead of reusing the first.
 fn time_crate_build(out: &Path, target: &Path) -> Result<f64, String> {
     cargo(out, target, &["build", "--quiet"])?;
     let lib = out.join("src/lib.rs");
@@ -155,6 +158,7 @@ fn cargo(out: &Path, target: &Path, args: &[&str]) -> Result<(), String> {
         .args(args)
         .current_dir(out)
         .env("CARGO_TARGET_DIR", target)
+        .env("CARGO_INCREMENTAL", "0")
         .env("RUSTDOCFLAGS", "-D warnings")
         .output();
     match result {

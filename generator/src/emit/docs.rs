@@ -1,6 +1,8 @@
 //! Descriptions into doc comments that rustdoc and clippy accept as they are:
-//! bare URLs become autolinks, stray brackets and HTML are escaped, indented
-//! text cannot turn into doctests, and list continuations are indented.
+//! bare URLs become autolinks, the few HTML tags descriptions use for layout
+//! become Markdown and all other HTML is escaped, stray brackets are escaped,
+//! indented text cannot turn into doctests, and list continuations are
+//! indented.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -47,19 +49,27 @@ pub fn sanitize(text: &str) -> String {
         }
         if line.is_empty() {
             list_indent = None;
-            lines.push(String::new());
+            end_paragraph(&mut lines);
             continue;
         }
-        let escaped = escape_inline(line);
-        match list_marker_width(line) {
-            Some(width) => {
-                list_indent = Some(width);
-                lines.push(escaped);
+        // A `<br>` became a line break: the text after it is a new paragraph.
+        for (index, piece) in escape_inline(line).split('\n').enumerate() {
+            if index > 0 {
+                list_indent = None;
+                end_paragraph(&mut lines);
             }
-            None => match list_indent {
-                Some(width) => lines.push(format!("{}{escaped}", " ".repeat(width))),
-                None => lines.push(escaped),
-            },
+            let piece = piece.trim();
+            if piece.is_empty() {
+                continue;
+            }
+            match (list_marker_width(piece), list_indent) {
+                (Some(width), _) => {
+                    list_indent = Some(width);
+                    lines.push(piece.to_owned());
+                }
+                (None, Some(width)) => lines.push(format!("{}{piece}", " ".repeat(width))),
+                (None, None) => lines.push(piece.to_owned()),
+            }
         }
     }
     if in_fence {
@@ -69,6 +79,13 @@ pub fn sanitize(text: &str) -> String {
         lines.pop();
     }
     lines.join("\n")
+}
+
+/// Ends the paragraph with one blank line, however many breaks the text has.
+fn end_paragraph(lines: &mut Vec<String>) {
+    if lines.last().is_some_and(|line| !line.is_empty()) {
+        lines.push(String::new());
+    }
 }
 
 /// The width of a list marker (`* `, `- `, `+ `, `12. `) that starts the line.
@@ -114,6 +131,13 @@ fn escape_inline(line: &str) -> String {
             rest = &rest[url.len()..];
             continue;
         }
+        if ch == '<' {
+            if let Some((markdown, tag_len)) = layout_tag(rest) {
+                out.push_str(markdown);
+                rest = &rest[tag_len..];
+                continue;
+            }
+        }
         if ch == '[' {
             if let Some(link_len) = markdown_link_len(rest) {
                 out.push_str(&rest[..link_len]);
@@ -134,6 +158,21 @@ fn escape_inline(line: &str) -> String {
         rest = &rest[ch.len_utf8()..];
     }
     out
+}
+
+/// The Markdown for an HTML layout tag at the start of `text`, and the tag's
+/// length: `<br>` ends the paragraph, `<var>`, `<em>` and `<i>` emphasise,
+/// `<b>` and `<strong>` make bold. Any other tag is not layout and is shown.
+fn layout_tag(text: &str) -> Option<(&'static str, usize)> {
+    let end = text.find('>')?;
+    let tag = text[1..end].trim().trim_end_matches('/').trim_end().to_ascii_lowercase();
+    let markdown = match tag.as_str() {
+        "br" => "\n",
+        "var" | "/var" | "em" | "/em" | "i" | "/i" => "*",
+        "b" | "/b" | "strong" | "/strong" => "**",
+        _ => return None,
+    };
+    Some((markdown, end + 1))
 }
 
 /// The length of a `[text](http...)` link at the start of `text`, if there is one.
@@ -177,7 +216,20 @@ mod tests {
 
     #[test]
     fn html_is_escaped_outside_code_spans() {
-        assert_eq!(sanitize("a <b>bold</b> `<code>`"), "a &lt;b&gt;bold&lt;/b&gt; `<code>`");
+        assert_eq!(
+            sanitize("An <iframe> tag, a < b && c > d, `<code>`"),
+            "An &lt;iframe&gt; tag, a &lt; b &amp;&amp; c &gt; d, `<code>`"
+        );
+    }
+
+    #[test]
+    fn layout_tags_become_markdown() {
+        assert_eq!(
+            sanitize("Gets it.\n<br>\nFails with 400 if `people/`<var>id</var> is <B>bad</B>."),
+            "Gets it.\n\nFails with 400 if `people/`*id* is **bad**."
+        );
+        assert_eq!(sanitize("one<br/>two<br />three"), "one\n\ntwo\n\nthree");
+        assert_eq!(sanitize("`<br>` stays code"), "`<br>` stays code");
     }
 
     #[test]

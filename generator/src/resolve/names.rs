@@ -175,8 +175,10 @@ impl Namespace {
             return name;
         }
         let base = unraw(&name).to_owned();
+        // `self_` becomes `self_2`, not `self__2`, which is not snake case.
+        let stem = base.trim_end_matches('_');
         (2..)
-            .map(|n| if snake { format!("{base}_{n}") } else { format!("{base}{n}") })
+            .map(|n| if snake { format!("{stem}_{n}") } else { format!("{base}{n}") })
             .find(|candidate| self.taken.insert(candidate.clone()))
             .unwrap_or(base)
     }
@@ -233,5 +235,7 @@ mod tests {
         let mut fields = Namespace::new();
         assert_eq!(fields.claim("r#type".into(), true), "r#type");
         assert_eq!(fields.claim("r#type".into(), true), "type_2");
+        assert_eq!(fields.claim("self_".into(), true), "self_");
+        assert_eq!(fields.claim("self_".into(), true), "self_2", "no double underscore");
     }
 }

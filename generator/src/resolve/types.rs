@@ -188,7 +188,8 @@ impl TypeTable {
             let child = context.child(&format!("properties.{wire}"), &camel_ident(wire));
             let ty = self.convert(property, &child, names)?;
             let serde_rename = (serde_camel_case(&rust_name) != *wire).then(|| wire.clone());
-            let setter = format!("set_{}", rust_name.trim_start_matches("r#"));
+            // `_1080p` and `self_` set through `set_1080p` and `set_self`.
+            let setter = format!("set_{}", rust_name.trim_start_matches("r#").trim_matches('_'));
             let max_items = match ty {
                 Ty::Array(_) | Ty::Map(_) => {
                     property.description.as_deref().and_then(documented_max_items)

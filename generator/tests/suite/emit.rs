@@ -107,7 +107,59 @@ fn doc_comments_are_made_safe_for_rustdoc() {
         "/// A contact. See <https://example.com/docs> and [the guide](https://example.com/guide)."
     ));
     let api = file(&output.sources, "api.rs");
-    assert!(api.contains("/// Gets a &lt;b&gt;contact&lt;/b&gt;."));
+    assert!(api.contains("/// Gets a **contact**."), "layout HTML becomes Markdown");
+}
+
+#[test]
+fn long_descriptions_mixing_html_and_markdown_keep_their_structure() {
+    let mut doc = sample();
+    let padding = "A long paragraph goes on. ".repeat(200);
+    let long = [
+        "Updates a contact.",
+        "<br>",
+        "The request fails with 400 if `people/`<var>person_id</var> is not a contact.",
+        "Only these are read:",
+        "* `names` and [the guide](https://example.com/guide)",
+        "continued on a second line",
+        "",
+        "Send <iframe> markup as text; a < b && [c] holds.",
+        "",
+        padding.trim_end(),
+        "",
+        "    indented, not a doctest",
+        "```",
+        "{ \"raw\": [1] }",
+        "```",
+    ]
+    .join("\n");
+    doc["resources"]["contacts"]["methods"]["get"]["description"] = json!(long);
+    let output = generate(&doc.to_string()).expect("sample generates");
+    let api = file(&output.sources, "api.rs");
+    let start = api.find("/// Updates a contact.").expect("the method's doc");
+    let doc_block: Vec<&str> = api[start..]
+        .lines()
+        .map(str::trim_start)
+        .take_while(|line| line.starts_with("///"))
+        .collect();
+    let padding_line = format!("/// {}", padding.trim_end());
+    let expected = [
+        "/// Updates a contact.",
+        "///",
+        "/// The request fails with 400 if `people/`*person_id* is not a contact.",
+        "/// Only these are read:",
+        "/// * `names` and [the guide](https://example.com/guide)",
+        "///   continued on a second line",
+        "///",
+        "/// Send &lt;iframe&gt; markup as text; a &lt; b &amp;&amp; \\[c\\] holds.",
+        "///",
+        padding_line.as_str(),
+        "///",
+        "/// indented, not a doctest",
+        "/// ```text",
+        "/// { \"raw\": [1] }",
+        "/// ```",
+    ];
+    assert_eq!(doc_block[..expected.len()], expected);
 }
 
 #[test]
@@ -215,6 +267,25 @@ fn media_methods_get_upload_resumable_and_download_calls() {
     );
     let lib = file(&output.sources, "lib.rs");
     assert!(lib.contains("service_path: \"sample/v1/\","), "{lib}");
+}
+
+#[test]
+fn deprecated_fields_and_enum_values_are_marked_and_allowed_only_where_the_crate_names_them() {
+    let mut doc = sample();
+    doc["schemas"]["Contact"]["properties"]["kind"]["enumDeprecated"] = json!([false, true]);
+    let output = generate(&doc.to_string()).expect("sample generates");
+    let types = file(&output.sources, "types.rs");
+    assert!(
+        types.contains("/// **Deprecated.**\n    #[serde(default, skip_serializing_if = \"Option::is_none\")]\n    pub old_field: Option<String>,"),
+        "{types}"
+    );
+    assert!(types.contains("#[deprecated]\n    pub fn set_old_field("), "{types}");
+    assert!(types.contains("/// A person.\n    #[deprecated]\n    Person,"), "{types}");
+    assert_eq!(
+        types.matches("#[allow(deprecated)]").count(),
+        2,
+        "only `as_str` and `From<&str>` match on the deprecated value"
+    );
 }
 
 #[test]

@@ -11,6 +11,7 @@ fn keywords_and_odd_property_names_become_identifiers_with_exact_wire_names() {
             "type": {"type": "string"},
             "@type": {"type": "string"},
             "self": {"type": "string"},
+            "Self": {"type": "string"},
             "foo.bar": {"type": "string"},
             "x-goog-thing": {"type": "string"},
             "$ref": {"type": "string"},
@@ -35,10 +36,17 @@ fn keywords_and_odd_property_names_become_identifiers_with_exact_wire_names() {
         ("self_".into(), None),
         "serde drops the trailing underscore itself"
     );
+    assert_eq!(name_of("Self"), ("self_2".into(), Some("Self".into())));
     assert_eq!(name_of("foo.bar"), ("foo_bar".into(), Some("foo.bar".into())));
     assert_eq!(name_of("x-goog-thing"), ("x_goog_thing".into(), Some("x-goog-thing".into())));
     assert_eq!(name_of("$ref"), ("r#ref".into(), Some("$ref".into())));
     assert_eq!(name_of("1080p"), ("_1080p".into(), None));
+    let setter_of = |wire: &str| find_field(thing, wire).setter.clone();
+    assert_eq!(
+        [setter_of("type"), setter_of("self"), setter_of("Self"), setter_of("1080p")],
+        ["set_type", "set_self", "set_self_2", "set_1080p"],
+        "setters are snake case without raw prefixes or stray underscores"
+    );
     assert_eq!(
         name_of("displayName"),
         ("display_name".into(), None),
