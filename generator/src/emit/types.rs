@@ -6,9 +6,7 @@ use quote::quote;
 
 use super::docs::doc_attrs;
 use super::ident;
-use crate::resolve::ir::{
-    AliasDef, Api, EnumDef, Field, FieldPathsDef, StringInteger, StructDef, Ty, TypeDef,
-};
+use crate::resolve::ir::{AliasDef, Api, EnumDef, Field, FieldPathsDef, StructDef, Ty, TypeDef};
 
 /// The `types` module: every type of the API.
 pub fn types_module(api: &Api) -> TokenStream {
@@ -27,15 +25,16 @@ pub fn types_module(api: &Api) -> TokenStream {
     };
     let uses_map = mentions(&|ty| matches!(ty, Ty::Map(_)));
     let map_import = uses_map.then(|| quote! { use std::collections::BTreeMap; });
-    // Enums deserialise through the runtime; so do the wire types.
+    // Structs and enums (de)serialise through the runtime; so do the wire types.
     let uses_runtime =
-        api.types.iter().any(|def| matches!(def, TypeDef::Enum(_) | TypeDef::FieldPaths(_)))
-            || mentions(&|ty| {
-                matches!(
-                    ty,
-                    Ty::Bytes | Ty::Timestamp | Ty::Duration | Ty::FieldMask | Ty::FieldMaskOf(_)
-                )
-            });
+        api.types.iter().any(|def| {
+            matches!(def, TypeDef::Struct(_) | TypeDef::Enum(_) | TypeDef::FieldPaths(_))
+        }) || mentions(&|ty| {
+            matches!(
+                ty,
+                Ty::Bytes | Ty::Timestamp | Ty::Duration | Ty::FieldMask | Ty::FieldMaskOf(_)
+            )
+        });
     let runtime_import = uses_runtime.then(|| quote! { use crate::runtime; });
     quote! {
         //! The API's schemas as Rust types.
@@ -83,10 +82,10 @@ fn struct_def(api: &Api, def: &StructDef) -> TokenStream {
     let docs = doc_attrs(def.doc.as_deref().into_iter().chain(deprecated_note));
     let fields = def.fields.iter().map(|field| field_def(api, field));
     let setters = def.fields.iter().map(|field| setter(api, field));
+    let serde = struct_serde(def);
     quote! {
         #docs
-        #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-        #[serde(rename_all = "camelCase")]
+        #[derive(Clone, Debug, Default, PartialEq)]
         #[non_exhaustive]
         pub struct #name {
             #( #fields )*
@@ -94,6 +93,74 @@ fn struct_def(api: &Api, def: &StructDef) -> TokenStream {
 
         impl #name {
             #( #setters )*
+        }
+
+        #serde
+    }
+}
+
+/// Serde impls that list each field once by its wire name and leave the
+/// rest to the runtime, instead of serde's derives: their expansion made
+/// type checking the larger APIs' crates several times slower.
+fn struct_serde(def: &StructDef) -> TokenStream {
+    let name = ident(&def.name);
+    let type_name = &def.name;
+    let writes = def.fields.iter().map(|field| {
+        let (rust, wire) = (ident(&field.rust_name), &field.wire_name);
+        if field.ty.has_string_integers() {
+            quote! { object.string_integer_field(#wire, &self.#rust)?; }
+        } else {
+            quote! { object.field(#wire, &self.#rust)?; }
+        }
+    });
+    let reads = def.fields.iter().map(|field| {
+        let (rust, wire) = (ident(&field.rust_name), &field.wire_name);
+        if field.ty.has_string_integers() {
+            quote! { #wire => self.#rust = runtime::wire::next_string_integer(map)?, }
+        } else {
+            quote! { #wire => self.#rust = map.next_value()?, }
+        }
+    });
+    let (key, read_body) = if def.fields.is_empty() {
+        (quote! { _key }, quote! { runtime::wire::skip_value(map) })
+    } else {
+        let read_body = quote! {
+            match key {
+                #( #reads )*
+                _ => runtime::wire::skip_value(map)?,
+            }
+            Ok(())
+        };
+        (quote! { key }, read_body)
+    };
+    let writer = if def.fields.is_empty() {
+        quote! { runtime::wire::ObjectWriter::new(serializer)?.end() }
+    } else {
+        quote! {
+            let mut object = runtime::wire::ObjectWriter::new(serializer)?;
+            #( #writes )*
+            object.end()
+        }
+    };
+    quote! {
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                #writer
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                runtime::wire::read_object(deserializer)
+            }
+        }
+
+        impl runtime::wire::ReadFields for #name {
+            const NAME: &'static str = #type_name;
+
+            fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, #key: &str, map: &mut A) -> Result<(), A::Error> {
+                #read_body
+            }
         }
     }
 }
@@ -121,22 +188,8 @@ fn field_def(api: &Api, field: &Field) -> TokenStream {
         field.deprecated.then_some("**Deprecated.**"),
     ];
     let docs = doc_attrs(field.doc.as_deref().into_iter().chain(notes.into_iter().flatten()));
-    let skip = match &field.ty {
-        Ty::Array(_) => "Vec::is_empty",
-        Ty::Map(_) => "BTreeMap::is_empty",
-        _ => "Option::is_none",
-    };
-    let rename = field.serde_rename.as_ref().map(|wire| quote! { rename = #wire, });
-    let with = field.ty.string_integer().map(|kind| {
-        let module = match kind {
-            StringInteger::Signed => "crate::runtime::wire::int64",
-            StringInteger::Unsigned => "crate::runtime::wire::uint64",
-        };
-        quote! { with = #module, }
-    });
     quote! {
         #docs
-        #[serde(#rename default, #with skip_serializing_if = #skip)]
         pub #name: #ty,
     }
 }

@@ -79,8 +79,6 @@ pub struct StructDef {
 pub struct Field {
     pub rust_name: String,
     pub wire_name: String,
-    /// Set when `rename_all = "camelCase"` would not give `wire_name`.
-    pub serde_rename: Option<String>,
     pub setter: String,
     pub ty: Ty,
     /// Breaks a recursive type: the value sits behind a `Box`.
@@ -178,25 +176,14 @@ impl Ty {
     }
 
     /// Whether the type, at any depth, holds 64-bit integers sent as strings.
-    pub fn string_integer(&self) -> Option<StringInteger> {
-        match self {
-            Self::I64 { as_string: true } => Some(StringInteger::Signed),
-            Self::U64 => Some(StringInteger::Unsigned),
-            Self::Array(inner) | Self::Map(inner) => inner.string_integer(),
-            _ => None,
-        }
+    pub fn has_string_integers(&self) -> bool {
+        self.any(&|ty| matches!(ty, Self::I64 { as_string: true } | Self::U64))
     }
 
     /// Containers are never wrapped in `Option`: empty means absent.
     pub fn is_container(&self) -> bool {
         matches!(self, Self::Array(_) | Self::Map(_))
     }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StringInteger {
-    Signed,
-    Unsigned,
 }
 
 /// A group of methods, and the resources nested in it.

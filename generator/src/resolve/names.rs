@@ -129,9 +129,9 @@ pub fn const_ident(wire: &str) -> String {
     }
 }
 
-/// The wire name serde derives from a field name under `rename_all = "camelCase"`;
-/// where it differs from the real wire name the field needs its own `rename`.
-pub fn serde_camel_case(field: &str) -> String {
+/// The camelCase name a snake_case identifier reads back as: a property whose
+/// wire name is exactly that has the most natural claim to the identifier.
+pub fn camel_case_of(field: &str) -> String {
     let field = field.strip_prefix("r#").unwrap_or(field);
     let mut pascal = String::with_capacity(field.len());
     let mut capitalize = true;
@@ -219,12 +219,12 @@ mod tests {
     }
 
     #[test]
-    fn serde_camel_case_matches_serde_rule() {
-        assert_eq!(serde_camel_case("display_name"), "displayName");
-        assert_eq!(serde_camel_case("r#type"), "type");
-        assert_eq!(serde_camel_case("e164_number"), "e164Number");
-        assert_eq!(serde_camel_case("_1080p"), "1080p");
-        assert_eq!(serde_camel_case("_abc"), "abc");
+    fn camel_case_of_reads_a_snake_name_back() {
+        assert_eq!(camel_case_of("display_name"), "displayName");
+        assert_eq!(camel_case_of("r#type"), "type");
+        assert_eq!(camel_case_of("e164_number"), "e164Number");
+        assert_eq!(camel_case_of("_1080p"), "1080p");
+        assert_eq!(camel_case_of("_abc"), "abc");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::ir::{
     AliasDef, EnumDef, Field, FieldPath, FieldPathsDef, StructDef, Ty, TypeDef, TypeId, Variant,
 };
-use super::names::{Namespace, camel_ident, serde_camel_case, snake_ident, type_name};
+use super::names::{Namespace, camel_case_of, camel_ident, snake_ident, type_name};
 use crate::error::Error;
 use crate::load::model::{Document, Schema};
 
@@ -171,14 +171,14 @@ impl TypeTable {
         context: &Context,
         names: &mut Namespace,
     ) -> Result<StructDef, Error> {
-        // Names that need no `rename` claim first, so `type` keeps `r#type` over `@type`.
+        // Names that convert back exactly claim first, so `type` keeps `r#type` over `@type`.
         let properties: Vec<(&String, &Schema)> = schema.properties.iter().flatten().collect();
         let mut field_names = Namespace::new();
         let mut claimed = vec![String::new(); properties.len()];
         for exact in [true, false] {
             for (index, (wire, _)) in properties.iter().enumerate() {
                 let candidate = snake_ident(wire);
-                if (serde_camel_case(&candidate) == **wire) == exact {
+                if (camel_case_of(&candidate) == **wire) == exact {
                     claimed[index] = field_names.claim(candidate, true);
                 }
             }
@@ -187,7 +187,6 @@ impl TypeTable {
         for ((wire, property), rust_name) in properties.into_iter().zip(claimed) {
             let child = context.child(&format!("properties.{wire}"), &camel_ident(wire));
             let ty = self.convert(property, &child, names)?;
-            let serde_rename = (serde_camel_case(&rust_name) != *wire).then(|| wire.clone());
             // `_1080p` and `self_` set through `set_1080p` and `set_self`.
             let setter = format!("set_{}", rust_name.trim_start_matches("r#").trim_matches('_'));
             let max_items = match ty {
@@ -199,7 +198,6 @@ impl TypeTable {
             fields.push(Field {
                 rust_name,
                 wire_name: wire.clone(),
-                serde_rename,
                 setter,
                 ty,
                 boxed: false,

@@ -74,21 +74,35 @@ fn generation_is_deterministic() {
 }
 
 #[test]
-fn structs_get_serde_attributes_wire_types_and_setters() {
+fn structs_list_each_field_by_its_wire_name_for_serde_and_get_setters() {
     let output = generate(&sample().to_string()).expect("sample generates");
     let types = file(&output.sources, "types.rs");
     assert!(
         types.contains(
-            "#[serde(rename_all = \"camelCase\")]\n#[non_exhaustive]\npub struct Contact {"
+            "#[derive(Clone, Debug, Default, PartialEq)]\n#[non_exhaustive]\npub struct Contact {"
         ),
         "{types}"
     );
-    assert!(types.contains("#[serde(rename = \"@type\", default, skip_serializing_if = \"Option::is_none\")]\n    pub r#type: Option<String>,"));
-    assert!(types.contains("with = \"crate::runtime::wire::int64\""));
-    assert!(types.contains("pub count: Option<i64>,"));
-    assert!(types.contains(
-        "#[serde(default, skip_serializing_if = \"BTreeMap::is_empty\")]\n    pub labels: BTreeMap<String, String>,"
-    ));
+    assert!(types.contains("    pub r#type: Option<String>,"));
+    assert!(types.contains("    pub count: Option<i64>,"));
+    assert!(types.contains("    pub labels: BTreeMap<String, String>,"));
+    let writes = [
+        "object.field(\"@type\", &self.r#type)?;",
+        "object.string_integer_field(\"count\", &self.count)?;",
+        "object.field(\"labels\", &self.labels)?;",
+    ];
+    for write in writes {
+        assert!(types.contains(write), "{write}: {types}");
+    }
+    let reads = [
+        "\"@type\" => self.r#type = map.next_value()?,",
+        "\"count\" => self.count = runtime::wire::next_string_integer(map)?,",
+        "_ => runtime::wire::skip_value(map)?,",
+    ];
+    for read in reads {
+        assert!(types.contains(read), "{read}: {types}");
+    }
+    assert!(types.contains("const NAME: &'static str = \"Contact\";"));
     assert!(types.contains("pub parent: Option<Box<Contact>>,"), "recursive field is boxed");
     assert!(types.contains("pub fn set_parent(mut self, value: impl Into<Contact>) -> Self {\n        self.parent = Some(Box::new(value.into()));"));
     assert!(types.contains("pub fn set_labels<K: Into<String>, V: Into<String>>("));
@@ -275,10 +289,7 @@ fn deprecated_fields_and_enum_values_are_marked_and_allowed_only_where_the_crate
     doc["schemas"]["Contact"]["properties"]["kind"]["enumDeprecated"] = json!([false, true]);
     let output = generate(&doc.to_string()).expect("sample generates");
     let types = file(&output.sources, "types.rs");
-    assert!(
-        types.contains("/// **Deprecated.**\n    #[serde(default, skip_serializing_if = \"Option::is_none\")]\n    pub old_field: Option<String>,"),
-        "{types}"
-    );
+    assert!(types.contains("/// **Deprecated.**\n    pub old_field: Option<String>,"), "{types}");
     assert!(types.contains("#[deprecated]\n    pub fn set_old_field("), "{types}");
     assert!(types.contains("/// A person.\n    #[deprecated]\n    Person,"), "{types}");
     assert_eq!(

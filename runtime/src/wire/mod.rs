@@ -1,15 +1,17 @@
 //! How Google's JSON spells values that JSON has no type for.
 //!
-//! * 64-bit integers travel as strings ([`int64`], [`uint64`]);
+//! * 64-bit integers travel as strings ([`StringInteger`]);
 //! * bytes as base64 ([`Bytes`]);
 //! * instants as RFC 3339 ([`Timestamp`]), durations as `"3.5s"` ([`Duration`]);
 //! * field masks as comma-separated paths ([`FieldMask`]);
-//! * enums as strings, some of which a crate may not know yet ([`deserialize_enum`]).
+//! * enums as strings, some of which a crate may not know yet ([`deserialize_enum`]);
+//! * structs as objects without their unset fields ([`ObjectWriter`], [`ReadFields`]).
 
 pub use bytes::Bytes;
 pub use duration::Duration;
 pub use field_mask::{FieldMask, FieldPath, IntoFieldMask};
-pub use integers::{StringInteger, int64, uint64};
+pub use integers::StringInteger;
+pub use object::{ObjectWriter, ReadFields, Unset, next_string_integer, read_object, skip_value};
 pub use timestamp::Timestamp;
 
 use std::fmt;
@@ -51,6 +53,7 @@ mod bytes;
 mod duration;
 mod field_mask;
 mod integers;
+mod object;
 mod timestamp;
 
 /// Deserialises an open enum from its wire string: `T::from` maps the values
