@@ -198,13 +198,17 @@ async fn start_session(server: &MockServer, total: usize) {
         .await;
 }
 
-#[tokio::test]
-async fn a_resumable_upload_sends_metadata_then_chunks_of_256_kib_multiples() {
+/// Uploads `total` bytes of `big.jpg` in chunks of `chunk_size` to a session
+/// that fails the `fail_chunk`th PUT; returns each PUT's `Content-Range` and
+/// body length, and the body of the request that opened the session.
+async fn resumable_upload(
+    total: usize,
+    chunk_size: usize,
+    fail_chunk: Option<usize>,
+) -> (Vec<(String, usize)>, Vec<u8>) {
     let server = MockServer::start().await;
-    let total = 600_000;
     start_session(&server, total).await;
-    let session =
-        ResumableServer { total, fail_chunk: None, state: Mutex::new(SessionState::default()) };
+    let session = ResumableServer { total, fail_chunk, state: Mutex::new(SessionState::default()) };
     Mock::given(method("PUT")).and(path("/session/abc")).respond_with(session).mount(&server).await;
     let mut request = Request::new(&CREATE);
     request.set_json_body(&json!({"name": "big.jpg"}));
@@ -214,56 +218,14 @@ async fn a_resumable_upload_sends_metadata_then_chunks_of_256_kib_multiples() {
             request,
             &UPLOAD,
             Media::new("image/jpeg", picture(total)),
-            200_000,
+            chunk_size,
         )
         .await
-        .expect("upload succeeds");
+        .expect("the upload succeeds");
 
     assert_eq!(file.id, "file-1");
     let received = server.received_requests().await.expect("recording is on");
-    let ranges: Vec<String> = received
-        .iter()
-        .filter(|request| request.method.as_str() == "PUT")
-        .map(|request| {
-            request
-                .headers
-                .get("content-range")
-                .map_or(String::new(), |value| value.to_str().unwrap_or_default().to_owned())
-        })
-        .collect();
-    assert_eq!(
-        ranges,
-        ["bytes 0-262143/600000", "bytes 262144-524287/600000", "bytes 524288-599999/600000"],
-        "200 000 rounds up to 256 KiB"
-    );
-    let initiation = &received[0];
-    assert_eq!(initiation.body, br#"{"name":"big.jpg"}"#);
-}
-
-#[tokio::test]
-async fn a_failed_chunk_is_resumed_from_what_the_server_kept() {
-    let server = MockServer::start().await;
-    let total = 600_000;
-    start_session(&server, total).await;
-    let session =
-        ResumableServer { total, fail_chunk: Some(2), state: Mutex::new(SessionState::default()) };
-    Mock::given(method("PUT")).and(path("/session/abc")).respond_with(session).mount(&server).await;
-
-    let mut request = Request::new(&CREATE);
-    request.set_json_body(&json!({"name": "big.jpg"}));
-    let file: File = client(&server)
-        .upload_resumable_in_chunks(
-            request,
-            &UPLOAD,
-            Media::new("image/jpeg", picture(total)),
-            256 * 1024,
-        )
-        .await
-        .expect("the upload recovers");
-
-    assert_eq!(file.id, "file-1");
-    let received = server.received_requests().await.expect("recording is on");
-    let puts: Vec<(String, usize)> = received
+    let puts = received
         .iter()
         .filter(|request| request.method.as_str() == "PUT")
         .map(|request| {
@@ -274,6 +236,29 @@ async fn a_failed_chunk_is_resumed_from_what_the_server_kept() {
             (range, request.body.len())
         })
         .collect();
+    (puts, received[0].body.clone())
+}
+
+#[tokio::test]
+async fn a_resumable_upload_sends_metadata_then_chunks_of_256_kib_multiples() {
+    let (puts, initiation) = resumable_upload(600_000, 200_000, None).await;
+
+    assert_eq!(
+        puts,
+        [
+            ("bytes 0-262143/600000".to_owned(), 262_144),
+            ("bytes 262144-524287/600000".to_owned(), 262_144),
+            ("bytes 524288-599999/600000".to_owned(), 600_000 - 524_288),
+        ],
+        "200 000 rounds up to 256 KiB"
+    );
+    assert_eq!(initiation, br#"{"name":"big.jpg"}"#);
+}
+
+#[tokio::test]
+async fn a_failed_chunk_is_resumed_from_what_the_server_kept() {
+    let (puts, _) = resumable_upload(600_000, 256 * 1024, Some(2)).await;
+
     let half = 262_144 / 2;
     assert_eq!(
         puts,
