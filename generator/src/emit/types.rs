@@ -118,7 +118,7 @@ fn struct_serde(def: &StructDef) -> TokenStream {
         if field.ty.has_string_integers() {
             quote! { #wire => self.#rust = runtime::wire::next_string_integer(map)?, }
         } else {
-            quote! { #wire => self.#rust = map.next_value()?, }
+            quote! { #wire => self.#rust = runtime::wire::next_field(map)?, }
         }
     });
     let (key, read_body) = if def.fields.is_empty() {

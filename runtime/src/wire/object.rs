@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use super::integers::{In, Out, StringInteger};
@@ -94,16 +94,25 @@ pub fn read_object<'de, D: Deserializer<'de>, T: ReadFields>(
     deserializer.deserialize_map(ObjectVisitor(PhantomData))
 }
 
+/// Reads a field's value; `null` reads as the field's default (unset), the
+/// way Google's APIs mean it, also for lists and maps.
+pub fn next_field<'de, A: MapAccess<'de>, T: Deserialize<'de> + Default>(
+    map: &mut A,
+) -> Result<T, A::Error> {
+    map.next_value::<Option<T>>().map(Option::unwrap_or_default)
+}
+
 /// Skips the value of a key the struct does not know.
 pub fn skip_value<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
     map.next_value::<IgnoredAny>().map(drop)
 }
 
-/// Reads a value whose 64-bit integers are strings (or numbers).
-pub fn next_string_integer<'de, A: MapAccess<'de>, T: StringInteger>(
+/// Like [`next_field`], for a value whose 64-bit integers are strings (or
+/// numbers).
+pub fn next_string_integer<'de, A: MapAccess<'de>, T: StringInteger + Default>(
     map: &mut A,
 ) -> Result<T, A::Error> {
-    map.next_value::<In<T>>().map(|In(value)| value)
+    Ok(map.next_value::<Option<In<T>>>()?.map(|In(value)| value).unwrap_or_default())
 }
 
 struct ObjectVisitor<T>(PhantomData<T>);
@@ -127,7 +136,7 @@ impl<'de, T: ReadFields> Visitor<'de> for ObjectVisitor<T> {
 /// An object key, borrowed from the input unless it holds escapes.
 struct Key<'de>(Cow<'de, str>);
 
-impl<'de> serde::Deserialize<'de> for Key<'de> {
+impl<'de> Deserialize<'de> for Key<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_str(KeyVisitor)
     }
@@ -181,7 +190,7 @@ mod tests {
         }
     }
 
-    impl<'de> serde::Deserialize<'de> for Sample {
+    impl<'de> Deserialize<'de> for Sample {
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             read_object(deserializer)
         }
@@ -196,10 +205,10 @@ mod tests {
             map: &mut A,
         ) -> Result<(), A::Error> {
             match key {
-                "@type" => self.r#type = map.next_value()?,
+                "@type" => self.r#type = next_field(map)?,
                 "count" => self.count = next_string_integer(map)?,
                 "ids" => self.ids = next_string_integer(map)?,
-                "labels" => self.labels = map.next_value()?,
+                "labels" => self.labels = next_field(map)?,
                 _ => skip_value(map)?,
             }
             Ok(())
@@ -225,6 +234,12 @@ mod tests {
         let text = r#"{"future": {"nested": [1, {"x": null}]}, "count": 7, "@type": null}"#;
         let sample: Sample = serde_json::from_str(text).unwrap();
         assert_eq!(sample, Sample { count: Some(7), ..Sample::default() });
+    }
+
+    #[test]
+    fn null_reads_as_unset_for_every_kind_of_field() {
+        let text = r#"{"@type": null, "count": null, "ids": null, "labels": null}"#;
+        assert_eq!(serde_json::from_str::<Sample>(text).unwrap(), Sample::default());
     }
 
     #[test]
