@@ -5,7 +5,9 @@
 //! and enums are `#[non_exhaustive]` (a new field or enum value is compatible),
 //! required parameters and the request body are constructor arguments (any
 //! change to them breaks callers), optional parameters are setters (a new one
-//! is compatible), and a changed wire type changes a Rust type (breaking).
+//! is compatible), a changed wire type changes a Rust type (breaking), and the
+//! paths a mask's description lists are the variants of its typed-mask enum
+//! (a new one is compatible, a removed one breaking).
 
 mod render;
 
@@ -14,7 +16,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::load::model::{Document, Method, Resource, Schema};
+use crate::resolve::ir::TypeDef;
 use crate::resolve::methods::argument_parameters;
+use crate::resolve::resolve;
 
 pub use render::{to_json, to_markdown};
 
@@ -130,6 +134,7 @@ pub fn diff(old: &Document, new: &Document) -> ApiDiff {
     for name in new.schemas.keys().filter(|name| !old.schemas.contains_key(*name)) {
         changes.push(Impact::Compatible, "schema-added", name, "schema added");
     }
+    compare_field_paths(old, new, &mut changes);
     let mut changes = changes.0;
     changes.sort_by(|a, b| (a.impact, a.kind, &a.subject).cmp(&(b.impact, b.kind, &b.subject)));
     ApiDiff {
@@ -152,6 +157,54 @@ impl Changes {
         detail: impl Into<String>,
     ) {
         self.0.push(Change { impact, kind, subject: subject.to_owned(), detail: detail.into() });
+    }
+}
+
+/// The typed-mask enums (`PersonField`) and their paths. They come from
+/// descriptions, which only the resolve stage reads, so both documents are
+/// resolved; one that does not resolve cannot be generated and has no enums.
+fn compare_field_paths(old: &Document, new: &Document, changes: &mut Changes) {
+    let field_paths = |doc: &Document| -> BTreeMap<String, BTreeSet<String>> {
+        let types = resolve(doc).map(|api| api.types).unwrap_or_default();
+        types
+            .into_iter()
+            .filter_map(|def| match def {
+                TypeDef::FieldPaths(def) => {
+                    Some((def.name, def.paths.into_iter().map(|path| path.wire).collect()))
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    let (old_enums, new_enums) = (field_paths(old), field_paths(new));
+    let no_paths = BTreeSet::new();
+    for (name, old_paths) in &old_enums {
+        let Some(new_paths) = new_enums.get(name) else {
+            let detail = "the mask no longer lists the fields of one struct: it takes text";
+            changes.push(Impact::Breaking, "field-paths-removed", name, detail);
+            continue;
+        };
+        for path in old_paths.difference(new_paths) {
+            let detail = format!("mask path `{path}` no longer listed");
+            changes.push(
+                Impact::Breaking,
+                "field-path-removed",
+                &format!("{name}({path})"),
+                detail,
+            );
+        }
+    }
+    for (name, new_paths) in &new_enums {
+        let old_paths = old_enums.get(name).unwrap_or(&no_paths);
+        for path in new_paths.difference(old_paths) {
+            let detail = format!("mask path `{path}` listed");
+            changes.push(
+                Impact::Compatible,
+                "field-path-added",
+                &format!("{name}({path})"),
+                detail,
+            );
+        }
     }
 }
 

@@ -389,8 +389,6 @@ impl TypeTable {
     }
 }
 
-/// The limit a description states as "up to N ... in a single request", the
-/// way Google documents per-request caps on batch inputs.
 /// The paths a mask description lists after "Valid values are:" or "valid
 /// fields are:" as `* path` items; several lists (one per read source) add up.
 fn documented_paths(description: &str) -> BTreeSet<String> {
@@ -412,6 +410,8 @@ fn documented_paths(description: &str) -> BTreeSet<String> {
     paths
 }
 
+/// The limit a description states as "up to N ... in a single request", the
+/// way Google documents per-request caps on batch inputs.
 fn documented_max_items(description: &str) -> Option<usize> {
     description.split(". ").filter(|sentence| sentence.contains("in a single request")).find_map(
         |sentence| {

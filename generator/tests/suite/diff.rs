@@ -58,9 +58,14 @@ fn people_2018_to_2024_lists_the_real_changes() {
     assert!(diff.compatible().all(|c| c.kind != "method-removed"));
 
     let markdown = to_markdown(&diff);
-    assert!(markdown.contains(
-        "### Breaking\n\n- `people.people.createContact(parent)`: parameter `parent` removed"
-    ));
+    assert!(markdown.contains("### Breaking\n\n- "));
+    assert!(
+        markdown.contains("- `people.people.createContact(parent)`: parameter `parent` removed")
+    );
+    assert!(
+        markdown.contains("- `PersonField(taglines)`: mask path `taglines` no longer listed"),
+        "paths dropped from personFields' list are variants gone from PersonField"
+    );
     assert!(markdown.contains("- `people.people.batchCreateContacts`: method added"));
     let json: Value = serde_json::from_str(&to_json(&diff)).expect("JSON output parses");
     assert_eq!(json["semver"], "major");
@@ -246,5 +251,34 @@ fn a_parameter_whose_description_becomes_required_is_a_breaking_change() {
         kinds(&diff_json(&old, &new)),
         [(Impact::Breaking, "parameter-required-changed", "s.things.get(query)")],
         "the generated constructor gains an argument"
+    );
+}
+
+fn with_read_mask(listed: &str) -> Value {
+    let description = format!("Required. Which fields to read. Valid values are: {listed}");
+    document(
+        json!({"Thing": {"id": "Thing", "type": "object", "properties": {
+            "a": {"type": "string"}, "b": {"type": "string"}, "c": {"type": "string"}}}}),
+        json!({"things": {"methods": {"get": {"id": "s.things.get", "httpMethod": "GET", "path": "v1/things",
+            "parameters": {"readMask": {"type": "string", "format": "google-fieldmask", "location": "query", "description": description}},
+            "response": {"$ref": "Thing"}}}}}),
+    )
+}
+
+#[test]
+fn listed_mask_paths_are_typed_mask_variants_and_classified_like_enum_values() {
+    let diff = diff_json(&with_read_mask("* a * b"), &with_read_mask("* a * c"));
+    assert_eq!(
+        kinds(&diff),
+        [
+            (Impact::Breaking, "field-path-removed", "ThingField(b)"),
+            (Impact::Compatible, "field-path-added", "ThingField(c)"),
+        ]
+    );
+    let diff = diff_json(&with_read_mask("* a * b"), &with_read_mask("* a * notAField"));
+    assert_eq!(
+        kinds(&diff),
+        [(Impact::Breaking, "field-paths-removed", "ThingField")],
+        "a path of no field leaves the mask as text, so the enum goes"
     );
 }
