@@ -181,7 +181,9 @@ fn base() -> Value {
                 "parameterOrder": ["name"],
                 "parameters": {
                     "name": {"type": "string", "location": "path", "required": true},
-                    "view": {"type": "string", "location": "query"}
+                    "view": {"type": "string", "location": "query"},
+                    "readMask": {"type": "string", "format": "google-fieldmask", "location": "query",
+                        "description": "Which fields to read. Valid values are: * name * count"}
                 },
                 "response": {"$ref": "Thing"}},
             "create": {"id": "sample.things.create", "httpMethod": "POST", "path": "v1/things",
@@ -195,7 +197,7 @@ fn base() -> Value {
 /// One pair per change kind the diff knows, each the base and an edit of it.
 fn change_kind_pairs() -> Vec<Pair> {
     type Edit = fn(&mut Value);
-    let edits: [(&str, Edit); 16] = [
+    let edits: [(&str, Edit); 18] = [
         ("method-added", |doc| {
             doc["resources"]["things"]["methods"]["delete"] = json!({"id": "sample.things.delete",
                 "httpMethod": "DELETE", "path": "v1/{+name}", "parameterOrder": ["name"],
@@ -238,6 +240,14 @@ fn change_kind_pairs() -> Vec<Pair> {
         }),
         ("enum-value-removed", |doc| {
             doc["schemas"]["Thing"]["properties"]["kind"]["enum"] = json!(["KIND_UNSPECIFIED"]);
+        }),
+        ("field-path-added", |doc| {
+            doc["resources"]["things"]["methods"]["get"]["parameters"]["readMask"]["description"] =
+                json!("Which fields to read. Valid values are: * name * count * tags");
+        }),
+        ("field-path-removed", |doc| {
+            doc["resources"]["things"]["methods"]["get"]["parameters"]["readMask"]["description"] =
+                json!("Which fields to read. Valid values are: * name");
         }),
         ("schema-added", |doc| {
             doc["schemas"]["Other"] = json!({"id": "Other", "type": "object",
