@@ -238,9 +238,9 @@ fn document(
     ));
     if busy || load_is_high(before) || load_is_high(after) {
         out.push_str(
-            "Other processes were running during this run (other builds on the same \
-             machine), so absolute numbers are noisy; the alternated ratios are the numbers to \
-             read.\n\n",
+            "The machine was busy around this run (a 1-minute load average above 0.5, which also \
+             counts work that ended just before, or other rustc processes), so absolute numbers \
+             are noisy; the alternated ratios are the numbers to read.\n\n",
         );
     }
     out.push_str("## How each row is measured\n\n");
