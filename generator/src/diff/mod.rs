@@ -162,10 +162,13 @@ impl Changes {
 
 /// The typed-mask enums (`PersonField`) and their paths. They come from
 /// descriptions, which only the resolve stage reads, so both documents are
-/// resolved; one that does not resolve cannot be generated and has no enums.
+/// resolved; where one does not resolve (it cannot be generated), there are
+/// no enums to compare.
 fn compare_field_paths(old: &Document, new: &Document, changes: &mut Changes) {
-    let field_paths = |doc: &Document| -> BTreeMap<String, BTreeSet<String>> {
-        let types = resolve(doc).map(|api| api.types).unwrap_or_default();
+    let (Ok(old_api), Ok(new_api)) = (resolve(old), resolve(new)) else {
+        return;
+    };
+    let field_paths = |types: Vec<TypeDef>| -> BTreeMap<String, BTreeSet<String>> {
         types
             .into_iter()
             .filter_map(|def| match def {
@@ -176,7 +179,7 @@ fn compare_field_paths(old: &Document, new: &Document, changes: &mut Changes) {
             })
             .collect()
     };
-    let (old_enums, new_enums) = (field_paths(old), field_paths(new));
+    let (old_enums, new_enums) = (field_paths(old_api.types), field_paths(new_api.types));
     let no_paths = BTreeSet::new();
     for (name, old_paths) in &old_enums {
         let Some(new_paths) = new_enums.get(name) else {
