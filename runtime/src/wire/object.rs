@@ -40,6 +40,9 @@ impl<T> Unset for BTreeMap<String, T> {
 }
 
 /// Writes a struct as a JSON object, field by field, leaving unset ones out.
+/// The object is a map whose length is not known up front, which JSON and
+/// other self-describing formats take; formats that need lengths first
+/// (bincode, postcard) cannot skip fields anyway and are not supported.
 pub struct ObjectWriter<S: Serializer> {
     map: S::SerializeMap,
 }
