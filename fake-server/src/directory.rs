@@ -39,16 +39,15 @@ pub(crate) fn list(store: &Store, call: &Call) -> Result<Value, ApiError> {
         None => in_sources(store, &source_types).collect(),
     };
     let (page, next_page_token) = listing.page(entries, &store.tokens);
+    let people = page.into_iter().map(|person| read_mask.person(person)).collect();
     let mut response = json!({});
-    if !page.is_empty() {
-        let people = page.into_iter().map(|person| read_mask.person(person)).collect();
-        response["people"] = Value::Array(people);
-    }
-    if let Some(token) = next_page_token {
-        response["nextPageToken"] = Value::String(token);
-    } else if request_sync_token {
-        response["nextSyncToken"] = Value::String(listing.sync_token(&store.tokens));
-    }
+    listing.complete(
+        &mut response,
+        ("people", people),
+        next_page_token,
+        request_sync_token,
+        &store.tokens,
+    );
     Ok(response)
 }
 

@@ -91,14 +91,8 @@ pub(crate) fn list(store: &Store, call: &Call) -> Result<Value, ApiError> {
     let total = entries.len();
     let (page, next_page_token) = listing.page(entries, &store.tokens);
     let mut response = json!({ "totalItems": total });
-    if !page.is_empty() {
-        response["contactGroups"] = Value::Array(page);
-    }
     // Groups have no requestSyncToken: the last page always carries a sync token.
-    match next_page_token {
-        Some(token) => response["nextPageToken"] = Value::String(token),
-        None => response["nextSyncToken"] = Value::String(listing.sync_token(&store.tokens)),
-    }
+    listing.complete(&mut response, ("contactGroups", page), next_page_token, true, &store.tokens);
     Ok(response)
 }
 

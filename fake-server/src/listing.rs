@@ -6,6 +6,8 @@
 //! pages can shift items; that is why a sync token covers everything from
 //! the revision at which the *first* page was read.
 
+use serde_json::Value;
+
 use crate::error::ApiError;
 use crate::query::Query;
 use crate::tokens::{Token, TokenCodec, TokenKind};
@@ -113,8 +115,29 @@ impl Listing {
         (page, next)
     }
 
+    /// Completes a list response: the page's items under `key` (left out
+    /// when there are none), then `nextPageToken`, or on the last page
+    /// `nextSyncToken` when `with_sync_token`.
+    pub(crate) fn complete(
+        &self,
+        response: &mut Value,
+        (key, items): (&str, Vec<Value>),
+        next_page_token: Option<String>,
+        with_sync_token: bool,
+        tokens: &TokenCodec,
+    ) {
+        if !items.is_empty() {
+            response[key] = Value::Array(items);
+        }
+        if let Some(token) = next_page_token {
+            response["nextPageToken"] = Value::String(token);
+        } else if with_sync_token {
+            response["nextSyncToken"] = Value::String(self.sync_token(tokens));
+        }
+    }
+
     /// A sync token covering every change up to the first page's read.
-    pub(crate) fn sync_token(&self, tokens: &TokenCodec) -> String {
+    fn sync_token(&self, tokens: &TokenCodec) -> String {
         tokens.encode(Token {
             kind: TokenKind::Sync,
             offset: 0,

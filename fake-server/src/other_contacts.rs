@@ -46,16 +46,15 @@ pub(crate) fn list(store: &Store, call: &Call) -> Result<Value, ApiError> {
     };
     let total = entries.len();
     let (page, next_page_token) = listing.page(entries, &store.tokens);
+    let people = page.into_iter().map(|person| read_mask.person(person)).collect();
     let mut response = json!({ "totalSize": total });
-    if !page.is_empty() {
-        let people = page.into_iter().map(|person| read_mask.person(person)).collect();
-        response["otherContacts"] = Value::Array(people);
-    }
-    if let Some(token) = next_page_token {
-        response["nextPageToken"] = Value::String(token);
-    } else if request_sync_token {
-        response["nextSyncToken"] = Value::String(listing.sync_token(&store.tokens));
-    }
+    listing.complete(
+        &mut response,
+        ("otherContacts", people),
+        next_page_token,
+        request_sync_token,
+        &store.tokens,
+    );
     Ok(response)
 }
 

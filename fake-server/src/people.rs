@@ -313,16 +313,15 @@ pub(crate) fn list_connections(store: &Store, call: &Call) -> Result<Value, ApiE
     }
     let total = entries.len();
     let (page, next_page_token) = listing.page(entries, &store.tokens);
+    let connections = page.into_iter().map(|entry| entry.to_json(&read_mask)).collect();
     let mut response = json!({ "totalPeople": total, "totalItems": total });
-    if !page.is_empty() {
-        let connections = page.into_iter().map(|entry| entry.to_json(&read_mask)).collect();
-        response["connections"] = Value::Array(connections);
-    }
-    if let Some(token) = next_page_token {
-        response["nextPageToken"] = Value::String(token);
-    } else if request_sync_token {
-        response["nextSyncToken"] = Value::String(listing.sync_token(&store.tokens));
-    }
+    listing.complete(
+        &mut response,
+        ("connections", connections),
+        next_page_token,
+        request_sync_token,
+        &store.tokens,
+    );
     Ok(response)
 }
 
