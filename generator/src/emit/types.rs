@@ -1,5 +1,5 @@
-//! Schema types: structs with serde derives and chainable setters, open enums
-//! that keep unknown values, aliases.
+//! Schema types: structs with chainable setters and serde impls that list each
+//! field by its wire name, open enums that keep unknown values, aliases.
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
