@@ -72,6 +72,7 @@ fn space_items(source: &str) -> String {
             let ends_item = !before.starts_with("//")
                 && (before == "}"
                     || before == "};"
+                    || before.ends_with(" {}")
                     || (before.ends_with(';') && !before.starts_with("use ")));
             let starts_item = [
                 "///", "#[", "pub ", "impl", "fn ", "const ", "static ", "struct ", "enum ",

@@ -81,7 +81,14 @@ fn struct_def(api: &Api, def: &StructDef) -> TokenStream {
     let deprecated_note = def.deprecated.then_some("**Deprecated.**");
     let docs = doc_attrs(def.doc.as_deref().into_iter().chain(deprecated_note));
     let fields = def.fields.iter().map(|field| field_def(api, field));
-    let setters = def.fields.iter().map(|field| setter(api, field));
+    let setters = (!def.fields.is_empty()).then(|| {
+        let setters = def.fields.iter().map(|field| setter(api, field));
+        quote! {
+            impl #name {
+                #( #setters )*
+            }
+        }
+    });
     let serde = struct_serde(def);
     quote! {
         #docs
@@ -91,9 +98,7 @@ fn struct_def(api: &Api, def: &StructDef) -> TokenStream {
             #( #fields )*
         }
 
-        impl #name {
-            #( #setters )*
-        }
+        #setters
 
         #serde
     }

@@ -109,6 +109,19 @@ fn structs_list_each_field_by_its_wire_name_for_serde_and_get_setters() {
 }
 
 #[test]
+fn a_struct_without_fields_gets_no_empty_impl_and_keeps_its_spacing() {
+    let doc = document(
+        json!({"Empty": {"id": "Empty", "type": "object", "description": "Nothing."}}),
+        json!({}),
+    );
+    let output = generate(&doc.to_string()).expect("sample generates");
+    let types = file(&output.sources, "types.rs");
+    assert!(types.contains("pub struct Empty {}\n\nimpl serde::Serialize for Empty {"), "{types}");
+    assert!(!types.contains("impl Empty {"), "{types}");
+    assert!(types.contains("_key: &str"), "no field to match, so the key goes unused: {types}");
+}
+
+#[test]
 fn doc_comments_are_made_safe_for_rustdoc() {
     let output = generate(&sample().to_string()).expect("sample generates");
     let types = file(&output.sources, "types.rs");
