@@ -1306,6 +1306,42 @@ async fn people_get_decodes_a_404_google_error_body() -> TestResult {
 }
 
 #[tokio::test]
+async fn people_get_names_the_json_path_of_a_value_of_the_wrong_type() -> TestResult {
+    let (server, people) = fake_people_api().await?;
+    exact_request("GET", "/v1/people/c1", &[("personFields", "names")], None)
+        .respond_with(json_response(json!({
+            "resourceName": "people/c1",
+            "names": [
+                {"displayName": "Ada Lovelace"},
+                {"displayName": "Ada King", "metadata": {"primary": "yes"}}
+            ]
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let error = people
+        .people()
+        .get("people/c1")
+        .person_fields("names")
+        .send()
+        .await
+        .err()
+        .ok_or("a string decoded as a boolean")?;
+
+    match &error {
+        runtime::Error::Decode { method, status, path, .. } => {
+            assert_eq!((*method, *status), ("people.people.get", 200));
+            assert_eq!(path, "names[1].metadata.primary");
+        }
+        other => return Err(format!("not a decode error: {other}").into()),
+    }
+    let message = error.to_string();
+    assert!(message.contains("at `names[1].metadata.primary`: invalid type: string"), "{message}");
+    Ok(())
+}
+
+#[tokio::test]
 async fn people_get_batch_get_sends_repeated_resource_names_person_fields_request_mask_and_sources()
 -> TestResult {
     let (server, people) = fake_people_api().await?;

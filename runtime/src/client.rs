@@ -330,12 +330,19 @@ pub(crate) fn decode<T: DeserializeOwned>(
     body: &[u8],
 ) -> Result<T, Error> {
     let json: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { body };
-    serde_json::from_slice(json).map_err(|source| Error::Decode {
-        method,
-        status,
-        source,
-        snippet: snippet(body),
+    serde_json::from_slice(json).map_err(|source| {
+        let (path, source) = failing_path::<T>(json).unwrap_or_else(|| (".".to_owned(), source));
+        Error::Decode { method, status, path, source, snippet: snippet(body) }
     })
+}
+
+/// Decodes `json` again, tracking the path, to say where it fails: only
+/// after a failure, so that successful decoding pays nothing for it.
+fn failing_path<T: DeserializeOwned>(json: &[u8]) -> Option<(String, serde_json::Error)> {
+    let mut deserializer = serde_json::Deserializer::from_slice(json);
+    serde_path_to_error::deserialize::<_, T>(&mut deserializer)
+        .err()
+        .map(|error| (error.path().to_string(), error.into_inner()))
 }
 
 impl ClientBuilder {

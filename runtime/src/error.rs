@@ -44,13 +44,17 @@ pub enum Error {
     },
     /// A successful response whose body is not the JSON the method promises.
     #[error(
-        "{method}: cannot decode the HTTP {status} response: {source}; body starts with {snippet:?}"
+        "{method}: cannot decode the HTTP {status} response at `{path}`: {source}; body starts \
+         with {snippet:?}"
     )]
     Decode {
         /// The discovery method id.
         method: &'static str,
         /// The HTTP status code.
         status: u16,
+        /// Where in the body decoding failed, as a JSON path
+        /// (`connections[3].names[0].metadata`; `.` for the body itself).
+        path: String,
         /// What serde found wrong, with its line and column.
         #[source]
         source: serde_json::Error,

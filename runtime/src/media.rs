@@ -305,6 +305,7 @@ fn unexpected(method: &'static str, status: u16, message: &str) -> Error {
     Error::Decode {
         method,
         status,
+        path: ".".to_owned(),
         source: <serde_json::Error as serde::de::Error>::custom(message),
         snippet: String::new(),
     }

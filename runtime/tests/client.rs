@@ -340,8 +340,9 @@ async fn an_undecodable_success_body_is_a_decode_error_with_a_snippet() {
         .await
         .expect_err("missing field");
     match error {
-        Error::Decode { method, status, snippet, .. } => {
+        Error::Decode { method, status, path, snippet, .. } => {
             assert_eq!((method, status), ("things.items.get", 200));
+            assert_eq!(path, ".", "a missing field is missing from the body itself");
             assert!(snippet.starts_with("{\"nam\"") && snippet.len() <= 512, "{snippet}");
         }
         other => panic!("expected a decode error, got {other:?}"),
