@@ -43,7 +43,8 @@ pub(crate) fn list(store: &Store, call: &Call) -> Result<Value, ApiError> {
     let mut response = json!({});
     listing.complete(
         &mut response,
-        ("people", people),
+        "people",
+        people,
         next_page_token,
         request_sync_token,
         &store.tokens,

@@ -92,7 +92,7 @@ pub(crate) fn list(store: &Store, call: &Call) -> Result<Value, ApiError> {
     let (page, next_page_token) = listing.page(entries, &store.tokens);
     let mut response = json!({ "totalItems": total });
     // Groups have no requestSyncToken: the last page always carries a sync token.
-    listing.complete(&mut response, ("contactGroups", page), next_page_token, true, &store.tokens);
+    listing.complete(&mut response, "contactGroups", page, next_page_token, true, &store.tokens);
     Ok(response)
 }
 

@@ -121,7 +121,8 @@ impl Listing {
     pub(crate) fn complete(
         &self,
         response: &mut Value,
-        (key, items): (&str, Vec<Value>),
+        key: &str,
+        items: Vec<Value>,
         next_page_token: Option<String>,
         with_sync_token: bool,
         tokens: &TokenCodec,

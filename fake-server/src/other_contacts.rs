@@ -50,7 +50,8 @@ pub(crate) fn list(store: &Store, call: &Call) -> Result<Value, ApiError> {
     let mut response = json!({ "totalSize": total });
     listing.complete(
         &mut response,
-        ("otherContacts", people),
+        "otherContacts",
+        people,
         next_page_token,
         request_sync_token,
         &store.tokens,

@@ -317,7 +317,8 @@ pub(crate) fn list_connections(store: &Store, call: &Call) -> Result<Value, ApiE
     let mut response = json!({ "totalPeople": total, "totalItems": total });
     listing.complete(
         &mut response,
-        ("connections", connections),
+        "connections",
+        connections,
         next_page_token,
         request_sync_token,
         &store.tokens,

@@ -181,32 +181,28 @@ fn compare_field_paths(old: &Document, new: &Document, changes: &mut Changes) {
     };
     let (old_enums, new_enums) = (field_paths(old_api.types), field_paths(new_api.types));
     let no_paths = BTreeSet::new();
-    for (name, old_paths) in &old_enums {
+    let names: BTreeSet<&String> = old_enums.keys().chain(new_enums.keys()).collect();
+    for name in names {
+        let old_paths = old_enums.get(name).unwrap_or(&no_paths);
         let Some(new_paths) = new_enums.get(name) else {
             let detail = "the mask no longer lists the fields of one struct: it takes text";
             changes.push(Impact::Breaking, "field-paths-removed", name, detail);
             continue;
         };
-        for path in old_paths.difference(new_paths) {
-            let detail = format!("mask path `{path}` no longer listed");
-            changes.push(
+        let path_changes = [
+            (
                 Impact::Breaking,
                 "field-path-removed",
-                &format!("{name}({path})"),
-                detail,
-            );
-        }
-    }
-    for (name, new_paths) in &new_enums {
-        let old_paths = old_enums.get(name).unwrap_or(&no_paths);
-        for path in new_paths.difference(old_paths) {
-            let detail = format!("mask path `{path}` listed");
-            changes.push(
-                Impact::Compatible,
-                "field-path-added",
-                &format!("{name}({path})"),
-                detail,
-            );
+                old_paths.difference(new_paths),
+                "no longer listed",
+            ),
+            (Impact::Compatible, "field-path-added", new_paths.difference(old_paths), "listed"),
+        ];
+        for (impact, kind, paths, what) in path_changes {
+            for path in paths {
+                let detail = format!("mask path `{path}` {what}");
+                changes.push(impact, kind, &format!("{name}({path})"), detail);
+            }
         }
     }
 }

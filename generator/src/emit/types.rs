@@ -110,25 +110,35 @@ fn struct_def(api: &Api, def: &StructDef) -> TokenStream {
 fn struct_serde(def: &StructDef) -> TokenStream {
     let name = ident(&def.name);
     let type_name = &def.name;
-    let writes = def.fields.iter().map(|field| {
-        let (rust, wire) = (ident(&field.rust_name), &field.wire_name);
-        if field.ty.has_string_integers() {
-            quote! { object.string_integer_field(#wire, &self.#rust)?; }
-        } else {
-            quote! { object.field(#wire, &self.#rust)?; }
-        }
-    });
-    let reads = def.fields.iter().map(|field| {
-        let (rust, wire) = (ident(&field.rust_name), &field.wire_name);
-        if field.ty.has_string_integers() {
-            quote! { #wire => self.#rust = runtime::wire::next_string_integer(map)?, }
-        } else {
-            quote! { #wire => self.#rust = runtime::wire::next_field(map)?, }
-        }
-    });
-    let (key, read_body) = if def.fields.is_empty() {
-        (quote! { _key }, quote! { runtime::wire::skip_value(map) })
+    let (writes, reads): (Vec<TokenStream>, Vec<TokenStream>) = def
+        .fields
+        .iter()
+        .map(|field| {
+            let (rust, wire) = (ident(&field.rust_name), &field.wire_name);
+            let (write, read) = if field.ty.has_string_integers() {
+                (quote! { string_integer_field }, quote! { next_string_integer })
+            } else {
+                (quote! { field }, quote! { next_field })
+            };
+            (
+                quote! { object.#write(#wire, &self.#rust)?; },
+                quote! { #wire => self.#rust = runtime::wire::#read(map)?, },
+            )
+        })
+        .unzip();
+    // Without fields there is no key to match and nothing to write.
+    let (writer, key, read_body) = if def.fields.is_empty() {
+        (
+            quote! { runtime::wire::ObjectWriter::new(serializer)?.end() },
+            quote! { _key },
+            quote! { runtime::wire::skip_value(map) },
+        )
     } else {
+        let writer = quote! {
+            let mut object = runtime::wire::ObjectWriter::new(serializer)?;
+            #( #writes )*
+            object.end()
+        };
         let read_body = quote! {
             match key {
                 #( #reads )*
@@ -136,16 +146,7 @@ fn struct_serde(def: &StructDef) -> TokenStream {
             }
             Ok(())
         };
-        (quote! { key }, read_body)
-    };
-    let writer = if def.fields.is_empty() {
-        quote! { runtime::wire::ObjectWriter::new(serializer)?.end() }
-    } else {
-        quote! {
-            let mut object = runtime::wire::ObjectWriter::new(serializer)?;
-            #( #writes )*
-            object.end()
-        }
+        (writer, quote! { key }, read_body)
     };
     quote! {
         impl serde::Serialize for #name {
