@@ -14,6 +14,10 @@ pub mod write;
 
 pub use emit::SourceFile;
 pub use error::Error;
+pub use resolve::lock::Lock;
+
+/// The lock file's name beside a generated crate's sources.
+pub const LOCK_FILE: &str = "api.lock.json";
 
 /// The generator's version, recorded in every generated file.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -30,18 +34,29 @@ pub struct Output {
     pub crate_name: String,
     /// The document's revision, for messages.
     pub revision: String,
+    /// Every decision made, for the next regeneration to keep (the [`LOCK_FILE`]).
+    pub lock: Lock,
 }
 
-/// Generates the crate's sources from a discovery document's text.
-pub fn generate(discovery_json: &str) -> Result<Output, Error> {
+/// Generates the crate's sources from a discovery document's text, keeping
+/// the names and shapes `lock` (the last generation's) recorded.
+pub fn generate(discovery_json: &str, lock: &Lock) -> Result<Output, Error> {
     let document = load::load(discovery_json)?;
-    let api = resolve::resolve(&document)?;
+    let api = resolve::resolve(&document, lock)?;
     let header = emit::Header {
         generator_version: VERSION.to_owned(),
         fingerprint: fingerprint(discovery_json.as_bytes()),
     };
     let sources = emit::emit(&api, &header)?;
-    Ok(Output { sources, crate_name: api.crate_name, revision: api.revision })
+    Ok(Output { sources, crate_name: api.crate_name, revision: api.revision, lock: api.decisions })
+}
+
+impl Output {
+    /// The lock file, for the folder the crate's sources are generated into
+    /// (`generated/`) or, for a standalone crate, its root.
+    pub fn lock_file(&self) -> SourceFile {
+        SourceFile { path: LOCK_FILE.to_owned(), contents: self.lock.to_json() }
+    }
 }
 
 /// The fingerprint a file generated from `discovery` by this generator records.

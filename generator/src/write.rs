@@ -16,6 +16,17 @@ pub enum Change {
     Unchanged(String),
 }
 
+/// The lock file of the crate generated into `dir`, or an empty lock when
+/// there is none yet (a first generation).
+pub fn read_lock(dir: &Path) -> Result<crate::Lock, Error> {
+    let path = dir.join(crate::LOCK_FILE);
+    match fs::read_to_string(&path) {
+        Ok(text) => crate::Lock::parse(&text, &path.display().to_string()),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(crate::Lock::default()),
+        Err(source) => Err(io_error("cannot read", &path, source)),
+    }
+}
+
 /// Writes `files` below `dir`, creating folders as needed. Everything was
 /// generated before this is called, so a failure cannot leave a file half-written.
 pub fn write_files(dir: &Path, files: &[SourceFile]) -> Result<Vec<Change>, Error> {

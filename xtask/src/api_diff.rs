@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, Result};
+use gapi_generator::Lock;
 use gapi_generator::diff::{ApiDiff, diff};
 use gapi_generator::load::{load, model::Document};
 
@@ -14,9 +15,10 @@ fn load_file(path: &Path) -> Result<Document> {
     load(&text).with_context(|| format!("cannot load {}", path.display()))
 }
 
-/// The diff between two discovery documents on disk.
-pub fn between_files(old: &Path, new: &Path) -> Result<ApiDiff> {
-    Ok(diff(&load_file(old)?, &load_file(new)?))
+/// The diff between two discovery documents on disk; `lock` is the lock the
+/// old document's crate was generated with.
+pub fn between_files(old: &Path, new: &Path, lock: &Lock) -> Result<ApiDiff> {
+    Ok(diff(&load_file(old)?, &load_file(new)?, lock)?)
 }
 
 /// The document the current `generated/` was made from, when it can be found:
@@ -40,7 +42,13 @@ pub fn previous_input(root: &Path, discovery: &Path, out: &Path) -> Option<Docum
 }
 
 /// A one-paragraph summary when the new input's revision differs from the old one.
-pub fn summary_since(old: &Document, new_path: &Path) -> Option<String> {
+pub fn summary_since(old: &Document, new_path: &Path, lock: &Lock) -> Option<String> {
     let new = load_file(new_path).ok()?;
-    (old.revision != new.revision).then(|| diff(old, &new).summary())
+    if old.revision == new.revision {
+        return None;
+    }
+    Some(match diff(old, &new, lock) {
+        Ok(diff) => diff.summary(),
+        Err(error) => format!("cannot compare with the previous revision: {error}"),
+    })
 }

@@ -18,7 +18,14 @@ pub fn default_url(api: &str, version: &str) -> String {
 
 /// Downloads `url`, validates it as the `api` `version` document, and writes
 /// it to `out` if it differs, printing the API diff against the old copy.
-pub fn run(url: &str, api: &str, version: &str, out: &Path) -> Result<()> {
+/// `lock` is the lock of the crate generated from `out`, for the diff.
+pub fn run(
+    url: &str,
+    api: &str,
+    version: &str,
+    out: &Path,
+    lock: &gapi_generator::Lock,
+) -> Result<()> {
     let body = download(url)?;
     let text = String::from_utf8(body).with_context(|| format!("{url}: the body is not UTF-8"))?;
     let document =
@@ -29,7 +36,7 @@ pub fn run(url: &str, api: &str, version: &str, out: &Path) -> Result<()> {
         document.name,
         document.version
     );
-    gapi_generator::generate(&text)
+    gapi_generator::generate(&text, lock)
         .with_context(|| format!("the generator cannot use the document from {url}"))?;
     let revision = document.revision.clone().unwrap_or_else(|| "(none)".into());
 
@@ -42,10 +49,9 @@ pub fn run(url: &str, api: &str, version: &str, out: &Path) -> Result<()> {
         .with_context(|| format!("cannot write {}", out.display()))?;
     println!("wrote {} (revision {revision})", out.display());
     if let Some(old) = previous.as_deref().and_then(|old| load(old).ok()) {
-        print!(
-            "\n{}",
-            gapi_generator::diff::to_markdown(&gapi_generator::diff::diff(&old, &document))
-        );
+        let diff = gapi_generator::diff::diff(&old, &document, lock)
+            .context("cannot compare the new document with the old one")?;
+        print!("\n{}", gapi_generator::diff::to_markdown(&diff));
     }
     println!("\nnext: `cargo xtask regen`, then review and commit discovery/ and generated/");
     Ok(())

@@ -11,6 +11,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
+use gapi_generator::Lock;
+use gapi_generator::diff::Impact;
 use gapi_generator::write::{Change, write_files};
 
 #[derive(Parser)]
@@ -46,13 +48,25 @@ enum Command {
         /// Exit 1 when any change is breaking.
         #[arg(long)]
         deny_breaking: bool,
+        /// The lock OLD's crate was generated with (`generated/api.lock.json`);
+        /// without it, OLD's names are decided afresh.
+        #[arg(long)]
+        lock: Option<PathBuf>,
     },
     /// Show the API diff's verdict beside cargo-semver-checks' on the generated crates, for the
     /// People revisions and a pair of documents per change kind (needs cargo-semver-checks).
     SemverChecks {
-        /// Only these pairs (`people 20181111 -> 20240313`, `method-added`, ...).
+        /// Only these pairs (`people 20181111 -> 20240313`, `method-added`, `20180521 -> 20180601`, ...).
         #[arg(long = "only")]
         only: Vec<String>,
+        /// Every consecutive pair of the documents in this folder (file-name order), each crate
+        /// generated from the previous one's lock, as regeneration would.
+        #[arg(long)]
+        history: Option<PathBuf>,
+        /// The IR diff alone, without cargo-semver-checks: fails when a document that only adds
+        /// gives a crate that lost or changed an old public item.
+        #[arg(long)]
+        ir_only: bool,
     },
     /// Generate and compile (clippy, warnings denied) a crate for every document in a folder.
     Corpus {
@@ -122,33 +136,47 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Regen { discovery, out } => {
             let previous = api_diff::previous_input(&root, &discovery, &out);
-            let output = generate_from(&root.join(&discovery))?;
-            let changes = write_files(&root.join(&out), &output.sources)?;
+            let lock = read_lock(&root.join(&out))?;
+            let output = generate_from(&root.join(&discovery), &lock)?;
+            let mut files = output.sources.clone();
+            files.push(output.lock_file());
+            let changes = write_files(&root.join(&out), &files)?;
             report(&out, &changes, &output.revision);
-            if let Some(summary) =
-                previous.and_then(|old| api_diff::summary_since(&old, &root.join(&discovery)))
+            if let Some(summary) = previous
+                .and_then(|old| api_diff::summary_since(&old, &root.join(&discovery), &lock))
             {
                 println!("\n{summary}");
             }
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { discovery, out } => check(&root.join(discovery), &root.join(out)),
-        Command::Diff { old, new, json, deny_breaking } => {
-            let diff = api_diff::between_files(&old, &new)?;
+        Command::Diff { old, new, json, deny_breaking, lock } => {
+            let lock = match lock {
+                Some(path) => Lock::parse(
+                    &std::fs::read_to_string(&path)
+                        .with_context(|| format!("cannot read {}", path.display()))?,
+                    &path.display().to_string(),
+                )?,
+                None => Lock::default(),
+            };
+            let diff = api_diff::between_files(&old, &new, &lock)?;
             if json {
                 println!("{}", gapi_generator::diff::to_json(&diff));
             } else {
                 print!("{}", gapi_generator::diff::to_markdown(&diff));
             }
-            let breaking = diff.breaking().count();
+            let breaking = diff.breaking().count()
+                + diff.document.iter().filter(|change| change.impact == Impact::Breaking).count();
             if deny_breaking && breaking > 0 {
                 eprintln!("{breaking} breaking change(s)");
                 return Ok(ExitCode::FAILURE);
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::SemverChecks { only } => {
-            let agreed = semver::run(&root, &only)?;
+        Command::SemverChecks { only, history, ir_only } => {
+            let history = history.map(|dir| if dir.is_absolute() { dir } else { root.join(dir) });
+            let options = semver::Options { only: &only, history: history.as_deref(), ir_only };
+            let agreed = semver::run(&root, &options)?;
             Ok(if agreed { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
         Command::Corpus { dir, only, depth } => {
@@ -158,11 +186,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Fetch { api, version, url, out } => {
             let url = url.unwrap_or_else(|| fetch::default_url(&api, &version));
             let out = out.unwrap_or_else(|| root.join(format!("discovery/{api}.{version}.json")));
-            fetch::run(&url, &api, &version, &out)?;
+            // The pinned document's crate is `generated/`: its names are kept.
+            let lock = if out == root.join(paths::PINNED_DISCOVERY) {
+                read_lock(&root.join(paths::GENERATED_DIR))?
+            } else {
+                Lock::default()
+            };
+            fetch::run(&url, &api, &version, &out, &lock)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Generate { discovery, out } => {
-            let files = generate_crate(&root, &discovery, &out)?;
+            let lock = read_lock(&out)?;
+            let files = generate_crate(&root, &discovery, &out, &lock)?;
             println!("{} file(s) in {}", files.len(), out.display());
             Ok(ExitCode::SUCCESS)
         }
@@ -227,17 +262,21 @@ fn fake_server(port: u16, seed: Option<&std::path::Path>, token: Option<String>)
 }
 
 /// Writes a standalone crate for `discovery` into `out`, depending on this
-/// workspace's runtime by path; returns the files it holds.
+/// workspace's runtime by path and keeping the names `lock` recorded; its
+/// own lock file goes beside `Cargo.toml`. Returns the files it holds.
 pub fn generate_crate(
     root: &std::path::Path,
     discovery: &std::path::Path,
     out: &std::path::Path,
+    lock: &Lock,
 ) -> Result<Vec<gapi_generator::SourceFile>> {
-    let output = generate_from(discovery)?;
+    let output = generate_from(discovery, lock)?;
     let runtime = root.join("runtime").canonicalize().context("cannot find the runtime crate")?;
     let manifest = gapi_generator::standalone_manifest(&output, &runtime.to_string_lossy());
-    let mut files =
-        vec![gapi_generator::SourceFile { path: "Cargo.toml".into(), contents: manifest }];
+    let mut files = vec![
+        gapi_generator::SourceFile { path: "Cargo.toml".into(), contents: manifest },
+        output.lock_file(),
+    ];
     files.extend(output.sources.into_iter().map(|file| gapi_generator::SourceFile {
         path: format!("src/{}", file.path),
         contents: file.contents,
@@ -246,10 +285,15 @@ pub fn generate_crate(
     Ok(files)
 }
 
-fn generate_from(discovery: &std::path::Path) -> Result<gapi_generator::Output> {
+/// The lock of the crate generated into `dir` (none yet: an empty one).
+fn read_lock(dir: &std::path::Path) -> Result<Lock> {
+    Ok(gapi_generator::write::read_lock(dir)?)
+}
+
+fn generate_from(discovery: &std::path::Path, lock: &Lock) -> Result<gapi_generator::Output> {
     let text = std::fs::read_to_string(discovery)
         .with_context(|| format!("cannot read {}", discovery.display()))?;
-    gapi_generator::generate(&text)
+    gapi_generator::generate(&text, lock)
         .with_context(|| format!("cannot generate from {}", discovery.display()))
 }
 
@@ -268,11 +312,13 @@ fn report(out: &std::path::Path, changes: &[Change], revision: &str) {
     );
 }
 
-/// Regenerates in memory and compares with what is on disk.
+/// Regenerates in memory, from the lock on disk, and compares the sources
+/// and the new lock with what is on disk.
 fn check(discovery: &std::path::Path, out: &std::path::Path) -> Result<ExitCode> {
-    let output = generate_from(discovery)?;
+    let output = generate_from(discovery, &read_lock(out)?)?;
+    let lock_file = output.lock_file();
     let mut stale = 0;
-    for file in &output.sources {
+    for file in output.sources.iter().chain(std::iter::once(&lock_file)) {
         let path = out.join(&file.path);
         let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
         if on_disk != file.contents {

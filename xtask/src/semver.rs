@@ -1,18 +1,23 @@
 //! `cargo xtask semver-checks`: the API diff's verdict next to
 //! cargo-semver-checks' on the crates generated from both documents, for the
-//! two People revisions and for a small pair of documents per change kind.
+//! two People revisions and a small pair of documents per change kind, or for
+//! every consecutive pair of a folder of revisions (`--history`).
 //!
-//! The diff classifies changes from the documents alone, by knowing how the
-//! generator builds Rust items; cargo-semver-checks looks at the generated
-//! crates' public API. Agreement on every pair is the evidence that the
-//! classification is right.
+//! The diff classifies changes by comparing the public surface of the two
+//! resolved crates; cargo-semver-checks looks at the compiled crates' public
+//! API. Agreement on every pair is the evidence that the classification is
+//! right. A history is replayed as maintainers live it: each revision's
+//! crate is generated from the lock of the one before, so that the names a
+//! crate once had are the names it keeps.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
-use gapi_generator::diff::{Impact, diff};
+use gapi_generator::Lock;
+use gapi_generator::diff::{ApiDiff, diff};
 use gapi_generator::load::load;
+use gapi_generator::resolve::resolve;
 use serde_json::{Value, json};
 
 /// One pair of documents to compare.
@@ -20,52 +25,94 @@ struct Pair {
     name: String,
     old: String,
     new: String,
+    /// The lock the old document's crate is generated with.
+    old_lock: Lock,
 }
 
-/// Runs every pair (or those named in `only`); returns whether the diff
-/// called breaking everything cargo-semver-checks did.
+/// What to run: the built-in pairs (or those named in `only`), or a history.
+pub struct Options<'a> {
+    pub only: &'a [String],
+    pub history: Option<&'a Path>,
+    /// The IR diff alone, without cargo-semver-checks.
+    pub ir_only: bool,
+}
+
+/// Runs the pairs; returns whether the diff called breaking everything
+/// cargo-semver-checks did and no additive-only pair broke the crate.
 ///
-/// The reverse is allowed: cargo-semver-checks has no lint for a changed type
-/// of a field, a parameter, a body or a response (its issues #148 and #149),
-/// so where only the diff says breaking, the row says `stricter` rather than
-/// failing.
-pub fn run(root: &Path, only: &[String]) -> Result<bool> {
-    ensure_installed()?;
-    let mut pairs = vec![people_pair(root)?];
-    pairs.extend(change_kind_pairs());
-    pairs.retain(|pair| only.is_empty() || only.contains(&pair.name));
+/// Where only the diff says breaking, the row says `stricter` rather than
+/// failing: cargo-semver-checks has no lint for a changed type of a field, a
+/// parameter, a body or a response (its issues #148 and #149).
+pub fn run(root: &Path, options: &Options) -> Result<bool> {
+    if !options.ir_only {
+        ensure_installed()?;
+    }
+    let mut pairs = match options.history {
+        Some(dir) => history_pairs(dir)?,
+        None => {
+            let mut pairs = vec![people_pair(root)?];
+            pairs.extend(change_kind_pairs());
+            pairs
+        }
+    };
+    pairs.retain(|pair| options.only.is_empty() || options.only.contains(&pair.name));
     let work = root.join("target/semver-checks-pairs");
-    println!("{:<32} {:<10} {:<8} {:<14}  agreement", "pair", "diff", "bump", "semver-checks");
-    let (mut stricter, mut missed) = (0, 0);
+    println!(
+        "{:<32} {:<10} {:<6} {:<9} {:<14}  agreement",
+        "pair", "diff", "bump", "additive", "semver-checks"
+    );
+    let (mut stricter, mut missed, mut additive, mut additive_broke) = (0, 0, 0, 0);
     for pair in &pairs {
         let ours = ours(pair)?;
-        let theirs = theirs(root, &work, pair)?;
-        let agreement = match (ours.0, theirs.breaking()) {
-            (true, false) => {
+        let theirs = if options.ir_only { None } else { Some(theirs(root, &work, pair)?) };
+        let ours_breaking = ours.breaking().next().is_some();
+        let theirs_breaking = theirs.as_ref().is_some_and(Verdict::breaking);
+        let agreement = match (ours_breaking, &theirs) {
+            (_, None) => "-",
+            (true, Some(_)) if !theirs_breaking => {
                 stricter += 1;
                 "stricter"
             }
-            (false, true) => {
+            (false, Some(_)) if theirs_breaking => {
                 missed += 1;
                 "MISSED"
             }
             _ => "yes",
         };
+        if ours.additive_only() {
+            additive += 1;
+            if ours_breaking || theirs_breaking {
+                additive_broke += 1;
+                for change in ours.breaking() {
+                    println!("  additive-only, yet: {} {}", change.subject, change.detail);
+                }
+            }
+        }
         println!(
-            "{:<32} {:<10} {:<8} {:<14}  {agreement}",
+            "{:<32} {:<10} {:<6} {:<9} {:<14}  {agreement}",
             pair.name,
-            if ours.0 { "breaking" } else { "compatible" },
-            ours.1,
-            theirs.label(),
+            if ours_breaking { "breaking" } else { "compatible" },
+            ours.semver().as_str(),
+            if ours.additive_only() { "yes" } else { "no" },
+            theirs.as_ref().map_or("-", Verdict::label),
         );
     }
-    println!(
-        "{} pairs: {} agree, {stricter} where only the diff says breaking (changed types, \
-         which cargo-semver-checks has no lint for), {missed} breaking changes the diff missed",
-        pairs.len(),
-        pairs.len() - stricter - missed
-    );
-    Ok(missed == 0)
+    if options.ir_only {
+        println!(
+            "{} pairs (IR diff only): {additive} only add to the document, {additive_broke} of \
+             those break the crate",
+            pairs.len()
+        );
+    } else {
+        println!(
+            "{} pairs: {} agree, {stricter} where only the diff says breaking (changed types, \
+             which cargo-semver-checks has no lint for), {missed} breaking changes the diff \
+             missed; {additive} only add to the document, {additive_broke} of those break the crate",
+            pairs.len(),
+            pairs.len() - stricter - missed
+        );
+    }
+    Ok(missed == 0 && additive_broke == 0)
 }
 
 fn ensure_installed() -> Result<()> {
@@ -78,17 +125,48 @@ fn ensure_installed() -> Result<()> {
     }
 }
 
+/// Every consecutive pair of the documents in `dir`, in file-name order (the
+/// revision dates sort), each old side carrying the lock the replay reached.
+fn history_pairs(dir: &Path) -> Result<Vec<Pair>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read {}", dir.display()))?
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+        .collect();
+    files.sort();
+    let mut pairs = Vec::new();
+    let mut previous: Option<(String, String, Lock)> = None;
+    let mut lock = Lock::default();
+    for file in files {
+        let text = std::fs::read_to_string(&file)
+            .with_context(|| format!("cannot read {}", file.display()))?;
+        let document = load(&text).with_context(|| format!("cannot load {}", file.display()))?;
+        let revision = document.revision.clone().unwrap_or_else(|| "unknown".to_owned());
+        let api = resolve(&document, &lock)
+            .with_context(|| format!("cannot resolve {}", file.display()))?;
+        if let Some((old_revision, old_text, old_lock)) = previous.take() {
+            pairs.push(Pair {
+                name: format!("{old_revision} -> {revision}"),
+                old: old_text,
+                new: text.clone(),
+                old_lock,
+            });
+        }
+        previous = Some((revision, text, lock));
+        lock = api.decisions;
+    }
+    Ok(pairs)
+}
+
 fn cargo() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
 }
 
-/// The diff's verdict: whether anything is breaking, and the bump it suggests.
-fn ours(pair: &Pair) -> Result<(bool, &'static str)> {
+/// The diff's verdict, the old crate resolved from the pair's lock.
+fn ours(pair: &Pair) -> Result<ApiDiff> {
     let old = load(&pair.old).with_context(|| format!("{}: the old document", pair.name))?;
     let new = load(&pair.new).with_context(|| format!("{}: the new document", pair.name))?;
-    let api_diff = diff(&old, &new);
-    let breaking = api_diff.changes.iter().any(|change| change.impact == Impact::Breaking);
-    Ok((breaking, api_diff.semver().as_str()))
+    Ok(diff(&old, &new, &pair.old_lock).with_context(|| pair.name.clone())?)
 }
 
 enum Verdict {
@@ -113,14 +191,19 @@ impl Verdict {
 /// break anything) and asks cargo-semver-checks whether NEW is a valid minor
 /// release of OLD.
 fn theirs(root: &Path, work: &Path, pair: &Pair) -> Result<Verdict> {
-    let dir = work.join(&pair.name);
+    let dir = work.join(pair.name.replace(' ', ""));
     let mut crates = Vec::new();
+    let mut lock = pair.old_lock.clone();
     for (side, text) in [("old", &pair.old), ("new", &pair.new)] {
         let document = dir.join(format!("{side}.json"));
         std::fs::create_dir_all(&dir)?;
         std::fs::write(&document, text)?;
         let out = dir.join(side);
-        crate::generate_crate(root, &document, &out)?;
+        let files = crate::generate_crate(root, &document, &out, &lock)?;
+        // The new side keeps the names the old side's generation decided.
+        if let Some(file) = files.iter().find(|file| file.path == gapi_generator::LOCK_FILE) {
+            lock = Lock::parse(&file.contents, &file.path)?;
+        }
         let manifest = out.join("Cargo.toml");
         let text = std::fs::read_to_string(&manifest)?;
         std::fs::write(&manifest, text.replacen("version = \"0.1.0\"", "version = \"1.0.0\"", 1))?;
@@ -156,6 +239,7 @@ fn people_pair(root: &Path) -> Result<Pair> {
         name: "people 20181111 -> 20240313".to_owned(),
         old: read(root.join("discovery/history/people.v1.20181111.json"))?,
         new: read(root.join("discovery/people.v1.json"))?,
+        old_lock: Lock::default(),
     })
 }
 
@@ -266,7 +350,12 @@ fn change_kind_pairs() -> Vec<Pair> {
         .map(|(name, edit)| {
             let mut new = base();
             edit(&mut new);
-            Pair { name: name.to_owned(), old: old.clone(), new: new.to_string() }
+            Pair {
+                name: name.to_owned(),
+                old: old.clone(),
+                new: new.to_string(),
+                old_lock: Lock::default(),
+            }
         })
         .collect()
 }

@@ -37,6 +37,8 @@ struct Stages {
 
 fn people(root: &Path, settings: &Settings, section: &mut Section) -> Result<()> {
     let discovery = root.join("discovery/people.v1.json");
+    // A regeneration keeps the names the crate's lock records.
+    let lock = gapi_generator::write::read_lock(&root.join("generated"))?;
     let scratch = root.join("bench/target/scratch/generation");
     let mut runs = Vec::new();
     let mut sources = Vec::new();
@@ -48,7 +50,7 @@ fn people(root: &Path, settings: &Settings, section: &mut Section) -> Result<()>
         let load = started.elapsed().as_secs_f64();
 
         let started = Instant::now();
-        let api = resolve::resolve(&document)?;
+        let api = resolve::resolve(&document, &lock)?;
         let resolve = started.elapsed().as_secs_f64();
 
         let started = Instant::now();
@@ -156,12 +158,13 @@ fn corpus(root: &Path, settings: &Settings, section: &mut Section) -> Result<()>
         let name = path.file_stem().map_or(String::new(), |stem| stem.to_string_lossy().into());
         let text =
             fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-        if let Err(error) = gapi_generator::generate(&text) {
+        let lock = gapi_generator::Lock::default();
+        if let Err(error) = gapi_generator::generate(&text, &lock) {
             failures.push(format!("{name}: {error}"));
             continue;
         }
         let seconds =
-            median_seconds(settings.corpus_runs, || Ok(gapi_generator::generate(&text)?))?;
+            median_seconds(settings.corpus_runs, || Ok(gapi_generator::generate(&text, &lock)?))?;
         timings.push((name, seconds));
     }
     let total: f64 = timings.iter().map(|(_, seconds)| seconds).sum();

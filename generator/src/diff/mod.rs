@@ -1,24 +1,30 @@
-//! A semantic comparison of two discovery documents, each change classified
-//! as breaking or compatible for the Rust API this generator emits.
+//! What a regeneration changes, each change classified as breaking or
+//! compatible for downstream code.
 //!
-//! The classification follows from how the generated code is built: structs
-//! and enums are `#[non_exhaustive]` (a new field or enum value is compatible),
-//! required parameters and the request body are constructor arguments (any
-//! change to them breaks callers), optional parameters are setters (a new one
-//! is compatible), a changed wire type changes a Rust type (breaking), and the
-//! paths a mask's description lists are the variants of its typed-mask enum
-//! (a new one is compatible, a removed one breaking).
+//! Two comparisons make the verdict. The Rust API one compares the public
+//! surface of the crates generated from the two documents (both resolved,
+//! the new one from the old one's lock, as `cargo xtask regen` does): every
+//! type, field, variant, method, argument, setter, `Box`, `items()`,
+//! `send_in_chunks()`, upload and download, so whatever the generator does
+//! to the Rust API is named. The document one says what Google changed,
+//! including what has no Rust item of its own (an endpoint, a method's
+//! scopes, a parameter's location) and whether the change only adds: a
+//! document that only adds must give a crate with every old item intact.
 
 mod render;
+pub mod surface;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+use crate::error::Error;
 use crate::load::model::{Document, Method, Resource, Schema};
-use crate::resolve::ir::TypeDef;
+use crate::resolve::ir::Api;
+use crate::resolve::lock::Lock;
 use crate::resolve::methods::argument_parameters;
 use crate::resolve::resolve;
+use crate::resolve::types::documented_paths;
 
 pub use render::{to_json, to_markdown};
 
@@ -30,13 +36,18 @@ pub enum Impact {
     Compatible,
 }
 
-/// One difference between the documents.
+/// One difference.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Change {
     pub impact: Impact,
-    /// A stable kind, for machines: `method-added`, `parameter-removed`, ...
+    /// A stable kind, for machines: `removed`, `changed`, `added`,
+    /// `deprecated` for the Rust API; `method-added`, `parameter-removed`, ...
+    /// for the document.
     pub kind: &'static str,
-    /// Where: a method id, `Schema.property`, `Schema.property.nested`, ...
+    /// The schema (`Person`) or resource (`people.connections`) it belongs to.
+    pub group: String,
+    /// Where: a Rust path (`types::Person::names`), a method id,
+    /// `Schema.property`, ...
     pub subject: String,
     /// What changed, for people.
     pub detail: String,
@@ -48,7 +59,10 @@ pub struct ApiDiff {
     pub api: String,
     pub old_revision: String,
     pub new_revision: String,
+    /// What the regeneration does to the generated crate's public API.
     pub changes: Vec<Change>,
+    /// What changed in the document.
+    pub document: Vec<Change>,
 }
 
 /// The version bump the changes call for.
@@ -71,18 +85,29 @@ impl Semver {
 }
 
 impl ApiDiff {
+    /// The breaking changes to the Rust API.
     pub fn breaking(&self) -> impl Iterator<Item = &Change> {
         self.changes.iter().filter(|change| change.impact == Impact::Breaking)
     }
 
+    /// The compatible changes to the Rust API.
     pub fn compatible(&self) -> impl Iterator<Item = &Change> {
         self.changes.iter().filter(|change| change.impact == Impact::Compatible)
     }
 
+    /// Whether the document only adds (or changes prose): nothing it had is
+    /// removed or changed.
+    pub fn additive_only(&self) -> bool {
+        self.document.iter().all(|change| change.impact == Impact::Compatible)
+    }
+
+    /// Major when the Rust API breaks or the document changes something it
+    /// had in a way the wire sees (a parameter's location, a number's
+    /// encoding); minor for any other change.
     pub fn semver(&self) -> Semver {
-        if self.breaking().next().is_some() {
+        if self.breaking().next().is_some() || !self.additive_only() {
             Semver::Major
-        } else if self.changes.is_empty() {
+        } else if self.changes.is_empty() && self.document.is_empty() {
             Semver::None
         } else {
             Semver::Minor
@@ -91,14 +116,19 @@ impl ApiDiff {
 
     /// One paragraph: counts, the bump, and the first breaking changes.
     pub fn summary(&self) -> String {
-        let breaking: Vec<&Change> = self.breaking().collect();
+        let breaking: Vec<&Change> = self
+            .breaking()
+            .chain(self.document.iter().filter(|change| change.impact == Impact::Breaking))
+            .collect();
         let mut text = format!(
-            "API {} changed from revision {} to {}: {} breaking and {} compatible change(s); semver: {}.",
+            "API {} changed from revision {} to {}: {} breaking and {} compatible change(s) \
+             to the Rust API, {} document change(s); semver: {}.",
             self.api,
             self.old_revision,
             self.new_revision,
-            breaking.len(),
-            self.changes.len() - breaking.len(),
+            self.breaking().count(),
+            self.compatible().count(),
+            self.document.len(),
             self.semver().as_str()
         );
         for change in breaking.iter().take(5) {
@@ -111,42 +141,125 @@ impl ApiDiff {
     }
 }
 
-/// Compares two documents.
-pub fn diff(old: &Document, new: &Document) -> ApiDiff {
-    let mut changes = Changes::default();
+/// Compares two documents: `old` resolved from `prior` (the lock its crate was
+/// generated with; [`Lock::default`] when there is none), `new` from the lock
+/// that gives, as a regeneration would.
+pub fn diff(old: &Document, new: &Document, prior: &Lock) -> Result<ApiDiff, Error> {
+    let old_api = resolve(old, prior).map_err(|error| side_error("old", error))?;
+    let new_api = resolve(new, &old_api.decisions).map_err(|error| side_error("new", error))?;
+    Ok(between(old, &old_api, new, &new_api))
+}
+
+fn side_error(side: &str, error: Error) -> Error {
+    match error {
+        Error::Parse { path, message } | Error::Invalid { path, message } => Error::Invalid {
+            path,
+            message: format!("the {side} document cannot be generated: {message}"),
+        },
+        other => other,
+    }
+}
+
+/// Compares two documents and the crates resolved from them.
+pub fn between(old: &Document, old_api: &Api, new: &Document, new_api: &Api) -> ApiDiff {
+    ApiDiff {
+        api: new.id.clone().unwrap_or_else(|| format!("{}:{}", new.name, new.version)),
+        old_revision: old.revision.clone().unwrap_or_default(),
+        new_revision: new.revision.clone().unwrap_or_default(),
+        changes: compare_surfaces(old_api, new_api),
+        document: compare_documents(old, new),
+    }
+}
+
+/// Item by item: gone or changed is breaking, new is compatible, and a newly
+/// deprecated item is compatible but named.
+fn compare_surfaces(old_api: &Api, new_api: &Api) -> Vec<Change> {
+    let (old_items, new_items) = (surface::items(old_api), surface::items(new_api));
+    let mut changes = Vec::new();
+    let mut push = |impact, kind, item: &surface::Item, subject: &String, detail: String| {
+        changes.push(Change {
+            impact,
+            kind,
+            group: item.group.clone(),
+            subject: subject.clone(),
+            detail,
+        });
+    };
+    for (path, old) in &old_items {
+        match new_items.get(path) {
+            None => push(Impact::Breaking, "removed", old, path, format!("{} removed", old.kind)),
+            Some(new) if new.kind != old.kind || new.signature != old.signature => {
+                let detail =
+                    format!("{} `{}` -> {} `{}`", old.kind, old.signature, new.kind, new.signature);
+                push(Impact::Breaking, "changed", new, path, detail);
+            }
+            Some(new) if new.deprecated && !old.deprecated => {
+                push(
+                    Impact::Compatible,
+                    "deprecated",
+                    new,
+                    path,
+                    format!("{} deprecated", new.kind),
+                );
+            }
+            Some(_) => {}
+        }
+    }
+    for (path, new) in new_items.iter().filter(|(path, _)| !old_items.contains_key(*path)) {
+        let detail = match new.signature.as_str() {
+            "" => format!("{} added", new.kind),
+            signature => format!("{} added: `{signature}`", new.kind),
+        };
+        push(Impact::Compatible, "added", new, path, detail);
+    }
+    sort(&mut changes);
+    changes
+}
+
+fn sort(changes: &mut [Change]) {
+    changes.sort_by(|a, b| {
+        (a.impact, &a.group, &a.subject, a.kind).cmp(&(b.impact, &b.group, &b.subject, b.kind))
+    });
+}
+
+/// What changed in the document itself.
+fn compare_documents(old: &Document, new: &Document) -> Vec<Change> {
+    let mut changes = Changes { group: "service".to_owned(), ..Changes::default() };
     compare_service(old, new, &mut changes);
     let (old_methods, new_methods) = (all_methods(old), all_methods(new));
     for (id, method) in &old_methods {
+        changes.group = resource_of(id);
         match new_methods.get(id) {
             None => changes.push(Impact::Breaking, "method-removed", id, "method removed"),
             Some(new_method) => compare_method(id, method, new_method, &mut changes),
         }
     }
     for id in new_methods.keys().filter(|id| !old_methods.contains_key(*id)) {
+        changes.group = resource_of(id);
         changes.push(Impact::Compatible, "method-added", id, "method added");
     }
     for (name, schema) in &old.schemas {
+        changes.group = name.clone();
         match new.schemas.get(name) {
             None => changes.push(Impact::Breaking, "schema-removed", name, "schema removed"),
             Some(new_schema) => compare_schema(name, schema, new_schema, &mut changes),
         }
     }
     for name in new.schemas.keys().filter(|name| !old.schemas.contains_key(*name)) {
+        changes.group = name.clone();
         changes.push(Impact::Compatible, "schema-added", name, "schema added");
     }
-    compare_field_paths(old, new, &mut changes);
-    let mut changes = changes.0;
-    changes.sort_by(|a, b| (a.impact, a.kind, &a.subject).cmp(&(b.impact, b.kind, &b.subject)));
-    ApiDiff {
-        api: new.id.clone().unwrap_or_else(|| format!("{}:{}", new.name, new.version)),
-        old_revision: old.revision.clone().unwrap_or_default(),
-        new_revision: new.revision.clone().unwrap_or_default(),
-        changes,
-    }
+    let mut changes = changes.list;
+    sort(&mut changes);
+    changes
 }
 
+/// The document's changes, each filed under the group of what is compared now.
 #[derive(Default)]
-struct Changes(Vec<Change>);
+struct Changes {
+    list: Vec<Change>,
+    group: String,
+}
 
 impl Changes {
     fn push(
@@ -156,58 +269,34 @@ impl Changes {
         subject: &str,
         detail: impl Into<String>,
     ) {
-        self.0.push(Change { impact, kind, subject: subject.to_owned(), detail: detail.into() });
+        self.list.push(Change {
+            impact,
+            kind,
+            group: self.group.clone(),
+            subject: subject.to_owned(),
+            detail: detail.into(),
+        });
     }
 }
 
-/// The typed-mask enums (`PersonField`) and their paths. They come from
-/// descriptions, which only the resolve stage reads, so both documents are
-/// resolved; where one does not resolve (it cannot be generated), there are
-/// no enums to compare.
-fn compare_field_paths(old: &Document, new: &Document, changes: &mut Changes) {
-    let (Ok(old_api), Ok(new_api)) = (resolve(old), resolve(new)) else {
-        return;
-    };
-    let field_paths = |types: Vec<TypeDef>| -> BTreeMap<String, BTreeSet<String>> {
-        types
-            .into_iter()
-            .filter_map(|def| match def {
-                TypeDef::FieldPaths(def) => {
-                    Some((def.name, def.paths.into_iter().map(|path| path.wire).collect()))
-                }
-                _ => None,
-            })
-            .collect()
-    };
-    let (old_enums, new_enums) = (field_paths(old_api.types), field_paths(new_api.types));
-    let no_paths = BTreeSet::new();
-    let names: BTreeSet<&String> = old_enums.keys().chain(new_enums.keys()).collect();
-    for name in names {
-        let old_paths = old_enums.get(name).unwrap_or(&no_paths);
-        let Some(new_paths) = new_enums.get(name) else {
-            let detail = "the mask no longer lists the fields of one struct: it takes text";
-            changes.push(Impact::Breaking, "field-paths-removed", name, detail);
-            continue;
-        };
-        let path_changes = [
-            (
-                Impact::Breaking,
-                "field-path-removed",
-                old_paths.difference(new_paths),
-                "no longer listed",
-            ),
-            (Impact::Compatible, "field-path-added", new_paths.difference(old_paths), "listed"),
-        ];
-        for (impact, kind, paths, what) in path_changes {
-            for path in paths {
-                let detail = format!("mask path `{path}` {what}");
-                changes.push(impact, kind, &format!("{name}({path})"), detail);
-            }
-        }
+/// `people.people.connections.list` is in `people.connections`.
+fn resource_of(method_id: &str) -> String {
+    let parts: Vec<&str> = method_id.split('.').collect();
+    match parts.as_slice() {
+        [_api, resources @ .., _method] if !resources.is_empty() => resources.join("."),
+        _ => "service".to_owned(),
     }
 }
 
 fn compare_service(old: &Document, new: &Document, changes: &mut Changes) {
+    for name in old.parameters.keys().filter(|name| !new.parameters.contains_key(*name)) {
+        let detail = format!("global parameter `{name}` removed (a setter of every call goes)");
+        changes.push(Impact::Breaking, "global-parameter-removed", "service", detail);
+    }
+    for name in new.parameters.keys().filter(|name| !old.parameters.contains_key(*name)) {
+        let detail = format!("global parameter `{name}` added");
+        changes.push(Impact::Compatible, "global-parameter-added", "service", detail);
+    }
     let endpoint = |doc: &Document| {
         format!(
             "{}{}",
@@ -438,6 +527,18 @@ fn compare_shape(subject: &str, old: &Schema, new: &Schema, what: &str, changes:
             subject,
             format!("enum value `{value}` added"),
         );
+    }
+    if old.format.as_deref() == Some("google-fieldmask") {
+        let paths = |schema: &Schema| documented_paths(schema.description.as_deref().unwrap_or(""));
+        let (old_paths, new_paths) = (paths(old), paths(new));
+        for path in old_paths.difference(&new_paths) {
+            let detail = format!("mask path `{path}` no longer listed");
+            changes.push(Impact::Breaking, "field-path-removed", subject, detail);
+        }
+        for path in new_paths.difference(&old_paths) {
+            let detail = format!("mask path `{path}` listed");
+            changes.push(Impact::Compatible, "field-path-added", subject, detail);
+        }
     }
     if let (Some(old_items), Some(new_items)) = (&old.items, &new.items) {
         compare_shape(&format!("{subject}[]"), old_items, new_items, what, changes);

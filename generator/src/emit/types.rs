@@ -334,7 +334,8 @@ fn field_paths_def(api: &Api, def: &FieldPathsDef) -> TokenStream {
         let variant = ident(&path.variant);
         let wire = format!("`{}`", path.wire);
         let docs = doc_attrs(path.doc.as_deref().or(Some(wire.as_str())));
-        quote! { #docs #variant, }
+        let discriminant = proc_macro2::Literal::u32_unsuffixed(path.discriminant);
+        quote! { #docs #variant = #discriminant, }
     });
     let names: Vec<Ident> = def.paths.iter().map(|path| ident(&path.variant)).collect();
     let wires: Vec<&str> = def.paths.iter().map(|path| path.wire.as_str()).collect();

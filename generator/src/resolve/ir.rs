@@ -34,6 +34,8 @@ pub struct Api {
     pub resources: Vec<Resource>,
     /// Parameters every method accepts that callers may want to set (`fields`, `quotaUser`).
     pub standard_params: Vec<Param>,
+    /// Every decision made here, for the next regeneration to keep.
+    pub decisions: super::lock::Lock,
 }
 
 /// An OAuth scope and the constant that names it.
@@ -132,6 +134,9 @@ pub struct FieldPathsDef {
 #[derive(Clone, Debug)]
 pub struct FieldPath {
     pub variant: String,
+    /// The variant's explicit discriminant: kept across regenerations, so a
+    /// new path is a compatible change even for code that casts with `as`.
+    pub discriminant: u32,
     pub wire: String,
     /// The field's description.
     pub doc: Option<String>,
@@ -242,8 +247,8 @@ pub struct Method {
     pub request: Option<TypeId>,
     pub response: Option<TypeId>,
     pub pagination: Option<Pagination>,
-    /// The one body field with a per-request limit, if the body has exactly
-    /// one: the call can also be sent in chunks of it.
+    /// The body field with a per-request limit that the call can also be
+    /// sent in chunks of: the one it had before, or the only one.
     pub chunking: Option<Chunking>,
     /// The call can carry media content.
     pub upload: Option<Upload>,
@@ -298,12 +303,16 @@ pub struct Chunking {
 pub struct Pagination {
     /// The response field holding the next token.
     pub next_token_field: String,
-    /// The response's one list field, if it has exactly one: what `items()` yields.
+    /// The response's list field that `items()` yields: the one it had
+    /// before, or the only one.
     pub items: Option<PageItems>,
 }
 
 #[derive(Clone, Debug)]
 pub struct PageItems {
+    /// The list field's name on the wire.
+    pub wire_name: String,
+    /// Its Rust name.
     pub field: String,
     pub item: Ty,
 }

@@ -4,8 +4,8 @@
 use std::collections::BTreeSet;
 
 use super::ir::{
-    Chunking, HttpMethod, Location, Method, PageItems, Pagination, Param, Resource, Ty, TypeDef,
-    Upload,
+    Chunking, Field, HttpMethod, Location, Method, PageItems, Pagination, Param, Resource, Ty,
+    TypeDef, Upload,
 };
 use super::names::{Namespace, camel_ident, const_ident, snake_ident};
 use super::types::{Context, TypeTable};
@@ -26,14 +26,14 @@ const BUILDER_METHODS: &[&str] = &[
 ];
 
 /// Shared state while walking the resource tree.
-pub struct MethodResolver<'a> {
-    pub table: &'a mut TypeTable,
+pub struct MethodResolver<'a, 'lock> {
+    pub table: &'a mut TypeTable<'lock>,
     pub type_names: &'a mut Namespace,
     pub const_names: Namespace,
     pub standard_params: &'a [Param],
 }
 
-impl MethodResolver<'_> {
+impl MethodResolver<'_, '_> {
     pub fn resources(
         &mut self,
         resources: &std::collections::BTreeMap<String, model::Resource>,
@@ -47,13 +47,14 @@ impl MethodResolver<'_> {
             wire_path.push(name.clone());
             let json_path = format!("{path}.resources.{name}");
             let stem: String = wire_path.iter().map(|part| camel_ident(part)).collect();
-            let type_name = self.type_names.claim(format!("{stem}Resource"), false);
-            let mut members = Namespace::new();
+            let type_name = self.type_names.claim(&json_path, format!("{stem}Resource"), false);
+            let mut members = Namespace::new(format!("members {json_path}"), self.table.prior());
             let methods = self.methods(&resource.methods, &stem, &json_path, &mut members)?;
             let resources =
                 self.resources(&resource.resources, &wire_path, &json_path, &mut members)?;
+            members.close(self.table.decided());
             out.push(Resource {
-                accessor: siblings.claim(snake_ident(name), true),
+                accessor: siblings.claim(&format!("resource {name}"), snake_ident(name), true),
                 type_name,
                 wire_path: wire_path.join("."),
                 deprecated: resource.deprecated,
@@ -75,7 +76,7 @@ impl MethodResolver<'_> {
         methods
             .iter()
             .map(|(name, method)| {
-                let rust_name = members.claim(snake_ident(name), true);
+                let rust_name = members.claim(&format!("method {name}"), snake_ident(name), true);
                 self.method(name, method, stem, &format!("{path}.methods.{name}"), rust_name)
             })
             .collect()
@@ -104,10 +105,10 @@ impl MethodResolver<'_> {
         };
         check_path_template(method, path)?;
         let call_stem = format!("{stem}{}", camel_ident(name));
-        let call_type = self.type_names.claim(format!("{call_stem}Call"), false);
-        let spec_const = self.const_names.claim(const_ident(&method.id), false);
+        let call_type = self.type_names.claim(path, format!("{call_stem}Call"), false);
+        let spec_const = self.const_names.claim(&method.id, const_ident(&method.id), false);
 
-        let mut arg_names = Namespace::new();
+        let mut arg_names = Namespace::new(format!("arguments {}", method.id), self.table.prior());
         arg_names.reserve(BUILDER_METHODS);
         let mut required = Vec::new();
         for wire in &method.parameter_order {
@@ -137,9 +138,10 @@ impl MethodResolver<'_> {
             .filter(|param| !own_wire_names.contains(param.wire_name.as_str()))
         {
             let mut param = standard.clone();
-            param.rust_name = arg_names.claim(param.rust_name, true);
+            param.rust_name = arg_names.claim(&param.wire_name, param.rust_name, true);
             optional.push(param);
         }
+        arg_names.close(self.table.decided());
 
         let request = match &method.request {
             Some(body) => {
@@ -154,20 +156,9 @@ impl MethodResolver<'_> {
             None => None,
         };
         let pagination = response.and_then(|id| self.pagination(method, id));
-        let chunking = match request.and_then(|id| self.table.get(id)) {
-            Some(TypeDef::Struct(def)) => {
-                let mut limited = def.fields.iter().filter_map(|field| {
-                    Some(Chunking { field: field.wire_name.clone(), max: field.max_items? })
-                });
-                match (limited.next(), limited.next()) {
-                    (Some(only), None) => Some(only),
-                    _ => None,
-                }
-            }
-            _ => None,
-        };
+        let chunking = request.and_then(|id| self.chunking(method, id));
         let upload = match (&method.media_upload, method.supports_media_upload) {
-            (Some(media), true) => self.upload(media, &spec_const),
+            (Some(media), true) => self.upload(media, &method.id, &spec_const),
             _ => None,
         };
         Ok(Method {
@@ -226,7 +217,7 @@ impl MethodResolver<'_> {
                     Ty::FieldMask => schema
                         .description
                         .as_deref()
-                        .and_then(|doc| self.table.typed_mask(doc, wire, self.type_names))
+                        .and_then(|doc| self.table.typed_mask(doc, wire, &path, self.type_names))
                         .map_or(Ty::FieldMask, Ty::FieldMaskOf),
                     ty => ty,
                 }
@@ -237,7 +228,7 @@ impl MethodResolver<'_> {
         }
         Ok(Param {
             wire_name: wire.to_owned(),
-            rust_name: names.claim(snake_ident(wire), true),
+            rust_name: names.claim(wire, snake_ident(wire), true),
             location,
             repeated: schema.repeated,
             ty,
@@ -249,12 +240,16 @@ impl MethodResolver<'_> {
 
     /// The upload protocol's path (the simple one, which every protocol can
     /// use with its `uploadType`), limits and whether it resumes.
-    fn upload(&mut self, media: &model::MediaUpload, spec_const: &str) -> Option<Upload> {
+    fn upload(&mut self, media: &model::MediaUpload, id: &str, spec_const: &str) -> Option<Upload> {
         let path = ["simple", "resumable"]
             .iter()
             .find_map(|protocol| media.protocols.get(*protocol)?.path.clone())?;
         Some(Upload {
-            spec_const: self.const_names.claim(format!("{spec_const}_UPLOAD"), false),
+            spec_const: self.const_names.claim(
+                &format!("{id} upload"),
+                format!("{spec_const}_UPLOAD"),
+                false,
+            ),
             path: path.trim_start_matches('/').to_owned(),
             max_size: media.max_size.as_deref().and_then(byte_size),
             accept: media.accept.clone(),
@@ -263,7 +258,7 @@ impl MethodResolver<'_> {
     }
 
     /// A method pages when it takes `pageToken` and its response has `nextPageToken`.
-    fn pagination(&self, method: &model::Method, response: usize) -> Option<Pagination> {
+    fn pagination(&mut self, method: &model::Method, response: usize) -> Option<Pagination> {
         if !method.parameters.contains_key("pageToken") {
             return None;
         }
@@ -274,17 +269,50 @@ impl MethodResolver<'_> {
             .fields
             .iter()
             .find(|field| field.wire_name == "nextPageToken" && field.ty == Ty::String)?;
-        let mut lists = def.fields.iter().filter_map(|field| match &field.ty {
-            Ty::Array(item) => {
-                Some(PageItems { field: field.rust_name.clone(), item: (**item).clone() })
-            }
+        let lists: Vec<&Field> =
+            def.fields.iter().filter(|field| matches!(field.ty, Ty::Array(_))).collect();
+        let recorded = self.table.prior().page_items.get(&method.id);
+        let items = one_field(&lists, recorded).and_then(|field| match &field.ty {
+            Ty::Array(item) => Some(PageItems {
+                wire_name: field.wire_name.clone(),
+                field: field.rust_name.clone(),
+                item: (**item).clone(),
+            }),
             _ => None,
         });
-        let items = match (lists.next(), lists.next()) {
-            (Some(only), None) => Some(only),
-            _ => None,
+        let next_token_field = token.rust_name.clone();
+        if let Some(items) = &items {
+            self.table.decided().page_items.insert(method.id.clone(), items.wire_name.clone());
+        }
+        Some(Pagination { next_token_field, items })
+    }
+
+    /// The body field with a documented per-request limit, for `send_in_chunks()`.
+    fn chunking(&mut self, method: &model::Method, request: usize) -> Option<Chunking> {
+        let Some(TypeDef::Struct(def)) = self.table.get(request) else {
+            return None;
         };
-        Some(Pagination { next_token_field: token.rust_name.clone(), items })
+        let limited: Vec<&Field> =
+            def.fields.iter().filter(|field| field.max_items.is_some()).collect();
+        let recorded = self.table.prior().chunked.get(&method.id);
+        let chunking = one_field(&limited, recorded).and_then(|field| {
+            Some(Chunking { field: field.wire_name.clone(), max: field.max_items? })
+        })?;
+        self.table.decided().chunked.insert(method.id.clone(), chunking.field.clone());
+        Some(chunking)
+    }
+}
+
+/// The field a call-level helper works on: the one the lock recorded while it
+/// still qualifies, so that a second candidate added later does not take the
+/// helper away; otherwise the only candidate, if there is exactly one.
+fn one_field<'f>(candidates: &[&'f Field], recorded: Option<&String>) -> Option<&'f Field> {
+    if let Some(kept) = candidates.iter().find(|field| Some(&field.wire_name) == recorded) {
+        return Some(kept);
+    }
+    match candidates {
+        [only] => Some(only),
+        _ => None,
     }
 }
 

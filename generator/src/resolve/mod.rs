@@ -2,6 +2,7 @@
 //! naming and typing decision is made once and every reference is checked.
 
 pub mod ir;
+pub mod lock;
 pub mod methods;
 pub mod names;
 pub mod types;
@@ -11,6 +12,7 @@ use heck::ToShoutySnakeCase;
 use crate::error::Error;
 use crate::load::model::Document;
 use ir::{Api, Location, Param, Scope};
+use lock::Lock;
 use methods::MethodResolver;
 use names::{Namespace, camel_ident, const_ident, snake_ident, type_name};
 use types::{Context, TypeTable};
@@ -29,10 +31,13 @@ const TRANSPORT_PARAMETERS: &[&str] = &[
     "upload_protocol",
 ];
 
-pub fn resolve(doc: &Document) -> Result<Api, Error> {
-    let mut type_names = Namespace::new();
-    let mut table = TypeTable::build(doc, &mut type_names)?;
-    let service = type_names.claim(format!("{}Service", type_name(&doc.name)), false);
+/// Resolves `doc`, keeping every decision `prior` (the lock of the crate's
+/// last generation; [`Lock::default`] for a first one) recorded for an item the
+/// document still has.
+pub fn resolve(doc: &Document, prior: &Lock) -> Result<Api, Error> {
+    let mut type_names = Namespace::new("types", prior);
+    let mut table = TypeTable::build(doc, prior, &mut type_names)?;
+    let service = type_names.claim("$", format!("{}Service", type_name(&doc.name)), false);
 
     let mut standard_params = Vec::new();
     for (wire, schema) in
@@ -57,14 +62,15 @@ pub fn resolve(doc: &Document) -> Result<Api, Error> {
     let mut resolver = MethodResolver {
         table: &mut table,
         type_names: &mut type_names,
-        const_names: Namespace::new(),
+        const_names: Namespace::new("constants", prior),
         standard_params: &standard_params,
     };
-    let mut service_members = Namespace::new();
+    let mut service_members = Namespace::new("members $", prior);
     let methods = resolver.methods(&doc.methods, "", "$", &mut service_members)?;
     let resources = resolver.resources(&doc.resources, &[], "$", &mut service_members)?;
+    let const_names = std::mem::replace(&mut resolver.const_names, Namespace::new("", prior));
 
-    let mut scope_names = Namespace::new();
+    let mut scope_names = Namespace::new("scopes", prior);
     let scopes = doc
         .auth
         .iter()
@@ -72,10 +78,14 @@ pub fn resolve(doc: &Document) -> Result<Api, Error> {
         .flat_map(|oauth2| oauth2.scopes.iter())
         .map(|(url, info)| Scope {
             url: url.clone(),
-            const_name: scope_names.claim(scope_const(url), false),
+            const_name: scope_names.claim(url, scope_const(url), false),
             description: info.description.clone(),
         })
         .collect();
+    let (types, mut decisions) = table.finish();
+    for namespace in [type_names, const_names, service_members, scope_names] {
+        namespace.close(&mut decisions);
+    }
 
     Ok(Api {
         id: doc.id.clone().unwrap_or_else(|| format!("{}:{}", doc.name, doc.version)),
@@ -98,10 +108,11 @@ pub fn resolve(doc: &Document) -> Result<Api, Error> {
         ),
         service,
         scopes,
-        types: table.finish(),
+        types,
         methods,
         resources,
         standard_params,
+        decisions,
     })
 }
 

@@ -1,8 +1,10 @@
 //! Every rule that turns a wire name into a Rust name lives here.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+
+use super::lock::Lock;
 
 /// Words that cannot be plain identifiers (strict and reserved keywords, 2024 edition).
 const KEYWORDS: &[&str] = &[
@@ -152,16 +154,27 @@ pub fn camel_case_of(field: &str) -> String {
         .unwrap_or_default()
 }
 
-/// A set of names in one namespace: a name already taken gets the smallest
-/// numeric suffix that is free (`Name2`, `name_2`), so the first claimant keeps it.
-#[derive(Debug, Default)]
+/// The names of one namespace (the types, one struct's fields, one call's
+/// arguments...). Each name is claimed for a key saying where its item comes
+/// from; a key the earlier generation's [`Lock`] knows gets the name it had,
+/// and every name the lock holds is taken from the start, so a new item never
+/// takes an existing item's name. Other claims get the proposed name or, when
+/// it is taken, the smallest free numeric suffix (`Name2`, `name_2`).
+#[derive(Debug)]
 pub struct Namespace {
+    id: String,
     taken: BTreeSet<String>,
+    prior: BTreeMap<String, String>,
+    decided: BTreeMap<String, String>,
 }
 
 impl Namespace {
-    pub fn new() -> Self {
-        Self::default()
+    /// The namespace `id`, starting from what `lock` recorded for it.
+    pub fn new(id: impl Into<String>, lock: &Lock) -> Self {
+        let id = id.into();
+        let prior = lock.names_in(&id).cloned().unwrap_or_default();
+        let taken = prior.values().map(|name| unraw(name).to_owned()).collect();
+        Self { id, taken, prior, decided: BTreeMap::new() }
     }
 
     /// Marks names as used without claiming them for anything.
@@ -169,18 +182,62 @@ impl Namespace {
         self.taken.extend(names.iter().map(|name| (*name).to_owned()));
     }
 
-    /// Claims `name`, or the first free suffixed form of it; `snake` picks `_2` over `2`.
-    pub fn claim(&mut self, name: String, snake: bool) -> String {
-        if self.taken.insert(unraw(&name).to_owned()) {
-            return name;
+    /// Marks names another namespace decided as used here too.
+    pub fn reserve_all<'a>(&mut self, names: impl IntoIterator<Item = &'a String>) {
+        self.taken.extend(names.into_iter().map(|name| unraw(name).to_owned()));
+    }
+
+    /// The name the lock recorded for `key`, if any.
+    pub fn prior(&self, key: &str) -> Option<&str> {
+        self.prior.get(key).map(String::as_str)
+    }
+
+    /// The name this resolution gave `key`, if it has.
+    pub fn decided(&self, key: &str) -> Option<&str> {
+        self.decided.get(key).map(String::as_str)
+    }
+
+    /// The name of `key` as this resolution gave it or, failing that, as the lock recorded it.
+    pub fn lookup(&self, key: &str) -> Option<&str> {
+        self.decided(key).or_else(|| self.prior(key))
+    }
+
+    /// The name of the item at `key`: the recorded one, or `proposed` (made
+    /// free with a suffix; `snake` picks `_2` over `2`).
+    pub fn claim(&mut self, key: &str, proposed: String, snake: bool) -> String {
+        let name = match self.prior.get(key) {
+            Some(recorded) => recorded.clone(),
+            None => self.take(proposed, snake),
+        };
+        self.record(key, &name);
+        name
+    }
+
+    /// `proposed` or its first free suffixed form, recorded under no key
+    /// (for a name the caller records elsewhere).
+    pub fn take(&mut self, proposed: String, snake: bool) -> String {
+        if self.taken.insert(unraw(&proposed).to_owned()) {
+            return proposed;
         }
-        let base = unraw(&name).to_owned();
+        let base = unraw(&proposed).to_owned();
         // `self_` becomes `self_2`, not `self__2`, which is not snake case.
         let stem = base.trim_end_matches('_');
         (2..)
             .map(|n| if snake { format!("{stem}_{n}") } else { format!("{base}{n}") })
             .find(|candidate| self.taken.insert(candidate.clone()))
             .unwrap_or(base)
+    }
+
+    /// Records that the item at `key` is called `name`.
+    pub fn record(&mut self, key: &str, name: &str) {
+        self.decided.insert(key.to_owned(), name.to_owned());
+    }
+
+    /// Hands the namespace's decisions to the new lock.
+    pub fn close(self, lock: &mut Lock) {
+        if !self.decided.is_empty() {
+            lock.names.entry(self.id).or_default().extend(self.decided);
+        }
     }
 }
 
@@ -229,13 +286,25 @@ mod tests {
 
     #[test]
     fn namespace_suffixes_later_claims() {
-        let mut types = Namespace::new();
-        assert_eq!(types.claim("Name".into(), false), "Name");
-        assert_eq!(types.claim("Name".into(), false), "Name2");
-        let mut fields = Namespace::new();
-        assert_eq!(fields.claim("r#type".into(), true), "r#type");
-        assert_eq!(fields.claim("r#type".into(), true), "type_2");
-        assert_eq!(fields.claim("self_".into(), true), "self_");
-        assert_eq!(fields.claim("self_".into(), true), "self_2", "no double underscore");
+        let lock = Lock::default();
+        let mut types = Namespace::new("types", &lock);
+        assert_eq!(types.claim("a", "Name".into(), false), "Name");
+        assert_eq!(types.claim("b", "Name".into(), false), "Name2");
+        let mut fields = Namespace::new("fields", &lock);
+        assert_eq!(fields.claim("type", "r#type".into(), true), "r#type");
+        assert_eq!(fields.claim("@type", "r#type".into(), true), "type_2");
+        assert_eq!(fields.claim("self", "self_".into(), true), "self_");
+        assert_eq!(fields.claim("$self", "self_".into(), true), "self_2", "no double underscore");
+    }
+
+    #[test]
+    fn a_recorded_name_is_kept_and_never_given_to_a_newcomer() {
+        let mut first = Namespace::new("types", &Lock::default());
+        assert_eq!(first.claim("$.schemas.foo_bar", "FooBar".into(), false), "FooBar");
+        let mut lock = Lock::default();
+        first.close(&mut lock);
+        let mut second = Namespace::new("types", &lock);
+        assert_eq!(second.claim("$.schemas.FooBar", "FooBar".into(), false), "FooBar2");
+        assert_eq!(second.claim("$.schemas.foo_bar", "FooBar".into(), false), "FooBar");
     }
 }

@@ -1,23 +1,35 @@
 //! Schemas into types: named schemas first (so forward and cyclic `$ref`s
-//! resolve), then the objects and enums found inline, then boxing to break
-//! recursion.
+//! resolve), then the objects and enums found inline, then the variants of
+//! every enum, then boxing to break recursion. Every name and shape decision
+//! starts from the earlier generation's [`Lock`], so that what a document
+//! adds never renames, retypes or re-boxes what it already had.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::ir::{
     AliasDef, EnumDef, Field, FieldPath, FieldPathsDef, StructDef, Ty, TypeDef, TypeId, Variant,
 };
+use super::lock::Lock;
 use super::names::{Namespace, camel_case_of, camel_ident, snake_ident, type_name};
 use crate::error::Error;
 use crate::load::model::{Document, Schema};
 
-/// Builds the type table; names are claimed in one namespace shared with the
-/// method side, so the first claimant of a name keeps it.
-pub struct TypeTable {
+/// Builds the type table; type names are claimed in one namespace shared
+/// with the method side.
+pub struct TypeTable<'a> {
     types: Vec<Option<TypeDef>>,
     schema_ids: BTreeMap<String, TypeId>,
-    /// Enums keyed by name and values, so identical parameter enums are one type.
-    shared_enums: BTreeMap<(String, Vec<String>), TypeId>,
+    /// The earlier generation's decisions, and this one's.
+    prior: &'a Lock,
+    decided: Lock,
+    /// Inline enums by the place they appear (`$.schemas.Person.properties.x`)
+    /// and by shared value prefix (`prefix READ_SOURCE_TYPE`): their type names.
+    enum_names: Namespace,
+    /// Enums by type name: every place with that name is one type, and its
+    /// variants are the values of all of them.
+    enums_by_name: BTreeMap<String, TypeId>,
+    /// The values each enum gathers, named as variants in `finish`.
+    enum_values: BTreeMap<TypeId, Vec<EnumValue>>,
     /// Field-path types by the struct whose fields they list; their paths
     /// grow with every mask that names them and become variants in `finish`.
     field_paths: BTreeMap<TypeId, GatheredPaths>,
@@ -28,6 +40,13 @@ struct GatheredPaths {
     id: TypeId,
     paths: BTreeSet<String>,
     used_by: BTreeSet<String>,
+}
+
+/// One enum value as a place documents it.
+struct EnumValue {
+    wire: String,
+    doc: Option<String>,
+    deprecated: bool,
 }
 
 /// Where a schema sits: its JSON path and the type name its inline types derive from.
@@ -43,29 +62,50 @@ impl Context {
     }
 }
 
-impl TypeTable {
+impl<'a> TypeTable<'a> {
     /// Reserves a type for every named schema, then converts them all.
-    pub fn build(doc: &Document, names: &mut Namespace) -> Result<Self, Error> {
+    pub fn build(doc: &Document, prior: &'a Lock, names: &mut Namespace) -> Result<Self, Error> {
+        let enum_names = Namespace::new("enums", prior);
+        if let Some(recorded) = prior.names_in("enums") {
+            names.reserve_all(recorded.values());
+        }
         let mut table = Self {
             types: Vec::new(),
             schema_ids: BTreeMap::new(),
-            shared_enums: BTreeMap::new(),
+            prior,
+            decided: Lock::default(),
+            enum_names,
+            enums_by_name: BTreeMap::new(),
+            enum_values: BTreeMap::new(),
             field_paths: BTreeMap::new(),
         };
         for key in doc.schemas.keys() {
             table.schema_ids.insert(key.clone(), table.types.len());
             table.types.push(None);
         }
-        let claimed: Vec<String> =
-            doc.schemas.keys().map(|key| names.claim(type_name(key), false)).collect();
+        let claimed: Vec<String> = doc
+            .schemas
+            .keys()
+            .map(|key| names.claim(&format!("$.schemas.{key}"), type_name(key), false))
+            .collect();
         for ((key, schema), name) in doc.schemas.iter().zip(claimed) {
             let id = table.schema_ids[key];
             let context = Context { path: format!("$.schemas.{key}"), name: name.clone() };
-            let def = table.named_def(schema, name, &context, names)?;
+            let def = table.named_def(schema, name, id, &context, names)?;
             table.types[id] = Some(def);
         }
         table.type_body_masks(names);
         Ok(table)
+    }
+
+    /// The earlier generation's decisions.
+    pub fn prior(&self) -> &'a Lock {
+        self.prior
+    }
+
+    /// This generation's decisions so far, for the method side to add to.
+    pub fn decided(&mut self) -> &mut Lock {
+        &mut self.decided
     }
 
     /// Types the mask fields of request bodies (`readMask` of
@@ -76,13 +116,14 @@ impl TypeTable {
             if let Some(TypeDef::Struct(def)) = def {
                 for (index, field) in def.fields.iter().enumerate() {
                     if let (Ty::FieldMask, Some(doc)) = (&field.ty, &field.doc) {
-                        masks.push((id, index, doc.clone(), field.wire_name.clone()));
+                        let key = format!("{}.properties.{}", def.origin, field.wire_name);
+                        masks.push((id, index, doc.clone(), field.wire_name.clone(), key));
                     }
                 }
             }
         }
-        for (id, index, doc, wire) in masks {
-            let Some(paths) = self.typed_mask(&doc, &wire, names) else { continue };
+        for (id, index, doc, wire, key) in masks {
+            let Some(paths) = self.typed_mask(&doc, &wire, &key, names) else { continue };
             if let Some(Some(TypeDef::Struct(def))) = self.types.get_mut(id) {
                 if let Some(field) = def.fields.get_mut(index) {
                     field.ty = Ty::FieldMaskOf(paths);
@@ -92,33 +133,50 @@ impl TypeTable {
     }
 
     /// The field-path type of a mask whose description lists its valid paths,
-    /// when they are all fields of exactly one struct (`personFields` lists
-    /// `Person`'s: `PersonField`); `None` leaves the mask as text.
+    /// when they are all fields of one struct (`personFields` lists
+    /// `Person`'s: `PersonField`); `None` leaves the mask as text. The struct
+    /// the lock recorded for the mask (`key`, its JSON path) keeps it while it
+    /// has every path, so that a new schema with the same fields cannot make
+    /// the choice ambiguous; otherwise exactly one struct must have them all.
     pub fn typed_mask(
         &mut self,
         description: &str,
         user: &str,
+        key: &str,
         names: &mut Namespace,
     ) -> Option<TypeId> {
         let paths = documented_paths(description);
         if paths.is_empty() {
             return None;
         }
-        let mut owners = self.types.iter().enumerate().filter_map(|(id, def)| match def {
-            Some(TypeDef::Struct(def))
-                if paths.iter().all(|path| def.fields.iter().any(|f| f.wire_name == *path)) =>
-            {
-                Some((id, def.name.clone()))
-            }
-            _ => None,
-        });
-        let (Some((schema, struct_name)), None) = (owners.next(), owners.next()) else {
-            return None;
+        let owns_all = |def: &StructDef| {
+            paths.iter().all(|path| def.fields.iter().any(|field| field.wire_name == *path))
         };
+        let structs = || {
+            self.types.iter().enumerate().filter_map(|(id, def)| match def {
+                Some(TypeDef::Struct(def)) if owns_all(def) => Some((id, def)),
+                _ => None,
+            })
+        };
+        let recorded = self.prior.masks.get(key);
+        let owner = match structs().find(|(_, def)| Some(&def.origin) == recorded) {
+            Some(owner) => Some(owner),
+            None => {
+                let mut owners = structs();
+                match (owners.next(), owners.next()) {
+                    (Some(only), None) => Some(only),
+                    _ => None,
+                }
+            }
+        };
+        let (schema, struct_name, origin) =
+            owner.map(|(id, def)| (id, def.name.clone(), def.origin.clone()))?;
+        self.decided.masks.insert(key.to_owned(), origin.clone());
         let gathered = match self.field_paths.get_mut(&schema) {
             Some(gathered) => gathered,
             None => {
-                let name = names.claim(format!("{struct_name}Field"), false);
+                let name =
+                    names.claim(&format!("{origin}#paths"), format!("{struct_name}Field"), false);
                 let id = self.push(TypeDef::FieldPaths(FieldPathsDef {
                     name,
                     schema,
@@ -151,11 +209,13 @@ impl TypeTable {
         &mut self,
         schema: &Schema,
         name: String,
+        id: TypeId,
         context: &Context,
         names: &mut Namespace,
     ) -> Result<TypeDef, Error> {
         if let Some(values) = &schema.enum_values {
-            return Ok(TypeDef::Enum(enum_def(name, schema, values, &context.path)));
+            self.enum_values.insert(id, enum_values(schema, values));
+            return Ok(TypeDef::Enum(enum_def(name, schema.description.clone(), &context.path)));
         }
         if is_object(schema) && schema.additional_properties.is_none() {
             return self.struct_def(schema, name, context, names).map(TypeDef::Struct);
@@ -173,16 +233,17 @@ impl TypeTable {
     ) -> Result<StructDef, Error> {
         // Names that convert back exactly claim first, so `type` keeps `r#type` over `@type`.
         let properties: Vec<(&String, &Schema)> = schema.properties.iter().flatten().collect();
-        let mut field_names = Namespace::new();
+        let mut field_names = Namespace::new(format!("fields {}", context.path), self.prior);
         let mut claimed = vec![String::new(); properties.len()];
         for exact in [true, false] {
             for (index, (wire, _)) in properties.iter().enumerate() {
                 let candidate = snake_ident(wire);
                 if (camel_case_of(&candidate) == **wire) == exact {
-                    claimed[index] = field_names.claim(candidate, true);
+                    claimed[index] = field_names.claim(wire, candidate, true);
                 }
             }
         }
+        field_names.close(&mut self.decided);
         let mut fields = Vec::new();
         for ((wire, property), rust_name) in properties.into_iter().zip(claimed) {
             let child = context.child(&format!("properties.{wire}"), &camel_ident(wire));
@@ -274,7 +335,7 @@ impl TypeTable {
             }
             "object" => {
                 if schema.properties.as_ref().is_some_and(|properties| !properties.is_empty()) {
-                    let name = names.claim(type_name(&context.name), false);
+                    let name = names.claim(&context.path, type_name(&context.name), false);
                     let def = self.struct_def(schema, name, context, names)?;
                     Ty::Named(self.push(TypeDef::Struct(def)))
                 } else if let Some(values) = &schema.additional_properties {
@@ -299,9 +360,11 @@ impl TypeTable {
 
     /// An enum declared inline (a property's, an array item's, a parameter's).
     /// Values that share a prefix of two or more words name the type after it
-    /// (`READ_SOURCE_TYPE_*` is `ReadSourceType`) and every identical set of
-    /// such values, wherever it appears, is that one type; other enums are
-    /// named after where they appear (`fallback`).
+    /// (`READ_SOURCE_TYPE_*` is `ReadSourceType`), and every place with that
+    /// prefix is that one type, whose variants are the values of all of them:
+    /// a value added in one place is a new variant, not a new type. Other
+    /// enums are named after where they appear (`fallback`). A place the lock
+    /// knows keeps its type.
     pub fn inline_enum(
         &mut self,
         schema: &Schema,
@@ -311,22 +374,48 @@ impl TypeTable {
         names: &mut Namespace,
     ) -> TypeId {
         let prefix = common_word_prefix(values);
-        if prefix.len() < 2 {
-            let name = names.claim(type_name(fallback), false);
-            return self.push(TypeDef::Enum(enum_def(name, schema, values, path)));
+        let prefix_key = (prefix.len() >= 2).then(|| format!("prefix {}", prefix.join("_")));
+        let shared = self
+            .enum_names
+            .prior(path)
+            .or_else(|| prefix_key.as_deref().and_then(|key| self.enum_names.lookup(key)))
+            .map(str::to_owned);
+        let name = match (shared, &prefix_key) {
+            (Some(name), _) => name,
+            (None, Some(_)) => names.take(type_name(&camel_ident(&prefix.join("_"))), false),
+            (None, None) => names.take(type_name(fallback), false),
+        };
+        self.enum_names.record(path, &name);
+        if let Some(key) = &prefix_key {
+            if self.enum_names.decided(key).is_none() {
+                let kept = self.enum_names.prior(key).unwrap_or(&name).to_owned();
+                self.enum_names.record(key, &kept);
+            }
         }
-        let proposed = camel_ident(&prefix.join("_"));
-        let key = (proposed.clone(), values.to_vec());
-        if let Some(&id) = self.shared_enums.get(&key) {
-            return id;
+        let values = enum_values(schema, values);
+        match self.enums_by_name.get(&name) {
+            Some(&id) => {
+                // More than one place: the type has no single description.
+                if let Some(Some(TypeDef::Enum(def))) = self.types.get_mut(id) {
+                    def.doc = None;
+                }
+                let known = self.enum_values.entry(id).or_default();
+                for value in values {
+                    if !known.iter().any(|seen| seen.wire == value.wire) {
+                        known.push(value);
+                    }
+                }
+                id
+            }
+            None => {
+                // A type named after a prefix may be shared later: no place's description.
+                let doc = if prefix_key.is_some() { None } else { schema.description.clone() };
+                let id = self.push(TypeDef::Enum(enum_def(name.clone(), doc, path)));
+                self.enums_by_name.insert(name, id);
+                self.enum_values.insert(id, values);
+                id
+            }
         }
-        let name = names.claim(type_name(&proposed), false);
-        let mut def = enum_def(name, schema, values, path);
-        // The description is of the first place that uses it, not of the type.
-        def.doc = None;
-        let id = self.push(TypeDef::Enum(def));
-        self.shared_enums.insert(key, id);
-        id
     }
 
     fn push(&mut self, def: TypeDef) -> TypeId {
@@ -334,8 +423,43 @@ impl TypeTable {
         self.types.len() - 1
     }
 
+    /// Names every enum's variants, keyed by wire value in a namespace of the
+    /// enum's own, so a variant keeps its name whatever values are added.
+    fn name_variants(&mut self) {
+        for (id, values) in std::mem::take(&mut self.enum_values) {
+            let Some(Some(TypeDef::Enum(def))) = self.types.get_mut(id) else { continue };
+            let mut names = Namespace::new(format!("variants {}", def.name), self.prior);
+            let wires: Vec<String> = values.iter().map(|value| value.wire.clone()).collect();
+            let strip = variant_prefix_to_strip(&wires);
+            def.variants = values
+                .into_iter()
+                .map(|value| {
+                    let words: Vec<&str> = value.wire.split('_').collect();
+                    let stem = words
+                        .get(strip..)
+                        .map(|rest| rest.join("_"))
+                        .unwrap_or_else(|| value.wire.clone());
+                    Variant {
+                        name: names.claim(
+                            &format!("value {}", value.wire),
+                            camel_ident(&stem),
+                            false,
+                        ),
+                        wire: value.wire,
+                        doc: value.doc,
+                        deprecated: value.deprecated,
+                    }
+                })
+                .collect();
+            def.unknown_variant = names.claim("unknown", "UnknownValue".to_owned(), false);
+            names.close(&mut self.decided);
+        }
+    }
+
     /// Gives each field-path type its variants, named and documented after the
-    /// struct fields they select.
+    /// struct fields they select, each with the discriminant it had before
+    /// (new paths count on from the largest), so that `as` casts downstream
+    /// keep their values when a path is added.
     fn name_field_paths(&mut self) {
         for (schema, gathered) in std::mem::take(&mut self.field_paths) {
             let fields: BTreeMap<String, Option<String>> = match self.get(schema) {
@@ -344,54 +468,131 @@ impl TypeTable {
                 }
                 _ => BTreeMap::new(),
             };
-            let mut variants = Namespace::new();
-            let paths = gathered
+            let Some(Some(TypeDef::FieldPaths(def))) = self.types.get_mut(gathered.id) else {
+                continue;
+            };
+            let mut variants = Namespace::new(format!("variants {}", def.name), self.prior);
+            let recorded = self.prior.discriminants.get(&def.name).cloned().unwrap_or_default();
+            let mut next = recorded.values().max().map_or(0, |max| max + 1);
+            def.paths = gathered
                 .paths
                 .into_iter()
-                .map(|wire| FieldPath {
-                    variant: variants.claim(camel_ident(&wire), false),
-                    doc: fields.get(&wire).cloned().flatten(),
-                    wire,
+                .map(|wire| {
+                    let discriminant = recorded.get(&wire).copied().unwrap_or_else(|| {
+                        next += 1;
+                        next - 1
+                    });
+                    FieldPath {
+                        variant: variants.claim(
+                            &format!("value {wire}"),
+                            camel_ident(&wire),
+                            false,
+                        ),
+                        doc: fields.get(&wire).cloned().flatten(),
+                        discriminant,
+                        wire,
+                    }
                 })
                 .collect();
-            if let Some(Some(TypeDef::FieldPaths(def))) = self.types.get_mut(gathered.id) {
-                def.paths = paths;
-                def.used_by = gathered.used_by.into_iter().collect();
-            }
+            def.used_by = gathered.used_by.into_iter().collect();
+            let discriminants =
+                def.paths.iter().map(|path| (path.wire.clone(), path.discriminant)).collect();
+            self.decided.discriminants.insert(def.name.clone(), discriminants);
+            variants.close(&mut self.decided);
         }
     }
 
-    /// Boxes every by-value field whose type leads back to its own struct,
-    /// then hands out the finished types.
-    pub fn finish(mut self) -> Vec<TypeDef> {
+    /// Names the variants, boxes what recursion needs, then hands out the
+    /// finished types and this generation's decisions.
+    pub fn finish(mut self) -> (Vec<TypeDef>, Lock) {
+        self.name_variants();
         self.name_field_paths();
+        self.enum_names.close(&mut self.decided);
         let mut types: Vec<TypeDef> = self.types.into_iter().flatten().collect();
-        let edges: Vec<Vec<TypeId>> = types.iter().map(|def| direct_edges(def, &types)).collect();
-        for id in 0..types.len() {
-            let targets: Vec<bool> = match &types[id] {
-                TypeDef::Struct(def) => def
-                    .fields
-                    .iter()
-                    .map(|field| {
-                        by_value_target(&field.ty, &types)
-                            .is_some_and(|target| reaches(&edges, target, id))
-                    })
-                    .collect(),
-                _ => continue,
-            };
-            if let TypeDef::Struct(def) = &mut types[id] {
-                for (field, boxed) in def.fields.iter_mut().zip(targets) {
-                    field.boxed = boxed;
+        let boxed = box_recursion(&types, self.prior);
+        for def in &mut types {
+            if let TypeDef::Struct(def) = def {
+                for field in &mut def.fields {
+                    field.boxed = boxed.contains(&field_key(def.origin.as_str(), field));
                 }
             }
         }
-        types
+        self.decided.boxed = boxed;
+        (types, self.decided)
     }
+}
+
+/// A struct field's JSON path, the key of its boxing decision.
+fn field_key(origin: &str, field: &Field) -> String {
+    format!("{origin}.properties.{}", field.wire_name)
+}
+
+/// The by-value fields to put in a `Box` so that no struct contains itself.
+/// Fields the lock boxed stay boxed; then each field that is new since the
+/// lock and lies on a cycle is boxed, so that a cycle a document adds is
+/// broken at the field it added; only a cycle of old fields alone (a changed
+/// type) boxes an old field. Without a lock every field is new: every field
+/// on a cycle is boxed, whatever order the schemas come in.
+fn box_recursion(types: &[TypeDef], prior: &Lock) -> BTreeSet<String> {
+    struct Edge {
+        key: String,
+        from: TypeId,
+        to: TypeId,
+        new: bool,
+    }
+    let mut edges = Vec::new();
+    for (from, def) in types.iter().enumerate() {
+        let TypeDef::Struct(def) = def else { continue };
+        let known = prior.names_in(&format!("fields {}", def.origin));
+        for field in &def.fields {
+            if let Some(to) = by_value_target(&field.ty, types) {
+                let new = !known.is_some_and(|known| known.contains_key(&field.wire_name));
+                edges.push(Edge { key: field_key(&def.origin, field), from, to, new });
+            }
+        }
+    }
+    let mut boxed: BTreeSet<String> = edges
+        .iter()
+        .filter(|edge| prior.boxed.contains(&edge.key))
+        .map(|e| e.key.clone())
+        .collect();
+    for new in [true, false] {
+        let graph = by_value_graph(
+            types,
+            edges.iter().filter(|e| !boxed.contains(&e.key)).map(|e| (e.from, e.to)),
+        );
+        let on_cycle: Vec<String> = edges
+            .iter()
+            .filter(|edge| edge.new == new && !boxed.contains(&edge.key))
+            .filter(|edge| reaches(&graph, edge.to, edge.from))
+            .map(|edge| edge.key.clone())
+            .collect();
+        boxed.extend(on_cycle);
+    }
+    boxed
+}
+
+/// Adjacency lists of struct-to-type edges, plus aliases to what they name.
+fn by_value_graph(
+    types: &[TypeDef],
+    struct_edges: impl Iterator<Item = (TypeId, TypeId)>,
+) -> Vec<Vec<TypeId>> {
+    let mut graph: Vec<Vec<TypeId>> = types
+        .iter()
+        .map(|def| match def {
+            TypeDef::Alias(alias) => by_value_target(&alias.ty, types).into_iter().collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    for (from, to) in struct_edges {
+        graph[from].push(to);
+    }
+    graph
 }
 
 /// The paths a mask description lists after "Valid values are:" or "valid
 /// fields are:" as `* path` items; several lists (one per read source) add up.
-fn documented_paths(description: &str) -> BTreeSet<String> {
+pub(crate) fn documented_paths(description: &str) -> BTreeSet<String> {
     let lower = description.to_ascii_lowercase();
     let mut paths = BTreeSet::new();
     for marker in ["valid values are:", "valid fields are:"] {
@@ -427,42 +628,38 @@ fn is_object(schema: &Schema) -> bool {
         || (schema.kind.is_none() && schema.properties.is_some())
 }
 
-fn enum_def(name: String, schema: &Schema, values: &[String], path: &str) -> EnumDef {
-    let strip = variant_prefix_to_strip(values);
-    let mut variant_names = Namespace::new();
-    let variants = values
-        .iter()
-        .enumerate()
-        .map(|(index, wire)| {
-            let words: Vec<&str> = wire.split('_').collect();
-            let stem =
-                words.get(strip..).map(|rest| rest.join("_")).unwrap_or_else(|| wire.clone());
-            Variant {
-                name: variant_names.claim(camel_ident(&stem), false),
-                wire: wire.clone(),
-                doc: schema
-                    .enum_descriptions
-                    .as_ref()
-                    .and_then(|docs| docs.get(index))
-                    .filter(|doc| !doc.is_empty())
-                    .cloned(),
-                deprecated: schema
-                    .enum_deprecated
-                    .as_ref()
-                    .and_then(|flags| flags.get(index))
-                    .copied()
-                    .unwrap_or(false),
-            }
-        })
-        .collect();
-    let unknown_variant = variant_names.claim("UnknownValue".to_owned(), false);
+/// An enum whose variants `finish` names, once every place has added its values.
+fn enum_def(name: String, doc: Option<String>, path: &str) -> EnumDef {
     EnumDef {
         name,
-        doc: schema.description.clone(),
+        doc,
         origin: path.to_owned(),
-        variants,
-        unknown_variant,
+        variants: Vec::new(),
+        unknown_variant: String::new(),
     }
+}
+
+/// The values of one place's enum, with the descriptions and deprecation marks it gives them.
+fn enum_values(schema: &Schema, values: &[String]) -> Vec<EnumValue> {
+    values
+        .iter()
+        .enumerate()
+        .map(|(index, wire)| EnumValue {
+            wire: wire.clone(),
+            doc: schema
+                .enum_descriptions
+                .as_ref()
+                .and_then(|docs| docs.get(index))
+                .filter(|doc| !doc.is_empty())
+                .cloned(),
+            deprecated: schema
+                .enum_deprecated
+                .as_ref()
+                .and_then(|flags| flags.get(index))
+                .copied()
+                .unwrap_or(false),
+        })
+        .collect()
 }
 
 /// How many leading words every value shares and can lose while each still
@@ -507,16 +704,6 @@ fn by_value_target(ty: &Ty, types: &[TypeDef]) -> Option<TypeId> {
             _ => Some(*id),
         },
         _ => None,
-    }
-}
-
-fn direct_edges(def: &TypeDef, types: &[TypeDef]) -> Vec<TypeId> {
-    match def {
-        TypeDef::Struct(def) => {
-            def.fields.iter().filter_map(|field| by_value_target(&field.ty, types)).collect()
-        }
-        TypeDef::Alias(alias) => by_value_target(&alias.ty, types).into_iter().collect(),
-        TypeDef::Enum(_) | TypeDef::FieldPaths(_) => Vec::new(),
     }
 }
 

@@ -2,7 +2,7 @@
 //! path, never a panic.
 
 use crate::common::document;
-use gapi_generator::generate;
+use crate::common::generate;
 use serde_json::{Value, json};
 
 fn error_of(doc: &Value) -> String {

@@ -2,6 +2,7 @@
 //! change kind with its classification.
 
 use crate::common::document;
+use gapi_generator::Lock;
 use gapi_generator::diff::{ApiDiff, Impact, Semver, diff, to_json, to_markdown};
 use gapi_generator::load::load;
 use serde_json::{Value, json};
@@ -12,11 +13,12 @@ const PEOPLE_2024: &str = include_str!("../../../discovery/people.v1.json");
 fn diff_json(old: &Value, new: &Value) -> ApiDiff {
     let old = load(&old.to_string()).expect("old loads");
     let new = load(&new.to_string()).expect("new loads");
-    diff(&old, &new)
+    diff(&old, &new, &Lock::default()).expect("both documents resolve")
 }
 
+/// The document's changes.
 fn kinds(diff: &ApiDiff) -> Vec<(Impact, &str, &str)> {
-    diff.changes
+    diff.document
         .iter()
         .map(|change| (change.impact, change.kind, change.subject.as_str()))
         .collect()
@@ -24,10 +26,11 @@ fn kinds(diff: &ApiDiff) -> Vec<(Impact, &str, &str)> {
 
 #[test]
 fn people_2018_to_2024_lists_the_real_changes() {
-    let diff =
-        diff(&load(PEOPLE_2018).expect("2018 loads"), &load(PEOPLE_2024).expect("2024 loads"));
+    let (old, new) =
+        (load(PEOPLE_2018).expect("2018 loads"), load(PEOPLE_2024).expect("2024 loads"));
+    let diff = diff(&old, &new, &Lock::default()).expect("both resolve");
     let added_methods: Vec<&str> = diff
-        .changes
+        .document
         .iter()
         .filter(|c| c.kind == "method-added")
         .map(|c| c.subject.as_str())
@@ -40,40 +43,51 @@ fn people_2018_to_2024_lists_the_real_changes() {
     ] {
         assert!(added_methods.contains(&id), "{id} not listed");
     }
-    assert_eq!(diff.changes.iter().filter(|c| c.kind == "schema-added").count(), 22);
+    assert_eq!(diff.document.iter().filter(|c| c.kind == "schema-added").count(), 22);
     let methods_with_new_parameters: std::collections::BTreeSet<&str> = diff
-        .changes
+        .document
         .iter()
         .filter(|c| c.kind == "parameter-added")
         .filter_map(|c| c.subject.split('(').next())
         .collect();
     assert_eq!(methods_with_new_parameters.len(), 8, "{methods_with_new_parameters:?}");
     let parent = diff
-        .changes
+        .document
         .iter()
         .find(|c| c.subject == "people.people.createContact(parent)")
         .expect("parent removal listed");
     assert_eq!((parent.impact, parent.kind), (Impact::Breaking, "parameter-removed"));
     assert_eq!(diff.semver(), Semver::Major);
-    assert!(diff.compatible().all(|c| c.kind != "method-removed"));
+    assert!(diff.document.iter().all(|c| c.kind != "method-removed"));
 
     let markdown = to_markdown(&diff);
-    assert!(markdown.contains("### Breaking\n\n- "));
+    assert!(markdown.contains("### Breaking\n\n**`PersonField`**\n\n- "), "{markdown}");
     assert!(
-        markdown.contains("- `people.people.createContact(parent)`: parameter `parent` removed")
-    );
-    assert!(
-        markdown.contains("- `PersonField(taglines)`: mask path `taglines` no longer listed"),
+        markdown.contains("- `types::PersonField::Taglines`: variant removed\n"),
         "paths dropped from personFields' list are variants gone from PersonField"
     );
-    assert!(markdown.contains("- `people.people.batchCreateContacts`: method added"));
+    assert!(markdown.contains("- `api::PeopleCreateContactCall::parent()`: setter removed\n"));
+    assert!(markdown.contains(
+        "- `api::PeopleResource::batch_create_contacts()`: method added: `(BatchCreateContactsRequest) -> PeopleBatchCreateContactsCall`\n"
+    ));
+    assert!(
+        markdown.contains("- `people.people.createContact(parent)`: parameter `parent` removed (parameter-removed)"),
+        "the document's own changes are listed too"
+    );
+    let breaking_at = markdown.find("### Breaking").expect("breaking section");
+    let compatible_at = markdown.find("### Compatible").expect("compatible section");
+    let document_at =
+        markdown.find("<details><summary>Document changes").expect("document section");
+    assert!(breaking_at < compatible_at && compatible_at < document_at, "breaking first");
     let json: Value = serde_json::from_str(&to_json(&diff)).expect("JSON output parses");
     assert_eq!(json["semver"], "major");
     assert!(json["breaking"].as_array().is_some_and(|b| {
-        b.iter().any(|c| c["subject"] == "people.people.createContact(parent)")
+        b.iter().any(|c| {
+            c["subject"] == "api::PeopleCreateContactCall::parent()" && c["group"] == "people"
+        })
     }));
     assert_eq!(
-        json["compatible"]
+        json["document"]
             .as_array()
             .map(|c| c.iter().filter(|c| c["kind"] == "schema-added").count()),
         Some(22)
@@ -111,11 +125,11 @@ fn field_changes_are_classified() {
     assert_eq!(
         kinds(&diff),
         [
-            (Impact::Breaking, "enum-value-removed", "Thing.e"),
             (Impact::Breaking, "field-removed", "Thing.a"),
             (Impact::Breaking, "type-changed", "Thing.b"),
-            (Impact::Compatible, "enum-value-added", "Thing.e"),
+            (Impact::Breaking, "enum-value-removed", "Thing.e"),
             (Impact::Compatible, "field-added", "Thing.c"),
+            (Impact::Compatible, "enum-value-added", "Thing.e"),
         ]
     );
 }
@@ -191,12 +205,12 @@ fn parameter_changes_are_classified() {
     assert_eq!(
         kinds(&diff_json(&old, &new)),
         [
-            (Impact::Breaking, "parameter-added-required", "s.things.get(must)"),
             (Impact::Breaking, "parameter-removed", "s.things.get(drop)"),
-            (Impact::Breaking, "parameter-repeated-changed", "s.things.get(multi)"),
             (Impact::Breaking, "parameter-required-changed", "s.things.get(loosen)"),
-            (Impact::Breaking, "parameter-required-changed", "s.things.get(tighten)"),
+            (Impact::Breaking, "parameter-repeated-changed", "s.things.get(multi)"),
+            (Impact::Breaking, "parameter-added-required", "s.things.get(must)"),
             (Impact::Breaking, "type-changed", "s.things.get(retype)"),
+            (Impact::Breaking, "parameter-required-changed", "s.things.get(tighten)"),
             (Impact::Compatible, "parameter-added", "s.things.get(extra)"),
         ]
     );
@@ -225,16 +239,22 @@ fn body_changes_are_breaking_and_endpoint_changes_compatible() {
 fn identical_documents_suggest_no_bump() {
     let doc = with_method(json!({}), json!({}));
     let diff = diff_json(&doc, &doc);
-    assert!(diff.changes.is_empty());
+    assert!(diff.changes.is_empty() && diff.document.is_empty());
     assert_eq!(diff.semver(), Semver::None);
-    assert!(to_markdown(&diff).contains("No changes."));
+    assert!(to_markdown(&diff).contains("The Rust API does not change."));
 }
 
 #[test]
 fn compatible_only_changes_suggest_a_minor_bump() {
     let diff = diff_json(&with_schema(json!({})), &with_schema(json!({"new": {"type": "string"}})));
     assert_eq!(diff.semver(), Semver::Minor);
-    assert!(diff.summary().contains("0 breaking and 1 compatible change(s); semver: minor."));
+    assert!(
+        diff.summary().contains(
+            "0 breaking and 2 compatible change(s) to the Rust API, 1 document change(s); semver: minor."
+        ),
+        "{}",
+        diff.summary()
+    );
 }
 
 #[test]
@@ -271,14 +291,30 @@ fn listed_mask_paths_are_typed_mask_variants_and_classified_like_enum_values() {
     assert_eq!(
         kinds(&diff),
         [
-            (Impact::Breaking, "field-path-removed", "ThingField(b)"),
-            (Impact::Compatible, "field-path-added", "ThingField(c)"),
+            (Impact::Breaking, "field-path-removed", "s.things.get(readMask)"),
+            (Impact::Compatible, "field-path-added", "s.things.get(readMask)"),
         ]
     );
-    let diff = diff_json(&with_read_mask("* a * b"), &with_read_mask("* a * notAField"));
+    let rust: Vec<(Impact, &str, &str)> =
+        diff.changes.iter().map(|c| (c.impact, c.kind, c.subject.as_str())).collect();
     assert_eq!(
-        kinds(&diff),
-        [(Impact::Breaking, "field-paths-removed", "ThingField")],
-        "a path of no field leaves the mask as text, so the enum goes"
+        rust,
+        [
+            (Impact::Breaking, "removed", "types::ThingField::B"),
+            (Impact::Compatible, "added", "types::ThingField::C"),
+        ]
+    );
+    assert!(
+        diff.changes[1].detail.contains("= 2 (\"c\")"),
+        "a new discriminant: {:?}",
+        diff.changes[1]
+    );
+    let diff = diff_json(&with_read_mask("* a * b"), &with_read_mask("* a * notAField"));
+    assert!(
+        diff.changes.iter().any(|c| c.impact == Impact::Breaking
+            && c.subject == "types::ThingField"
+            && c.kind == "removed"),
+        "a path of no field leaves the mask as text, so the enum goes: {:?}",
+        diff.changes
     );
 }

@@ -2,7 +2,8 @@
 //! way every time.
 
 use crate::common::document;
-use gapi_generator::{SourceFile, generate};
+use crate::common::generate;
+use gapi_generator::SourceFile;
 use serde_json::json;
 
 fn sample() -> serde_json::Value {
@@ -244,7 +245,7 @@ fn typed_masks_take_the_paths_of_their_struct_and_text() {
     let types = file(&output.sources, "types.rs");
     assert!(types.contains("/// A field of [`Shelf`] that a field mask can name"), "{types}");
     assert!(types.contains(
-        "pub enum ShelfField {\n    /// The shelf's books.\n    Books,\n    /// `title`\n    Title,\n}"
+        "pub enum ShelfField {\n    /// The shelf's books.\n    Books = 0,\n    /// `title`\n    Title = 1,\n}"
     ));
     assert!(types.contains("pub const ALL: &[Self] = &[Self::Books, Self::Title];"));
     assert!(types.contains("impl runtime::FieldPath for ShelfField {"));

@@ -1,0 +1,224 @@
+//! The public surface of a generated crate, read from its resolved IR: every
+//! item downstream code can name, with the signature it has. Two surfaces
+//! compared item by item say exactly what a regeneration does to the Rust
+//! API, whatever rule in the generator caused it.
+
+use std::collections::BTreeMap;
+
+use crate::resolve::ir::{Api, Location, Method, Param, Resource, Ty, TypeDef};
+
+/// One public item: where it is reported, what it is and what it looks like.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Item {
+    /// The schema (`Person`) or resource (`people.connections`) it belongs to.
+    pub group: String,
+    /// `struct`, `field`, `setter`, `variant`, `method`, ...
+    pub kind: &'static str,
+    /// Everything about it that downstream code depends on, as text: equal
+    /// text, compatible item.
+    pub signature: String,
+    pub deprecated: bool,
+}
+
+/// Every public item of the crate generated from `api`, by Rust path.
+pub fn items(api: &Api) -> BTreeMap<String, Item> {
+    let mut surface = Surface { api, items: BTreeMap::new() };
+    surface.types();
+    let service = format!("api::{}", api.service);
+    surface.add(&service, "service", "struct", String::new(), false);
+    surface.scopes();
+    surface.methods(&service, "service", &api.methods);
+    surface.resources(&service, &api.resources);
+    surface.items
+}
+
+struct Surface<'a> {
+    api: &'a Api,
+    items: BTreeMap<String, Item>,
+}
+
+impl Surface<'_> {
+    fn add(
+        &mut self,
+        path: &str,
+        group: &str,
+        kind: &'static str,
+        signature: String,
+        deprecated: bool,
+    ) {
+        let item = Item { group: group.to_owned(), kind, signature, deprecated };
+        self.items.insert(path.to_owned(), item);
+    }
+
+    fn types(&mut self) {
+        for def in &self.api.types {
+            let path = format!("types::{}", def.name());
+            let group = def.name().to_owned();
+            match def {
+                TypeDef::Struct(def) => {
+                    self.add(&path, &group, "struct", String::new(), def.deprecated);
+                    for field in &def.fields {
+                        let ty = ty_text(self.api, &field.ty);
+                        let ty = if field.boxed { format!("Box<{ty}>") } else { ty };
+                        let ty = if field.ty.is_container() { ty } else { format!("Option<{ty}>") };
+                        let field_path = format!("{path}::{}", unraw(&field.rust_name));
+                        self.add(&field_path, &group, "field", ty.clone(), field.deprecated);
+                        let setter = format!("{path}::{}()", field.setter);
+                        self.add(&setter, &group, "setter", format!("({ty})"), field.deprecated);
+                    }
+                }
+                TypeDef::Enum(def) => {
+                    self.add(&path, &group, "enum", String::new(), false);
+                    for variant in &def.variants {
+                        let variant_path = format!("{path}::{}", variant.name);
+                        let wire = format!("{:?}", variant.wire);
+                        self.add(&variant_path, &group, "variant", wire, variant.deprecated);
+                    }
+                    let unknown = format!("{path}::{}", def.unknown_variant);
+                    self.add(&unknown, &group, "variant", "(String)".to_owned(), false);
+                }
+                TypeDef::FieldPaths(def) => {
+                    self.add(&path, &group, "enum", String::new(), false);
+                    for field_path in &def.paths {
+                        let variant_path = format!("{path}::{}", field_path.variant);
+                        let signature =
+                            format!("= {} ({:?})", field_path.discriminant, field_path.wire);
+                        self.add(&variant_path, &group, "variant", signature, false);
+                    }
+                }
+                TypeDef::Alias(def) => {
+                    let signature = format!("= {}", ty_text(self.api, &def.ty));
+                    self.add(&path, &group, "type alias", signature, false);
+                }
+            }
+        }
+    }
+
+    fn scopes(&mut self) {
+        for scope in &self.api.scopes {
+            let path = format!("scopes::{}", scope.const_name);
+            self.add(&path, "service", "constant", format!("{:?}", scope.url), false);
+        }
+    }
+
+    fn resources(&mut self, parent: &str, resources: &[Resource]) {
+        for resource in resources {
+            let group = resource.wire_path.clone();
+            let accessor = format!("{parent}::{}()", unraw(&resource.accessor));
+            let signature = format!("-> {}", resource.type_name);
+            self.add(&accessor, &group, "accessor", signature, resource.deprecated);
+            let path = format!("api::{}", resource.type_name);
+            self.add(&path, &group, "struct", String::new(), resource.deprecated);
+            self.methods(&path, &group, &resource.methods);
+            self.resources(&path, &resource.resources);
+        }
+    }
+
+    fn methods(&mut self, owner: &str, group: &str, methods: &[Method]) {
+        for method in methods {
+            let api = self.api;
+            let path_args = method.required.iter().filter(|param| param.location == Location::Path);
+            let query_args =
+                method.required.iter().filter(|param| param.location == Location::Query);
+            let body = method.request.map(|id| type_name(api, id));
+            let arguments: Vec<String> = path_args
+                .map(|param| param_text(api, param))
+                .chain(body)
+                .chain(query_args.map(|param| param_text(api, param)))
+                .collect();
+            let signature = format!("({}) -> {}", arguments.join(", "), method.call_type);
+            let constructor = format!("{owner}::{}()", unraw(&method.rust_name));
+            self.add(&constructor, group, "method", signature, method.deprecated);
+            let call = format!("api::{}", method.call_type);
+            self.add(&call, group, "struct", String::new(), method.deprecated);
+            for param in &method.optional {
+                let setter = format!("{call}::{}()", unraw(&param.rust_name));
+                let signature = format!("({})", param_text(api, param));
+                self.add(&setter, group, "setter", signature, param.deprecated);
+            }
+            let response = method.response.map_or_else(|| "()".to_owned(), |id| type_name(api, id));
+            self.add(&format!("{call}::send()"), group, "method", format!("-> {response}"), false);
+            if let Some(pagination) = &method.pagination {
+                let pages = format!("-> stream of {response}");
+                self.add(&format!("{call}::pages()"), group, "method", pages, false);
+                if let Some(items) = &pagination.items {
+                    let item = format!(
+                        "-> stream of {} (`{}`)",
+                        ty_text(api, &items.item),
+                        items.wire_name
+                    );
+                    self.add(&format!("{call}::items()"), group, "method", item, false);
+                }
+            }
+            if let Some(chunking) = &method.chunking {
+                let chunks = format!("-> stream of {response} (`{}` split)", chunking.field);
+                self.add(&format!("{call}::send_in_chunks()"), group, "method", chunks, false);
+            }
+            if let Some(upload) = &method.upload {
+                self.add(
+                    &format!("{call}::upload()"),
+                    group,
+                    "method",
+                    format!("-> {response}"),
+                    false,
+                );
+                if upload.resumable {
+                    let signature = format!("-> {response}");
+                    self.add(
+                        &format!("{call}::upload_resumable()"),
+                        group,
+                        "method",
+                        signature,
+                        false,
+                    );
+                }
+            }
+            if method.download {
+                self.add(
+                    &format!("{call}::download()"),
+                    group,
+                    "method",
+                    "-> Download".to_owned(),
+                    false,
+                );
+            }
+        }
+    }
+}
+
+fn unraw(name: &str) -> &str {
+    name.strip_prefix("r#").unwrap_or(name)
+}
+
+fn type_name(api: &Api, id: usize) -> String {
+    api.types.get(id).map_or_else(|| "?".to_owned(), |def| def.name().to_owned())
+}
+
+/// What a parameter's argument accepts: its type, a list of it when repeated.
+fn param_text(api: &Api, param: &Param) -> String {
+    let ty = ty_text(api, &param.ty);
+    if param.repeated { format!("[{ty}]") } else { ty }
+}
+
+/// A type as the generated code spells it; typed masks by their paths' enum.
+fn ty_text(api: &Api, ty: &Ty) -> String {
+    match ty {
+        Ty::Bool => "bool".into(),
+        Ty::I32 => "i32".into(),
+        Ty::U32 => "u32".into(),
+        Ty::I64 { .. } => "i64".into(),
+        Ty::U64 => "u64".into(),
+        Ty::F32 => "f32".into(),
+        Ty::F64 => "f64".into(),
+        Ty::String => "String".into(),
+        Ty::Bytes => "Bytes".into(),
+        Ty::Timestamp => "Timestamp".into(),
+        Ty::Duration => "Duration".into(),
+        Ty::FieldMask => "FieldMask".into(),
+        Ty::FieldMaskOf(id) => format!("FieldMask of {}", type_name(api, *id)),
+        Ty::Any => "Value".into(),
+        Ty::Named(id) => type_name(api, *id),
+        Ty::Array(inner) => format!("Vec<{}>", ty_text(api, inner)),
+        Ty::Map(inner) => format!("BTreeMap<String, {}>", ty_text(api, inner)),
+    }
+}
