@@ -4,6 +4,7 @@ mod api_diff;
 mod corpus;
 mod fetch;
 mod paths;
+mod release_check;
 mod semver;
 
 use std::path::PathBuf;
@@ -67,6 +68,15 @@ enum Command {
         /// gives a crate that lost or changed an old public item.
         #[arg(long)]
         ir_only: bool,
+    },
+    /// When the pinned document changed since BASE, print the API diff and fail if it says
+    /// breaking and the crate's version was not bumped for it (CI runs it).
+    ReleaseCheck {
+        #[arg(long, default_value = "HEAD~1")]
+        base: String,
+        /// Also write the Markdown report here (for a pull-request comment).
+        #[arg(long)]
+        report: Option<PathBuf>,
     },
     /// Generate and compile (clippy, warnings denied) a crate for every document in a folder.
     Corpus {
@@ -178,6 +188,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let options = semver::Options { only: &only, history: history.as_deref(), ir_only };
             let agreed = semver::run(&root, &options)?;
             Ok(if agreed { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
+        Command::ReleaseCheck { base, report } => {
+            let bumped = release_check::run(&root, &base, report.as_deref())?;
+            Ok(if bumped { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
         Command::Corpus { dir, only, depth } => {
             let passed = corpus::run(&root, &root.join(dir), &only, depth)?;

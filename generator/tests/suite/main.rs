@@ -1,5 +1,6 @@
 //! The generator's integration tests, one binary: every stage on small
-//! hand-written documents, the bad-input rules, and the API diff.
+//! hand-written documents, the bad-input rules, the API diff, and the
+//! stability of names and shapes across additive changes.
 
 mod bad_input;
 mod common;
@@ -7,3 +8,4 @@ mod diff;
 mod emit;
 mod resolve_methods;
 mod resolve_types;
+mod stability;

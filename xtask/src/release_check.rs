@@ -1,0 +1,142 @@
+//! `cargo xtask release-check`: when the pinned document changed since a base
+//! commit, print the API diff report (the base's crate resolved from the
+//! base's lock, as the regeneration was) and fail when it says breaking and
+//! the crate's version in `Cargo.toml` was not bumped for it.
+
+use std::path::Path;
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+use gapi_generator::Lock;
+use gapi_generator::diff::{Semver, diff, to_markdown};
+use gapi_generator::load::load;
+
+use crate::paths;
+
+/// What was found; `Ok(false)` means the version is not bumped enough.
+pub fn run(root: &Path, base: &str, report: Option<&Path>) -> Result<bool> {
+    let Some(old_text) = git_show(root, base, paths::PINNED_DISCOVERY)? else {
+        println!("{base} has no {}: nothing to compare", paths::PINNED_DISCOVERY);
+        return Ok(true);
+    };
+    let new_text = std::fs::read_to_string(root.join(paths::PINNED_DISCOVERY))
+        .with_context(|| format!("cannot read {}", paths::PINNED_DISCOVERY))?;
+    if old_text == new_text {
+        println!("{} is unchanged since {base}", paths::PINNED_DISCOVERY);
+        return Ok(true);
+    }
+    let lock_path = format!("{}/{}", paths::GENERATED_DIR, gapi_generator::LOCK_FILE);
+    let lock = match git_show(root, base, &lock_path)? {
+        Some(text) => Lock::parse(&text, &format!("{base}:{lock_path}"))?,
+        None => Lock::default(),
+    };
+    let old = load(&old_text).with_context(|| format!("{base}:{}", paths::PINNED_DISCOVERY))?;
+    let new = load(&new_text).with_context(|| paths::PINNED_DISCOVERY.to_owned())?;
+    let diff = diff(&old, &new, &lock)?;
+    let markdown = to_markdown(&diff);
+    print!("{markdown}");
+    if let Some(report) = report {
+        std::fs::write(report, &markdown)
+            .with_context(|| format!("cannot write {}", report.display()))?;
+    }
+    let old_version = git_show(root, base, "Cargo.toml")?
+        .as_deref()
+        .and_then(package_version)
+        .context("cannot read the crate's version at the base commit")?;
+    let manifest =
+        std::fs::read_to_string(root.join("Cargo.toml")).context("cannot read Cargo.toml")?;
+    let new_version = package_version(&manifest).context("cannot read the crate's version")?;
+    match check_bump(&old_version, &new_version, diff.semver()) {
+        Ok(verdict) => {
+            println!("\nversion {old_version} -> {new_version}: {verdict}");
+            Ok(true)
+        }
+        Err(problem) => {
+            eprintln!("\nversion {old_version} -> {new_version}: {problem}");
+            Ok(false)
+        }
+    }
+}
+
+/// A file's text at a commit, or `None` where the commit does not have it.
+fn git_show(root: &Path, commit: &str, path: &str) -> Result<Option<String>> {
+    let verified = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["rev-parse", "--verify", "--quiet", &format!("{commit}^{{commit}}")])
+        .output()
+        .context("cannot run git")?;
+    if !verified.status.success() {
+        bail!("`{commit}` is not a commit of this repository");
+    }
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["show", &format!("{commit}:{path}")])
+        .output()
+        .context("cannot run git")?;
+    Ok(output.status.success().then(|| String::from_utf8_lossy(&output.stdout).into_owned()))
+}
+
+/// The `version` of the manifest's `[package]` table.
+fn package_version(manifest: &str) -> Option<String> {
+    let package = manifest.split("\n[package]").nth(1)?;
+    let table = package.split("\n[").next()?;
+    table.lines().find_map(|line| {
+        let value = line.trim().strip_prefix("version")?.trim_start().strip_prefix('=')?;
+        Some(value.trim().trim_matches('"').to_owned())
+    })
+}
+
+/// Whether going from `old` to `new` is the release `needed` asks for: a
+/// breaking change needs a new major version (below 1.0, a new minor one,
+/// as Cargo reads versions).
+pub fn check_bump(old: &str, new: &str, needed: Semver) -> Result<String, String> {
+    let parse = |version: &str| -> Result<(u64, u64, u64), String> {
+        let core = version.split(['-', '+']).next().unwrap_or(version);
+        let parts: Vec<u64> = core
+            .split('.')
+            .map(str::parse)
+            .collect::<Result<_, _>>()
+            .map_err(|_| format!("`{version}` is not a MAJOR.MINOR.PATCH version"))?;
+        match parts.as_slice() {
+            [major, minor, patch] => Ok((*major, *minor, *patch)),
+            _ => Err(format!("`{version}` is not a MAJOR.MINOR.PATCH version")),
+        }
+    };
+    let (old, new) = (parse(old)?, parse(new)?);
+    let incompatible = if old.0 == 0 { new.0 > 0 || new.1 > old.1 } else { new.0 > old.0 };
+    match needed {
+        Semver::Major if !incompatible => Err(format!(
+            "the API diff says breaking: bump to {} (or later)",
+            if old.0 == 0 { format!("0.{}.0", old.1 + 1) } else { format!("{}.0.0", old.0 + 1) }
+        )),
+        Semver::Major => Ok("a breaking release, as the API diff asks".to_owned()),
+        Semver::Minor if new <= old => {
+            Ok("compatible changes; a new minor (or, below 1.0, patch) release is suggested".into())
+        }
+        Semver::Minor | Semver::None => Ok("the version suits the API diff".to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_breaking_diff_needs_a_major_release_or_a_minor_one_below_1_0() {
+        assert!(check_bump("0.1.0", "0.1.1", Semver::Major).is_err());
+        assert!(check_bump("0.1.0", "0.1.0", Semver::Major).unwrap_err().contains("0.2.0"));
+        assert!(check_bump("0.1.0", "0.2.0", Semver::Major).is_ok());
+        assert!(check_bump("1.4.2", "1.5.0", Semver::Major).unwrap_err().contains("2.0.0"));
+        assert!(check_bump("1.4.2", "2.0.0", Semver::Major).is_ok());
+        assert!(check_bump("1.4.2", "1.4.2", Semver::Minor).is_ok(), "only breaking fails");
+        assert!(check_bump("one", "1.0.0", Semver::Major).is_err());
+    }
+
+    #[test]
+    fn the_package_version_is_read_from_the_package_table() {
+        let manifest = "[workspace]\nmembers = []\n\n[workspace.package]\nversion = \"9.9.9\"\n\n[package]\nname = \"x\"\nversion = \"0.3.1\"\n\n[dependencies]\nversion = \"1\"\n";
+        assert_eq!(package_version(manifest).as_deref(), Some("0.3.1"));
+    }
+}
