@@ -1241,6 +1241,23 @@ async fn people_get_sends_person_fields_request_mask_and_repeated_sources_for_pe
 }
 
 #[tokio::test]
+async fn people_get_keeps_a_question_mark_and_a_hash_in_the_resource_name_inside_the_path()
+-> TestResult {
+    let (server, people) = fake_people_api().await?;
+    exact_request("GET", "/v1/people/c1%3FpersonFields=x%23", &[("personFields", "names")], None)
+        .respond_with(json_response(json!({"resourceName": "people/c1"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let person =
+        people.people().get("people/c1?personFields=x#").person_fields("names").send().await?;
+
+    assert_eq!(person.resource_name.as_deref(), Some("people/c1"));
+    Ok(())
+}
+
+#[tokio::test]
 async fn people_get_sends_the_fields_and_quota_user_standard_parameters() -> TestResult {
     let (server, people) = fake_people_api().await?;
     exact_request(

@@ -19,12 +19,12 @@ const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove
 const QUERY_VALUE: &AsciiSet = &UNRESERVED.remove(b',');
 
 /// Characters a reserved `{+var}` expansion keeps: unreserved plus reserved
-/// (`/` above all), and `%` so that already-encoded triplets survive.
+/// (`/` above all), and `%` so that already-encoded triplets survive (a `%`
+/// that starts none is encoded by [`expand_reserved`]). `?` and `#` are
+/// encoded all the same: a path value never starts the query or a fragment.
 const RESERVED: &AsciiSet = &UNRESERVED
     .remove(b':')
     .remove(b'/')
-    .remove(b'?')
-    .remove(b'#')
     .remove(b'[')
     .remove(b']')
     .remove(b'@')
@@ -237,7 +237,11 @@ impl Request {
             if value.is_empty() {
                 return Err(self.problem_for(None, format!("the path parameter `{name}` is empty")));
             }
-            out.extend(utf8_percent_encode(value, if reserved { RESERVED } else { UNRESERVED }));
+            if reserved {
+                expand_reserved(value, out);
+            } else {
+                out.extend(utf8_percent_encode(value, UNRESERVED));
+            }
             rest = &rest[close + 1..];
         }
         out.push_str(rest);
@@ -252,6 +256,21 @@ impl Request {
 
     fn problem_for(&self, parameter: Option<&'static str>, message: String) -> ValidationError {
         ValidationError { method: self.spec.id, parameter, message }
+    }
+}
+
+/// A `{+var}` value: reserved characters kept, a `%XX` triplet kept as the
+/// escape it already is, and a `%` that starts none sent as `%25`, so the URL
+/// stays valid and means what the value says.
+fn expand_reserved(value: &str, out: &mut String) {
+    let mut pieces = value.split('%');
+    if let Some(first) = pieces.next() {
+        out.extend(utf8_percent_encode(first, RESERVED));
+    }
+    for piece in pieces {
+        let escapes = piece.len() >= 2 && piece.as_bytes()[..2].iter().all(u8::is_ascii_hexdigit);
+        out.push_str(if escapes { "%" } else { "%25" });
+        out.extend(utf8_percent_encode(piece, RESERVED));
     }
 }
 
@@ -309,6 +328,31 @@ mod tests {
         let mut request = Request::new(&GET);
         request.path_param("resourceName", "people/c1 2ü".into(), None);
         assert_eq!(request.url(BASE).unwrap(), "https://example.test/v1/people/c1%202%C3%BC");
+    }
+
+    #[test]
+    fn a_path_value_cannot_add_a_query_or_a_fragment() {
+        let mut request = Request::new(&GET);
+        request.path_param("resourceName", "people/c1?personFields=x#".into(), None);
+        request.set_query("personFields", "names".into());
+        assert_eq!(
+            request.url(BASE).unwrap(),
+            "https://example.test/v1/people/c1%3FpersonFields=x%23?personFields=names"
+        );
+        let mut request = Request::new(&SIMPLE);
+        request.path_param("itemId", "a?b#c".into(), None);
+        assert_eq!(request.url(BASE).unwrap(), "https://example.test/v1/items/a%3Fb%23c:view");
+    }
+
+    #[test]
+    fn a_percent_that_starts_no_escape_is_encoded_and_escapes_are_kept() {
+        let mut request = Request::new(&GET);
+        request.path_param("resourceName", "people/100%/a%2Fb/%zz/%4".into(), None);
+        assert_eq!(
+            request.url(BASE).unwrap(),
+            "https://example.test/v1/people/100%25/a%2Fb/%25zz/%254"
+        );
+        assert!(reqwest::Url::parse(&request.url(BASE).unwrap()).is_ok());
     }
 
     #[test]
