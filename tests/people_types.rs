@@ -94,3 +94,31 @@ fn a_person_is_built_with_setters_and_encodes_only_what_was_set() {
         })
     );
 }
+
+#[test]
+fn an_unknown_value_spelling_a_known_one_equals_it_and_hashes_alike() {
+    use google_people_v1::types::ReadSourceType;
+    use std::collections::HashSet;
+    let spelled = ReadSourceType::UnknownValue("READ_SOURCE_TYPE_PROFILE".to_owned());
+    assert_eq!(spelled, ReadSourceType::Profile, "equal as on the wire");
+    let set: HashSet<ReadSourceType> = [ReadSourceType::Profile, spelled].into_iter().collect();
+    assert_eq!(set.len(), 1, "hashing agrees with equality");
+    assert_ne!(
+        ReadSourceType::UnknownValue("READ_SOURCE_TYPE_NEWER".into()),
+        ReadSourceType::Profile
+    );
+    assert_eq!(ReadSourceType::from("READ_SOURCE_TYPE_CONTACT"), ReadSourceType::Contact);
+}
+
+#[test]
+fn enums_display_and_parse_their_wire_spelling() {
+    use google_people_v1::types::{PersonField, ReadSourceType};
+    assert_eq!(ReadSourceType::Contact.to_string(), "READ_SOURCE_TYPE_CONTACT");
+    assert_eq!("READ_SOURCE_TYPE_CONTACT".parse::<ReadSourceType>(), Ok(ReadSourceType::Contact));
+    let newer: ReadSourceType = "READ_SOURCE_TYPE_NEWER".parse().expect("any text parses");
+    assert_eq!(newer.to_string(), "READ_SOURCE_TYPE_NEWER", "an unknown value is kept as sent");
+    assert_eq!(PersonField::EmailAddresses.to_string(), "emailAddresses");
+    assert_eq!("emailAddresses".parse::<PersonField>(), Ok(PersonField::EmailAddresses));
+    let error = "emailAdresses".parse::<PersonField>().expect_err("a typo is refused");
+    assert!(error.to_string().contains("`emailAdresses`"), "{error}");
+}

@@ -277,12 +277,43 @@ fn enum_def(def: &EnumDef) -> TokenStream {
     let allow_deprecated = any_deprecated.then(|| quote! { #[allow(deprecated)] });
     quote! {
         #docs
-        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        #[derive(Clone, Debug)]
         #[non_exhaustive]
         pub enum #name {
             #( #variants )*
-            /// A value this version of the crate does not know; it is sent back unchanged.
+            /// A value this version of the crate does not know; it is sent back
+            /// unchanged. It equals the known variant of the same value, as on the wire.
             #unknown(String),
+        }
+
+        /// Values are equal when the API spells them alike.
+        impl PartialEq for #name {
+            fn eq(&self, other: &Self) -> bool {
+                self.as_str() == other.as_str()
+            }
+        }
+
+        impl Eq for #name {}
+
+        impl std::hash::Hash for #name {
+            fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+                self.as_str().hash(state);
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        /// Parses the API's spelling; any other text is an unknown value.
+        impl std::str::FromStr for #name {
+            type Err = std::convert::Infallible;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
         }
 
         impl #name {
@@ -358,6 +389,24 @@ fn field_paths_def(api: &Api, def: &FieldPathsDef) -> TokenStream {
             fn path(self) -> &'static str {
                 match self {
                     #( Self::#names => #wires, )*
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(runtime::FieldPath::path(*self))
+            }
+        }
+
+        /// Parses a path as the API spells it (`names`).
+        impl std::str::FromStr for #name {
+            type Err = runtime::wire::UnknownFieldPath;
+
+            fn from_str(path: &str) -> Result<Self, Self::Err> {
+                match path {
+                    #( #wires => Ok(Self::#names), )*
+                    other => Err(runtime::wire::UnknownFieldPath(other.to_owned())),
                 }
             }
         }

@@ -78,6 +78,18 @@ pub trait FieldPath: Copy {
     fn path(self) -> &'static str;
 }
 
+/// Text that names none of a typed mask's paths, from `str::parse`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownFieldPath(pub String);
+
+impl std::fmt::Display for UnknownFieldPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "`{}` is not a field path this version of the crate knows", self.0)
+    }
+}
+
+impl std::error::Error for UnknownFieldPath {}
+
 /// What a mask parameter with listed paths accepts.
 ///
 /// Paths of its own type, so a typo or a path of another resource does not

@@ -9,7 +9,7 @@
 
 pub use bytes::Bytes;
 pub use duration::Duration;
-pub use field_mask::{FieldMask, FieldPath, IntoFieldMask};
+pub use field_mask::{FieldMask, FieldPath, IntoFieldMask, UnknownFieldPath};
 pub use integers::StringInteger;
 pub use object::{
     ObjectWriter, ReadFields, Unset, next_field, next_string_integer, read_object, skip_value,
