@@ -1675,6 +1675,47 @@ async fn people_update_contact_patches_update_person_fields_person_fields_source
 }
 
 #[tokio::test]
+async fn a_person_read_edited_and_updated_sends_back_what_a_newer_server_sent() -> TestResult {
+    let (server, people) = fake_people_api().await?;
+    let newer = json!({
+        "resourceName": "people/c8571256481234567890",
+        "etag": "%EgUBAgMJCw==",
+        "pronouns": [{"value": "she/her"}],
+        "names": [{"givenName": "Ada", "pronunciationHint": {"text": "AY-duh"},
+                   "metadata": {"source": {"type": "SOME_NEW_SOURCE", "id": "1"}}}]
+    });
+    exact_request("GET", "/v1/people/c8571256481234567890", &[("personFields", "names")], None)
+        .respond_with(json_response(newer.clone()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut edited = newer.clone();
+    edited["names"][0]["familyName"] = json!("King");
+    exact_request(
+        "PATCH",
+        "/v1/people/c8571256481234567890:updateContact",
+        &[("updatePersonFields", "names")],
+        Some(edited.clone()),
+    )
+    .respond_with(json_response(edited))
+    .expect(1)
+    .mount(&server)
+    .await;
+
+    let mut person =
+        people.people().get("people/c8571256481234567890").person_fields("names").send().await?;
+    person.names[0].family_name = Some("King".into());
+    let updated = people
+        .people()
+        .update_contact("people/c8571256481234567890", person, [PersonField::Names])
+        .send()
+        .await?;
+
+    assert_eq!(updated.names[0].family_name.as_deref(), Some("King"));
+    Ok(())
+}
+
+#[tokio::test]
 async fn people_update_contact_surfaces_a_stale_etag_as_an_etag_conflict() -> TestResult {
     let (server, people) = fake_people_api().await?;
     exact_request("PATCH", UPDATE_CONTACT_PATH, UPDATE_CONTACT_QUERY, Some(ada_renamed_json()))

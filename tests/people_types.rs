@@ -122,3 +122,71 @@ fn enums_display_and_parse_their_wire_spelling() {
     let error = "emailAdresses".parse::<PersonField>().expect_err("a typo is refused");
     assert!(error.to_string().contains("`emailAdresses`"), "{error}");
 }
+
+/// A person as a newer server might send it: fields and enum values this
+/// crate's document does not list, at the top and nested.
+fn person_from_a_newer_server() -> Value {
+    json!({
+        "resourceName": "people/c1",
+        "etag": "%EgUBAgMJCw==",
+        "pronouns": [{"value": "she/her", "metadata": {"primary": true}}],
+        "names": [{
+            "displayName": "Ada Lovelace",
+            "pronunciationHint": {"text": "AY-duh"},
+            "metadata": {"primary": true, "source": {"type": "SOME_NEW_SOURCE", "id": "1"}}
+        }],
+        "ageRanges": [{"ageRange": "FIFTY_AND_OLDER"}],
+        "zzLast": null
+    })
+}
+
+#[test]
+fn a_person_with_fields_and_values_the_document_does_not_list_round_trips_unchanged() {
+    use google_people_v1::runtime::wire::UnknownFields;
+    let sent = person_from_a_newer_server();
+    let person: Person = serde_json::from_value(sent.clone()).expect("decodes");
+    assert_eq!(person.unknown_field("pronouns"), Some(&sent["pronouns"]));
+    assert_eq!(
+        person.names[0].unknown_field("pronunciationHint"),
+        Some(&json!({"text": "AY-duh"}))
+    );
+    let keys: Vec<&str> = person.unknown_fields().map(|(key, _)| key).collect();
+    assert_eq!(keys, ["pronouns", "zzLast"], "kept in the order they came");
+    assert_eq!(serde_json::to_value(&person).expect("encodes"), sent);
+    let other: Person =
+        serde_json::from_value(json!({"resourceName": "people/c1"})).expect("decodes");
+    assert_ne!(person, other, "PartialEq sees unknown fields");
+    assert!(format!("{person:?}").contains("pronouns"), "Debug sees them too");
+}
+
+#[test]
+fn unknown_fields_can_be_set_replaced_and_removed_by_wire_name() {
+    use google_people_v1::runtime::wire::UnknownFields;
+    let mut name = Name::default().set_given_name("Ada");
+    name.set_unknown_field("pronunciationHint", json!({"text": "AY"}));
+    name.set_unknown_field("extra", json!(1));
+    name.set_unknown_field("pronunciationHint", json!({"text": "AY-duh"}));
+    assert_eq!(
+        serde_json::to_string(&name).expect("encodes"),
+        r#"{"givenName":"Ada","pronunciationHint":{"text":"AY-duh"},"extra":1}"#
+    );
+    assert_eq!(name.remove_unknown_field("extra"), Some(json!(1)));
+    assert_eq!(name.unknown_field("extra"), None);
+}
+
+#[test]
+fn clear_setters_send_null_and_empty_on_purpose_and_unset_fields_stay_out() {
+    use google_people_v1::types::{ContactGroup, GroupClientData};
+    let group = ContactGroup::default()
+        .set_client_data([GroupClientData::default().set_key("k").set_value("v")])
+        .set_name("Friends")
+        .clear_client_data()
+        .clear_etag();
+    assert_eq!(
+        serde_json::to_value(&group).expect("encodes"),
+        json!({"clientData": [], "etag": null, "name": "Friends"})
+    );
+    assert_eq!(serde_json::to_value(ContactGroup::default()).expect("encodes"), json!({}));
+    let set_again = group.set_etag("e2");
+    assert_eq!(serde_json::to_value(&set_again).expect("encodes")["etag"], "e2");
+}

@@ -65,6 +65,8 @@ impl Surface<'_> {
                         self.add(&field_path, &group, "field", ty.clone(), field.deprecated);
                         let setter = format!("{path}::{}()", field.setter);
                         self.add(&setter, &group, "setter", format!("({ty})"), field.deprecated);
+                        let clearer = format!("{path}::{}()", field.clearer);
+                        self.add(&clearer, &group, "setter", "()".to_owned(), field.deprecated);
                     }
                 }
                 TypeDef::Enum(def) => {

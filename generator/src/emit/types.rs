@@ -81,8 +81,13 @@ fn struct_def(api: &Api, def: &StructDef) -> TokenStream {
     let deprecated_note = def.deprecated.then_some("**Deprecated.**");
     let docs = doc_attrs(def.doc.as_deref().into_iter().chain(deprecated_note));
     let fields = def.fields.iter().map(|field| field_def(api, field));
+    let extras = ident(&def.extras_field);
     let setters = (!def.fields.is_empty()).then(|| {
-        let setters = def.fields.iter().map(|field| setter(api, field));
+        let setters = def.fields.iter().map(|field| {
+            let setter = setter(api, field);
+            let clearer = clearer(field, &extras);
+            quote! { #setter #clearer }
+        });
         quote! {
             impl #name {
                 #( #setters )*
@@ -96,9 +101,20 @@ fn struct_def(api: &Api, def: &StructDef) -> TokenStream {
         #[non_exhaustive]
         pub struct #name {
             #( #fields )*
+            #extras: runtime::wire::WireExtras,
         }
 
         #setters
+
+        impl runtime::wire::UnknownFields for #name {
+            fn wire_extras(&self) -> &runtime::wire::WireExtras {
+                &self.#extras
+            }
+
+            fn wire_extras_mut(&mut self) -> &mut runtime::wire::WireExtras {
+                &mut self.#extras
+            }
+        }
 
         #serde
     }
@@ -109,6 +125,7 @@ fn struct_def(api: &Api, def: &StructDef) -> TokenStream {
 /// type checking the larger APIs' crates several times slower.
 fn struct_serde(def: &StructDef) -> TokenStream {
     let name = ident(&def.name);
+    let extras = ident(&def.extras_field);
     let type_name = &def.name;
     let (writes, reads): (Vec<TokenStream>, Vec<TokenStream>) = def
         .fields
@@ -129,20 +146,20 @@ fn struct_serde(def: &StructDef) -> TokenStream {
     // Without fields there is no key to match and nothing to write.
     let (writer, key, read_body) = if def.fields.is_empty() {
         (
-            quote! { runtime::wire::ObjectWriter::new(serializer)?.end() },
-            quote! { _key },
-            quote! { runtime::wire::skip_value(map) },
+            quote! { runtime::wire::ObjectWriter::new(serializer, &self.#extras)?.end() },
+            quote! { key },
+            quote! { self.#extras.read_unknown(key, map) },
         )
     } else {
         let writer = quote! {
-            let mut object = runtime::wire::ObjectWriter::new(serializer)?;
+            let mut object = runtime::wire::ObjectWriter::new(serializer, &self.#extras)?;
             #( #writes )*
             object.end()
         };
         let read_body = quote! {
             match key {
                 #( #reads )*
-                _ => runtime::wire::skip_value(map)?,
+                _ => self.#extras.read_unknown(key, map)?,
             }
             Ok(())
         };
@@ -257,6 +274,28 @@ fn setter(api: &Api, field: &Field) -> TokenStream {
                     self
                 }
             }
+        }
+    }
+}
+
+/// `clear_names()`: the field unset, and sent all the same, as `null` or empty.
+fn clearer(field: &Field, extras: &Ident) -> TokenStream {
+    let name = ident(&field.rust_name);
+    let clearer = ident(&field.clearer);
+    let wire = &field.wire_name;
+    let sent_as = if field.ty.is_container() { "empty" } else { "`null`" };
+    let doc = format!(
+        " Unsets `{wire}` and sends it all the same, as {sent_as}: how a request without a \
+         field mask clears it."
+    );
+    let deprecated = field.deprecated.then(|| quote! { #[deprecated] });
+    quote! {
+        #[doc = #doc]
+        #deprecated
+        pub fn #clearer(mut self) -> Self {
+            self.#name = Default::default();
+            self.#extras.send_unset(#wire);
+            self
         }
     }
 }

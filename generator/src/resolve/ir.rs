@@ -75,6 +75,9 @@ pub struct StructDef {
     pub origin: String,
     pub deprecated: bool,
     pub fields: Vec<Field>,
+    /// The private field holding the keys the struct does not know and the
+    /// fields to send although unset (`runtime::wire::WireExtras`).
+    pub extras_field: String,
 }
 
 #[derive(Clone, Debug)]
@@ -82,6 +85,8 @@ pub struct Field {
     pub rust_name: String,
     pub wire_name: String,
     pub setter: String,
+    /// The setter that unsets the field and sends it as `null`, `[]` or `{}`.
+    pub clearer: String,
     pub ty: Ty,
     /// Breaks a recursive type: the value sits behind a `Box`.
     pub boxed: bool,

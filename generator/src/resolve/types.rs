@@ -243,13 +243,16 @@ impl<'a> TypeTable<'a> {
                 }
             }
         }
+        // After the properties, so that none of them loses its natural name.
+        let extras_field = field_names.claim("(extras)", "wire_extras".to_owned(), true);
         field_names.close(&mut self.decided);
         let mut fields = Vec::new();
         for ((wire, property), rust_name) in properties.into_iter().zip(claimed) {
             let child = context.child(&format!("properties.{wire}"), &camel_ident(wire));
             let ty = self.convert(property, &child, names)?;
             // `_1080p` and `self_` set through `set_1080p` and `set_self`.
-            let setter = format!("set_{}", rust_name.trim_start_matches("r#").trim_matches('_'));
+            let stem = rust_name.trim_start_matches("r#").trim_matches('_');
+            let (setter, clearer) = (format!("set_{stem}"), format!("clear_{stem}"));
             let max_items = match ty {
                 Ty::Array(_) | Ty::Map(_) => {
                     property.description.as_deref().and_then(documented_max_items)
@@ -260,6 +263,7 @@ impl<'a> TypeTable<'a> {
                 rust_name,
                 wire_name: wire.clone(),
                 setter,
+                clearer,
                 ty,
                 boxed: false,
                 doc: property.description.clone(),
@@ -274,6 +278,7 @@ impl<'a> TypeTable<'a> {
             origin: context.path.clone(),
             deprecated: schema.deprecated,
             fields,
+            extras_field,
         })
     }
 

@@ -250,7 +250,7 @@ fn compatible_only_changes_suggest_a_minor_bump() {
     assert_eq!(diff.semver(), Semver::Minor);
     assert!(
         diff.summary().contains(
-            "0 breaking and 2 compatible change(s) to the Rust API, 1 document change(s); semver: minor."
+            "0 breaking and 3 compatible change(s) to the Rust API, 1 document change(s); semver: minor."
         ),
         "{}",
         diff.summary()

@@ -93,7 +93,8 @@ fn structs_list_each_field_by_its_wire_name_for_serde_and_get_setters() {
         "object.field(\"labels\", &self.labels)?;",
         "\"@type\" => self.r#type = runtime::wire::next_field(map)?,",
         "\"count\" => self.count = runtime::wire::next_string_integer(map)?,",
-        "_ => runtime::wire::skip_value(map)?,",
+        "_ => self.wire_extras.read_unknown(key, map)?,",
+        "self.wire_extras,",
     ];
     for line in serde_lines {
         assert!(types.contains(line), "{line}: {types}");
@@ -103,6 +104,14 @@ fn structs_list_each_field_by_its_wire_name_for_serde_and_get_setters() {
     assert!(types.contains("pub fn set_parent(mut self, value: impl Into<Contact>) -> Self {\n        self.parent = Some(Box::new(value.into()));"));
     assert!(types.contains("pub fn set_labels<K: Into<String>, V: Into<String>>("));
     assert!(types.contains("/// Output only: set by the server, ignored in requests."));
+    assert!(
+        types.contains("    wire_extras: runtime::wire::WireExtras,\n}"),
+        "a private field keeps unknown keys"
+    );
+    assert!(types.contains("impl runtime::wire::UnknownFields for Contact {"));
+    assert!(types.contains(
+        "pub fn clear_labels(mut self) -> Self {\n        self.labels = Default::default();\n        self.wire_extras.send_unset(\"labels\");"
+    ));
     assert!(
         types.contains("#[deprecated]\n    pub fn set_old_field("),
         "deprecated fields keep a marked setter"
@@ -117,9 +126,15 @@ fn a_struct_without_fields_gets_no_empty_impl_and_keeps_its_spacing() {
     );
     let output = generate(&doc.to_string()).expect("sample generates");
     let types = file(&output.sources, "types.rs");
-    assert!(types.contains("pub struct Empty {}\n\nimpl serde::Serialize for Empty {"), "{types}");
+    assert!(
+        types.contains("pub struct Empty {\n    wire_extras: runtime::wire::WireExtras,\n}\n\nimpl runtime::wire::UnknownFields for Empty {"),
+        "{types}"
+    );
     assert!(!types.contains("impl Empty {"), "{types}");
-    assert!(types.contains("_key: &str"), "no field to match, so the key goes unused: {types}");
+    assert!(
+        types.contains("self.wire_extras.read_unknown(key, map)"),
+        "every key is unknown: {types}"
+    );
 }
 
 #[test]

@@ -5,15 +5,15 @@
 //! * instants as RFC 3339 ([`Timestamp`]), durations as `"3.5s"` ([`Duration`]);
 //! * field masks as comma-separated paths ([`FieldMask`]);
 //! * enums as strings, some of which a crate may not know yet ([`deserialize_enum`]);
-//! * structs as objects without their unset fields ([`ObjectWriter`], [`ReadFields`]).
+//! * structs as objects without their unset fields ([`ObjectWriter`], [`ReadFields`]),
+//!   keeping the keys a crate does not know ([`UnknownFields`]).
 
 pub use bytes::Bytes;
 pub use duration::Duration;
+pub use extras::{UnknownFields, WireExtras};
 pub use field_mask::{FieldMask, FieldPath, IntoFieldMask, UnknownFieldPath};
 pub use integers::StringInteger;
-pub use object::{
-    ObjectWriter, ReadFields, Unset, next_field, next_string_integer, read_object, skip_value,
-};
+pub use object::{ObjectWriter, ReadFields, Unset, next_field, next_string_integer, read_object};
 pub use timestamp::Timestamp;
 
 use std::fmt;
@@ -53,6 +53,7 @@ use serde_as_text;
 
 mod bytes;
 mod duration;
+mod extras;
 mod field_mask;
 mod integers;
 mod object;

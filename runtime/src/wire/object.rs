@@ -9,9 +9,10 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
+use super::extras::WireExtras;
 use super::integers::{In, Out, StringInteger};
 
 /// A field value that is left out of the JSON when it holds nothing: `None`,
@@ -39,23 +40,30 @@ impl<T> Unset for BTreeMap<String, T> {
     }
 }
 
-/// Writes a struct as a JSON object, field by field, leaving unset ones out.
-/// The object is a map whose length is not known up front, which JSON and
-/// other self-describing formats take; formats that need lengths first
-/// (bincode, postcard) cannot skip fields anyway and are not supported.
-pub struct ObjectWriter<S: Serializer> {
+/// Writes a struct as a JSON object, field by field, leaving unset ones out
+/// (unless the caller asked to send them), then the keys the struct does not
+/// know, as they came. The object is a map whose length is not known up
+/// front, which JSON and other self-describing formats take; formats that
+/// need lengths first (bincode, postcard) cannot skip fields anyway and are
+/// not supported.
+pub struct ObjectWriter<'a, S: Serializer> {
     map: S::SerializeMap,
+    extras: &'a WireExtras,
 }
 
-impl<S: Serializer> ObjectWriter<S> {
-    /// Starts the object.
-    pub fn new(serializer: S) -> Result<Self, S::Error> {
-        Ok(Self { map: serializer.serialize_map(None)? })
+impl<'a, S: Serializer> ObjectWriter<'a, S> {
+    /// Starts the object of a struct whose extras are `extras`.
+    pub fn new(serializer: S, extras: &'a WireExtras) -> Result<Self, S::Error> {
+        Ok(Self { map: serializer.serialize_map(None)?, extras })
     }
 
-    /// Writes `value` under `key` unless it is unset.
+    /// Writes `value` under `key` unless it is unset and not asked for.
     pub fn field<T: Serialize + Unset>(&mut self, key: &str, value: &T) -> Result<(), S::Error> {
-        if value.is_unset() { Ok(()) } else { self.map.serialize_entry(key, value) }
+        if self.skips(key, value) { Ok(()) } else { self.map.serialize_entry(key, value) }
+    }
+
+    fn skips(&self, key: &str, value: &impl Unset) -> bool {
+        value.is_unset() && !self.extras.sends_unset(key)
     }
 
     /// Like [`Self::field`], with the value's 64-bit integers as strings.
@@ -64,11 +72,14 @@ impl<S: Serializer> ObjectWriter<S> {
         key: &str,
         value: &T,
     ) -> Result<(), S::Error> {
-        if value.is_unset() { Ok(()) } else { self.map.serialize_entry(key, &Out(value)) }
+        if self.skips(key, value) { Ok(()) } else { self.map.serialize_entry(key, &Out(value)) }
     }
 
-    /// Ends the object.
-    pub fn end(self) -> Result<S::Ok, S::Error> {
+    /// Writes the unknown keys and ends the object.
+    pub fn end(mut self) -> Result<S::Ok, S::Error> {
+        for (key, value) in self.extras.unknown() {
+            self.map.serialize_entry(key, value)?;
+        }
         self.map.end()
     }
 }
@@ -80,7 +91,7 @@ pub trait ReadFields: Default {
     const NAME: &'static str;
 
     /// Reads the value of the field named `key` (its wire name) from `map`;
-    /// a key the struct does not know is skipped with [`skip_value`].
+    /// a key the struct does not know is kept with [`WireExtras::read_unknown`].
     fn read_field<'de, A: MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -89,8 +100,8 @@ pub trait ReadFields: Default {
 }
 
 /// Reads a [`ReadFields`] struct from a JSON object. Keys it does not know
-/// are ignored, so that fields Google adds later do not break decoding; a
-/// key given twice keeps its last value.
+/// are kept aside, so that fields Google adds later neither break decoding
+/// nor get lost; a key given twice keeps its last value.
 pub fn read_object<'de, D: Deserializer<'de>, T: ReadFields>(
     deserializer: D,
 ) -> Result<T, D::Error> {
@@ -103,11 +114,6 @@ pub fn next_field<'de, A: MapAccess<'de>, T: Deserialize<'de> + Default>(
     map: &mut A,
 ) -> Result<T, A::Error> {
     map.next_value::<Option<T>>().map(Option::unwrap_or_default)
-}
-
-/// Skips the value of a key the struct does not know.
-pub fn skip_value<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
-    map.next_value::<IgnoredAny>().map(drop)
 }
 
 /// Like [`next_field`], for a value whose 64-bit integers are strings (or
@@ -180,11 +186,12 @@ mod tests {
         count: Option<i64>,
         ids: Vec<u64>,
         labels: BTreeMap<String, String>,
+        extras: WireExtras,
     }
 
     impl Serialize for Sample {
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            let mut object = ObjectWriter::new(serializer)?;
+            let mut object = ObjectWriter::new(serializer, &self.extras)?;
             object.field("@type", &self.r#type)?;
             object.string_integer_field("count", &self.count)?;
             object.string_integer_field("ids", &self.ids)?;
@@ -212,7 +219,7 @@ mod tests {
                 "count" => self.count = next_string_integer(map)?,
                 "ids" => self.ids = next_string_integer(map)?,
                 "labels" => self.labels = next_field(map)?,
-                _ => skip_value(map)?,
+                _ => self.extras.read_unknown(key, map)?,
             }
             Ok(())
         }
@@ -226,6 +233,7 @@ mod tests {
             count: Some(-3),
             ids: vec![u64::MAX],
             labels: BTreeMap::from([("a".into(), "b".into())]),
+            extras: WireExtras::default(),
         };
         let expected = json!({"@type": "person", "count": "-3", "ids": ["18446744073709551615"], "labels": {"a": "b"}});
         assert_eq!(serde_json::to_value(&sample).unwrap(), expected);
@@ -233,10 +241,28 @@ mod tests {
     }
 
     #[test]
-    fn unknown_keys_are_ignored_and_missing_ones_stay_default() {
-        let text = r#"{"future": {"nested": [1, {"x": null}]}, "count": 7, "@type": null}"#;
+    fn unknown_keys_are_kept_in_order_and_written_back() {
+        let text =
+            r#"{"future": {"nested": [1, {"x": null}]}, "count": 7, "@type": null, "later": "z"}"#;
         let sample: Sample = serde_json::from_str(text).unwrap();
-        assert_eq!(sample, Sample { count: Some(7), ..Sample::default() });
+        assert_eq!(sample.count, Some(7));
+        let unknown: Vec<(&str, &serde_json::Value)> = sample.extras.unknown().collect();
+        assert_eq!(
+            unknown,
+            [("future", &json!({"nested": [1, {"x": null}]})), ("later", &json!("z"))]
+        );
+        let written = serde_json::to_string(&sample).unwrap();
+        assert_eq!(written, r#"{"count":"7","future":{"nested":[1,{"x":null}]},"later":"z"}"#);
+    }
+
+    #[test]
+    fn fields_asked_for_are_sent_as_null_or_empty() {
+        let mut sample = Sample::default();
+        sample.extras.send_unset("@type");
+        sample.extras.send_unset("ids");
+        sample.extras.send_unset("labels");
+        let written = serde_json::to_value(&sample).unwrap();
+        assert_eq!(written, json!({"@type": null, "ids": [], "labels": {}}), "count stays out");
     }
 
     #[test]
