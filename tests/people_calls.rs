@@ -1675,6 +1675,38 @@ async fn people_update_contact_patches_update_person_fields_person_fields_source
 }
 
 #[tokio::test]
+async fn send_with_metadata_returns_the_status_and_headers_with_the_body() -> TestResult {
+    let (server, people) = fake_people_api().await?;
+    exact_request("GET", "/v1/people/me", &[("personFields", "names")], None)
+        .respond_with(
+            json_response(json!({"resourceName": "people/me"}))
+                .insert_header("ETag", "\"abc\"")
+                .insert_header("X-Goog-Quota-Remaining", "41"),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    exact_request("DELETE", "/v1/people/c1:deleteContact", &[], None)
+        .respond_with(ResponseTemplate::new(200).insert_header("x-request-trace", "t-1"))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let response =
+        people.people().get("people/me").person_fields("names").send_with_metadata().await?;
+    assert_eq!(response.status, 200);
+    assert_eq!(response.headers.get("etag"), Some("\"abc\""), "names in any case");
+    assert_eq!(response.headers.get("X-Goog-Quota-Remaining"), Some("41"));
+    assert_eq!(response.body.resource_name.as_deref(), Some("people/me"));
+    let deleted = people.people().delete_contact("people/c1").send_with_metadata().await?;
+    assert_eq!(deleted.headers.get("x-request-trace"), Some("t-1"));
+    assert!(
+        deleted.headers.iter().any(|(name, value)| name == "x-request-trace" && value == "t-1")
+    );
+    Ok(())
+}
+
+#[tokio::test]
 async fn a_person_read_edited_and_updated_sends_back_what_a_newer_server_sent() -> TestResult {
     let (server, people) = fake_people_api().await?;
     let newer = json!({

@@ -89,8 +89,17 @@ impl Client {
 
     /// Sends `request` and decodes its JSON response (an empty body decodes as `{}`).
     pub async fn execute_json<T: DeserializeOwned>(&self, request: Request) -> Result<T, Error> {
-        let (status, body) = self.execute(&request).await?;
-        decode(request.spec().id, status, &body)
+        self.execute_json_with_metadata(request).await.map(|response| response.body)
+    }
+
+    /// Like [`Self::execute_json`], with the response's status and headers.
+    pub async fn execute_json_with_metadata<T: DeserializeOwned>(
+        &self,
+        request: Request,
+    ) -> Result<Response<T>, Error> {
+        let (status, headers, body) = self.execute(&request).await?;
+        let body = decode(request.spec().id, status, &body)?;
+        Ok(Response { status, headers: ResponseHeaders(headers), body })
     }
 
     /// Sends `request`, for methods whose response has no body.
@@ -98,17 +107,33 @@ impl Client {
         self.execute(&request).await.map(drop)
     }
 
-    /// Sends with retries; returns the status and body of the successful attempt.
-    async fn execute(&self, request: &Request) -> Result<(u16, bytes::Bytes), Error> {
+    /// Like [`Self::execute_empty`], with the response's status and headers.
+    pub async fn execute_empty_with_metadata(
+        &self,
+        request: Request,
+    ) -> Result<Response<()>, Error> {
+        let (status, headers, _) = self.execute(&request).await?;
+        Ok(Response { status, headers: ResponseHeaders(headers), body: () })
+    }
+
+    /// Sends with retries; returns the status, headers and body of the successful attempt.
+    async fn execute(
+        &self,
+        request: &Request,
+    ) -> Result<(u16, reqwest::header::HeaderMap, bytes::Bytes), Error> {
         let url = request.url(&self.inner.base_url)?;
         let body = request.body().map(|json| Payload::json(json.to_vec()));
         let spec = request.spec();
-        self.with_retries(request, spec.http_method, || async {
-            let outgoing = Outgoing::new(spec.http_method.to_reqwest(), &url, body.clone());
-            let response = self.attempt(request, outgoing, &[]).await?;
-            read_body(spec.id, response).await
-        })
-        .await
+        let (status, (headers, body)) = self
+            .with_retries(request, spec.http_method, || async {
+                let outgoing = Outgoing::new(spec.http_method.to_reqwest(), &url, body.clone());
+                let mut response = self.attempt(request, outgoing, &[]).await?;
+                let headers = std::mem::take(response.headers_mut());
+                let (status, body) = read_body(spec.id, response).await?;
+                Ok((status, (headers, body)))
+            })
+            .await?;
+        Ok((status, headers, body))
     }
 
     /// The retry loop around `once`, which makes one attempt: backoff,
@@ -308,6 +333,41 @@ impl AttemptError {
             _ => Error::Transport { method, source: error.without_url() },
         };
         Self { error, failure, server_delay: None }
+    }
+}
+
+/// A successful call's decoded body with the HTTP status and headers it came
+/// with, from a call's `send_with_metadata()`: an `ETag`, quota or tracing
+/// header without a second request.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Response<T> {
+    /// The HTTP status (2xx).
+    pub status: u16,
+    /// The HTTP headers (`ETag`, quota and tracing headers).
+    pub headers: ResponseHeaders,
+    /// The decoded response.
+    pub body: T,
+}
+
+/// The headers of a response, looked up by name in any case.
+#[derive(Clone, Debug, Default)]
+pub struct ResponseHeaders(reqwest::header::HeaderMap);
+
+impl ResponseHeaders {
+    /// The first value of the header `name`, when it is text.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.get(name).and_then(|value| value.to_str().ok())
+    }
+
+    /// Every value of the header `name` that is text, in order.
+    pub fn get_all<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a str> + 'a {
+        self.0.get_all(name).into_iter().filter_map(|value| value.to_str().ok())
+    }
+
+    /// Every header whose value is text, as (lowercase name, value).
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?)))
     }
 }
 

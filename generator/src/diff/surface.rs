@@ -140,6 +140,14 @@ impl Surface<'_> {
             }
             let response = method.response.map_or_else(|| "()".to_owned(), |id| type_name(api, id));
             self.add(&format!("{call}::send()"), group, "method", format!("-> {response}"), false);
+            let with_metadata = format!("-> Response<{response}>");
+            self.add(
+                &format!("{call}::send_with_metadata()"),
+                group,
+                "method",
+                with_metadata,
+                false,
+            );
             if let Some(pagination) = &method.pagination {
                 let pages = format!("-> stream of {response}");
                 self.add(&format!("{call}::pages()"), group, "method", pages, false);

@@ -227,17 +227,28 @@ fn call_items(api: &Api, method: &Method) -> TokenStream {
         None => quote! { () },
     };
     let send_doc = format!(" Sends the request and decodes the `{id}` response.");
+    let metadata_doc = " Like [`Self::send`], with the response's HTTP status and headers.";
     let send = match method.response {
         Some(_) => quote! {
             #[doc = #send_doc]
             pub async fn send(self) -> Result<#response, runtime::Error> {
                 self.client.execute_json(self.request).await
             }
+
+            #[doc = #metadata_doc]
+            pub async fn send_with_metadata(self) -> Result<runtime::Response<#response>, runtime::Error> {
+                self.client.execute_json_with_metadata(self.request).await
+            }
         },
         None => quote! {
             #[doc = #send_doc]
             pub async fn send(self) -> Result<(), runtime::Error> {
                 self.client.execute_empty(self.request).await
+            }
+
+            #[doc = #metadata_doc]
+            pub async fn send_with_metadata(self) -> Result<runtime::Response<()>, runtime::Error> {
+                self.client.execute_empty_with_metadata(self.request).await
             }
         },
     };

@@ -15,6 +15,7 @@ use crate::load::model;
 /// Builder methods every call has; a parameter with one of these names gets a suffix.
 const BUILDER_METHODS: &[&str] = &[
     "send",
+    "send_with_metadata",
     "pages",
     "items",
     "send_in_chunks",
