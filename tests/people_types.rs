@@ -172,6 +172,8 @@ fn unknown_fields_can_be_set_replaced_and_removed_by_wire_name() {
     );
     assert_eq!(name.remove_unknown_field("extra"), Some(json!(1)));
     assert_eq!(name.unknown_field("extra"), None);
+    name.remove_unknown_field("pronunciationHint");
+    assert_eq!(name, Name::default().set_given_name("Ada"), "nothing left, nothing seen");
 }
 
 #[test]

@@ -11,13 +11,23 @@ use serde_json::Value;
 /// Generated structs hold one in a private field and implement
 /// [`UnknownFields`] on top of it; [`super::ObjectWriter`] and
 /// [`super::ReadFields`] use it to make a decode -> encode round trip lossless.
+///
+/// Nothing is allocated, and one pointer is held, until there is something
+/// to keep: most values of most structs have no extras.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct WireExtras {
+pub struct WireExtras(Option<Box<Extras>>);
+
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Extras {
     unknown: Vec<(String, Value)>,
     sent_unset: Vec<&'static str>,
 }
 
 impl WireExtras {
+    fn get_or_insert(&mut self) -> &mut Extras {
+        self.0.get_or_insert_with(Box::default)
+    }
+
     /// Reads the value of a key the struct does not know and keeps it; a
     /// key given twice keeps its last value, as for known fields.
     pub fn read_unknown<'de, A: MapAccess<'de>>(
@@ -33,27 +43,41 @@ impl WireExtras {
     /// Marks the field `wire` to be written even when it is unset: `null`
     /// for a value, `[]` or `{}` for a list or map.
     pub fn send_unset(&mut self, wire: &'static str) {
-        if !self.sent_unset.contains(&wire) {
-            self.sent_unset.push(wire);
+        let sent_unset = &mut self.get_or_insert().sent_unset;
+        if !sent_unset.contains(&wire) {
+            sent_unset.push(wire);
         }
     }
 
     /// Whether the field `wire` is written when unset.
     pub fn sends_unset(&self, wire: &str) -> bool {
-        // Almost always empty: the check costs nothing on the common path.
-        !self.sent_unset.is_empty() && self.sent_unset.contains(&wire)
+        self.0.as_ref().is_some_and(|extras| extras.sent_unset.contains(&wire))
     }
 
     /// The unknown keys, in the order they came (or were set).
     pub fn unknown(&self) -> impl Iterator<Item = (&str, &Value)> {
-        self.unknown.iter().map(|(key, value)| (key.as_str(), value))
+        self.0
+            .iter()
+            .flat_map(|extras| extras.unknown.iter().map(|(key, value)| (key.as_str(), value)))
     }
 
     fn set(&mut self, key: String, value: Value) {
-        match self.unknown.iter_mut().find(|(existing, _)| *existing == key) {
+        let unknown = &mut self.get_or_insert().unknown;
+        match unknown.iter_mut().find(|(existing, _)| *existing == key) {
             Some((_, slot)) => *slot = value,
-            None => self.unknown.push((key, value)),
+            None => unknown.push((key, value)),
         }
+    }
+
+    fn remove(&mut self, key: &str) -> Option<Value> {
+        let extras = self.0.as_mut()?;
+        let index = extras.unknown.iter().position(|(existing, _)| existing == key)?;
+        let (_, value) = extras.unknown.remove(index);
+        // Nothing left is no extras, so that equality does not see the history.
+        if extras.unknown.is_empty() && extras.sent_unset.is_empty() {
+            self.0 = None;
+        }
+        Some(value)
     }
 }
 
@@ -89,8 +113,6 @@ pub trait UnknownFields {
 
     /// Removes the unknown key `key`, returning its value.
     fn remove_unknown_field(&mut self, key: &str) -> Option<Value> {
-        let unknown = &mut self.wire_extras_mut().unknown;
-        let index = unknown.iter().position(|(existing, _)| existing == key)?;
-        Some(unknown.remove(index).1)
+        self.wire_extras_mut().remove(key)
     }
 }
