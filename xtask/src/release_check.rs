@@ -80,6 +80,8 @@ fn git_show(root: &Path, commit: &str, path: &str) -> Result<Option<String>> {
 
 /// The `version` of the manifest's `[package]` table.
 fn package_version(manifest: &str) -> Option<String> {
+    // A leading newline lets a table on the first line be found like the others.
+    let manifest = format!("\n{manifest}");
     let package = manifest.split("\n[package]").nth(1)?;
     let table = package.split("\n[").next()?;
     table.lines().find_map(|line| {
@@ -132,6 +134,80 @@ mod tests {
         assert!(check_bump("1.4.2", "2.0.0", Semver::Major).is_ok());
         assert!(check_bump("1.4.2", "1.4.2", Semver::Minor).is_ok(), "only breaking fails");
         assert!(check_bump("one", "1.0.0", Semver::Major).is_err());
+    }
+
+    /// A repository with the pinned document, a manifest and no lock: one
+    /// commit as it is, one after `edit`; returns its root.
+    fn repository(name: &str, edit: impl FnOnce(&mut serde_json::Value)) -> std::path::PathBuf {
+        let root =
+            std::env::temp_dir().join(format!("gapi-release-check-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("discovery")).unwrap();
+        let git = |args: &[&str]| {
+            let status = Command::new("git").arg("-C").arg(&root).args(args).output().unwrap();
+            assert!(
+                status.status.success(),
+                "git {args:?}: {}",
+                String::from_utf8_lossy(&status.stderr)
+            );
+        };
+        let pinned = include_str!("../../discovery/people.v1.json");
+        std::fs::write(root.join(paths::PINNED_DISCOVERY), pinned).unwrap();
+        std::fs::write(root.join("Cargo.toml"), "[package]\nname = \"p\"\nversion = \"0.1.0\"\n")
+            .unwrap();
+        git(&["init", "-q"]);
+        git(&[
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "commit",
+            "-qam",
+            "base",
+            "--allow-empty",
+        ]);
+        git(&["add", "."]);
+        git(&["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "pinned"]);
+        let mut document: serde_json::Value = serde_json::from_str(pinned).unwrap();
+        edit(&mut document);
+        std::fs::write(root.join(paths::PINNED_DISCOVERY), document.to_string()).unwrap();
+        git(&["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qam", "new revision"]);
+        root
+    }
+
+    #[test]
+    fn a_breaking_document_change_without_a_version_bump_fails_and_with_one_passes() {
+        let root = repository("breaking", |doc| {
+            let methods = &mut doc["resources"]["people"]["methods"];
+            methods["get"]["parameters"].as_object_mut().unwrap().remove("sources");
+        });
+        let report = root.join("report.md");
+        assert!(!run(&root, "HEAD~1", Some(&report)).unwrap(), "not bumped: fails");
+        let markdown = std::fs::read_to_string(&report).unwrap();
+        assert!(
+            markdown.contains("- `api::PeopleGetCall::sources()`: setter removed"),
+            "{markdown}"
+        );
+        std::fs::write(root.join("Cargo.toml"), "[package]\nname = \"p\"\nversion = \"0.2.0\"\n")
+            .unwrap();
+        assert!(run(&root, "HEAD~1", None).unwrap(), "bumped to 0.2.0: passes");
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn an_additive_document_change_passes_without_a_bump() {
+        let root = repository("additive", |doc| {
+            let sources = &mut doc["resources"]["people"]["methods"]["createContact"]["parameters"]
+                ["sources"];
+            sources["enum"].as_array_mut().unwrap().push("READ_SOURCE_TYPE_NEW".into());
+        });
+        assert!(run(&root, "HEAD~1", None).unwrap());
+        assert!(run(&root, "HEAD", None).unwrap(), "unchanged since HEAD");
+        assert!(
+            run(&root, "no-such-commit", None).is_err(),
+            "a base that is not a commit is an error"
+        );
+        let _ = std::fs::remove_dir_all(&root);
     }
 
     #[test]
