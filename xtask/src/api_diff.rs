@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use gapi_generator::Lock;
 use gapi_generator::diff::{ApiDiff, diff};
 use gapi_generator::load::{load, model::Document};
@@ -29,15 +29,9 @@ pub fn previous_input(root: &Path, discovery: &Path, out: &Path) -> Option<Docum
     let recorded_revision =
         header.lines().next()?.split("revision ").nth(1)?.trim_end_matches('.').to_owned();
     let relative: PathBuf = discovery.strip_prefix(root).unwrap_or(discovery).to_path_buf();
-    let committed = Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .arg("show")
-        .arg(format!("HEAD:{}", relative.to_string_lossy().replace('\\', "/")))
-        .output()
-        .ok()
-        .filter(|output| output.status.success())?;
-    let document = load(&String::from_utf8_lossy(&committed.stdout)).ok()?;
+    let relative = relative.to_string_lossy().replace('\\', "/");
+    let committed = git_show(root, "HEAD", &relative).ok().flatten()?;
+    let document = load(&committed).ok()?;
     (document.revision.as_deref() == Some(recorded_revision.as_str())).then_some(document)
 }
 
@@ -51,4 +45,24 @@ pub fn summary_since(old: &Document, new_path: &Path, lock: &Lock) -> Option<Str
         Ok(diff) => diff.summary(),
         Err(error) => format!("cannot compare with the previous revision: {error}"),
     })
+}
+
+/// A file's text at a commit, or `None` where the commit does not have it.
+pub fn git_show(root: &Path, commit: &str, path: &str) -> Result<Option<String>> {
+    let verified = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["rev-parse", "--verify", "--quiet", &format!("{commit}^{{commit}}")])
+        .output()
+        .context("cannot run git")?;
+    if !verified.status.success() {
+        bail!("`{commit}` is not a commit of this repository");
+    }
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["show", &format!("{commit}:{path}")])
+        .output()
+        .context("cannot run git")?;
+    Ok(output.status.success().then(|| String::from_utf8_lossy(&output.stdout).into_owned()))
 }

@@ -4,13 +4,13 @@
 //! the crate's version in `Cargo.toml` was not bumped for it.
 
 use std::path::Path;
-use std::process::Command;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use gapi_generator::Lock;
 use gapi_generator::diff::{Semver, diff, to_markdown};
 use gapi_generator::load::load;
 
+use crate::api_diff::git_show;
 use crate::paths;
 
 /// What was found; `Ok(false)` means the version is not bumped enough.
@@ -56,26 +56,6 @@ pub fn run(root: &Path, base: &str, report: Option<&Path>) -> Result<bool> {
             Ok(false)
         }
     }
-}
-
-/// A file's text at a commit, or `None` where the commit does not have it.
-fn git_show(root: &Path, commit: &str, path: &str) -> Result<Option<String>> {
-    let verified = Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(["rev-parse", "--verify", "--quiet", &format!("{commit}^{{commit}}")])
-        .output()
-        .context("cannot run git")?;
-    if !verified.status.success() {
-        bail!("`{commit}` is not a commit of this repository");
-    }
-    let output = Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(["show", &format!("{commit}:{path}")])
-        .output()
-        .context("cannot run git")?;
-    Ok(output.status.success().then(|| String::from_utf8_lossy(&output.stdout).into_owned()))
 }
 
 /// The `version` of the manifest's `[package]` table.
@@ -124,6 +104,7 @@ pub fn check_bump(old: &str, new: &str, needed: Semver) -> Result<String, String
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::process::Command;
 
     #[test]
     fn a_breaking_diff_needs_a_major_release_or_a_minor_one_below_1_0() {

@@ -161,7 +161,7 @@ fn side_error(side: &str, error: Error) -> Error {
 }
 
 /// Compares two documents and the crates resolved from them.
-pub fn between(old: &Document, old_api: &Api, new: &Document, new_api: &Api) -> ApiDiff {
+fn between(old: &Document, old_api: &Api, new: &Document, new_api: &Api) -> ApiDiff {
     ApiDiff {
         api: new.id.clone().unwrap_or_else(|| format!("{}:{}", new.name, new.version)),
         old_revision: old.revision.clone().unwrap_or_default(),
