@@ -19,7 +19,7 @@ use google_people_v1::types::{
     PhoneNumber, ProfileMetadataObjectType, ProfileMetadataUserTypesItem, ReadSourceType, Source,
     SourceType, UpdateContactGroupRequest, UpdateContactPhotoRequest,
 };
-use google_people_v1::{API, PeopleService, runtime};
+use google_people_v1::{API, CallOptions, PeopleService, runtime};
 use serde_json::{Value, json};
 use wiremock::matchers::{any, body_json, header, method, path, query_param};
 use wiremock::{Match, Mock, MockBuilder, MockServer, Request, ResponseTemplate};

@@ -19,6 +19,10 @@ pub use resolve::lock::Lock;
 /// The lock file's name beside a generated crate's sources.
 pub const LOCK_FILE: &str = "api.lock.json";
 
+/// The version of the contract with `gapi-runtime` that generated code
+/// requires (`gapi_runtime::__private::CONTRACT`); see `docs/runtime-contract.md`.
+pub const RUNTIME_CONTRACT: u32 = 1;
+
 /// The generator's version, recorded in every generated file.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 

@@ -19,7 +19,7 @@ use crate::request::Request;
 ///
 /// Requests are sequential because Google asks for mutations of one user's
 /// data to be, and a failed chunk leaves the later ones unsent.
-pub fn send_in_chunks<T>(
+pub(crate) fn send_in_chunks<T>(
     client: Client,
     request: Request,
     field: &'static str,

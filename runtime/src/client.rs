@@ -88,12 +88,15 @@ impl Client {
     }
 
     /// Sends `request` and decodes its JSON response (an empty body decodes as `{}`).
-    pub async fn execute_json<T: DeserializeOwned>(&self, request: Request) -> Result<T, Error> {
+    pub(crate) async fn execute_json<T: DeserializeOwned>(
+        &self,
+        request: Request,
+    ) -> Result<T, Error> {
         self.execute_json_with_metadata(request).await.map(|response| response.body)
     }
 
     /// Like [`Self::execute_json`], with the response's status and headers.
-    pub async fn execute_json_with_metadata<T: DeserializeOwned>(
+    pub(crate) async fn execute_json_with_metadata<T: DeserializeOwned>(
         &self,
         request: Request,
     ) -> Result<Response<T>, Error> {
@@ -103,12 +106,12 @@ impl Client {
     }
 
     /// Sends `request`, for methods whose response has no body.
-    pub async fn execute_empty(&self, request: Request) -> Result<(), Error> {
+    pub(crate) async fn execute_empty(&self, request: Request) -> Result<(), Error> {
         self.execute(&request).await.map(drop)
     }
 
     /// Like [`Self::execute_empty`], with the response's status and headers.
-    pub async fn execute_empty_with_metadata(
+    pub(crate) async fn execute_empty_with_metadata(
         &self,
         request: Request,
     ) -> Result<Response<()>, Error> {
@@ -330,7 +333,7 @@ impl AttemptError {
         };
         let error = match (error.is_timeout(), timeout) {
             (true, Some(timeout)) => Error::Timeout { method, timeout },
-            _ => Error::Transport { method, source: error.without_url() },
+            _ => Error::Transport { method, source: Box::new(error.without_url()) },
         };
         Self { error, failure, server_delay: None }
     }

@@ -26,13 +26,13 @@ pub enum Error {
     },
     /// The request could not be sent or its response not read: DNS, connect,
     /// TLS, a connection broken mid-way.
-    #[error("{method}: transport error: {}", causes(.source))]
+    #[error("{method}: transport error: {}", causes(&**.source))]
     Transport {
         /// The discovery method id.
         method: &'static str,
-        /// The underlying error (its URL removed).
+        /// The underlying error (its URL removed), from the HTTP stack.
         #[source]
-        source: reqwest::Error,
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// No complete response arrived within the call's timeout.
     #[error("{method}: no response within {timeout:?}")]

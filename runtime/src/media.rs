@@ -72,7 +72,7 @@ impl Client {
     /// Sends `request` with `media` as its content in one request:
     /// `uploadType=multipart` (the JSON body as metadata, then the media)
     /// when the request has a body, `uploadType=media` otherwise.
-    pub async fn upload<T: DeserializeOwned>(
+    pub(crate) async fn upload<T: DeserializeOwned>(
         &self,
         request: Request,
         upload: &'static UploadSpec,
@@ -84,7 +84,7 @@ impl Client {
     /// Sends `request` with `media` in a resumable session: the metadata
     /// first, then the media in chunks of 8 MiB. After a failed chunk the
     /// client asks the server how much it kept and goes on from there.
-    pub async fn upload_resumable<T: DeserializeOwned>(
+    pub(crate) async fn upload_resumable<T: DeserializeOwned>(
         &self,
         request: Request,
         upload: &'static UploadSpec,
@@ -95,7 +95,7 @@ impl Client {
 
     /// Like [`Self::upload_resumable`] with chunks of `chunk_size` bytes
     /// (rounded up to a multiple of 256 KiB).
-    pub async fn upload_resumable_in_chunks<T: DeserializeOwned>(
+    pub(crate) async fn upload_resumable_in_chunks<T: DeserializeOwned>(
         &self,
         request: Request,
         upload: &'static UploadSpec,
@@ -272,7 +272,7 @@ impl Client {
 
     /// Sends `request` with `alt=media` and hands back the response body as a
     /// stream. Retries cover the request up to the first byte of the body.
-    pub async fn download(&self, mut request: Request) -> Result<Download, Error> {
+    pub(crate) async fn download(&self, mut request: Request) -> Result<Download, Error> {
         request.set_query("alt", "media".to_owned());
         let url = request.url(self.base_url())?;
         let spec = request.spec();

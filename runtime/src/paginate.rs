@@ -8,19 +8,20 @@ use crate::client::Client;
 use crate::error::Error;
 use crate::request::Request;
 
-/// Sends `request`, then again with `pageToken` set to each page's next
-/// token (`next_token`), and yields every page. Ends after the first page
-/// without a token (or with an empty one), or at the first error.
-pub fn pages<T, F>(
+/// Sends `request`, then again with the query parameter `page_token` set to
+/// each page's next token (`next_token`), and yields every page. Ends after
+/// the first page without a token (or with an empty one), or at the first error.
+pub(crate) fn pages<T, F>(
     client: Client,
     request: Request,
+    page_token: &'static str,
     next_token: F,
 ) -> impl Stream<Item = Result<T, Error>> + Send
 where
     T: DeserializeOwned + Send + 'static,
     F: Fn(&T) -> Option<String> + Send + 'static,
 {
-    follow(client, request, move |page: T| {
+    follow(client, request, page_token, move |page: T| {
         let token = next_token(&page);
         (page, token)
     })
@@ -28,9 +29,10 @@ where
 
 /// Like [`pages`], but yields the items of every page, one by one;
 /// `split` takes a page apart into its items and its next token.
-pub fn items<T, I, F>(
+pub(crate) fn items<T, I, F>(
     client: Client,
     request: Request,
+    page_token: &'static str,
     split: F,
 ) -> impl Stream<Item = Result<I, Error>> + Send
 where
@@ -38,7 +40,7 @@ where
     I: Send + 'static,
     F: Fn(T) -> (Vec<I>, Option<String>) + Send + 'static,
 {
-    follow(client, request, split)
+    follow(client, request, page_token, split)
         .map_ok(|items| stream::iter(items.into_iter().map(Ok)))
         .try_flatten()
 }
@@ -48,6 +50,7 @@ where
 fn follow<T, P, F>(
     client: Client,
     request: Request,
+    page_token: &'static str,
     split: F,
 ) -> impl Stream<Item = Result<P, Error>> + Send
 where
@@ -56,25 +59,29 @@ where
     F: Fn(T) -> (P, Option<String>) + Send + 'static,
 {
     let state = (client, Some(request), split);
-    stream::try_unfold(state, |(client, request, split)| async move {
+    stream::try_unfold(state, move |(client, request, split)| async move {
         let Some(request) = request else {
             return Ok(None);
         };
         let page: T = client.execute_json(request.clone()).await?;
         let (yielded, token) = split(page);
-        let next = following(request, token);
+        let next = following(request, page_token, token);
         Ok(Some((yielded, (client, next, split))))
     })
 }
 
 /// The request for the page after `current`, if there is one.
-fn following(mut current: Request, token: Option<String>) -> Option<Request> {
+fn following(
+    mut current: Request,
+    page_token: &'static str,
+    token: Option<String>,
+) -> Option<Request> {
     let token = token.filter(|token| !token.is_empty())?;
     // A server that hands back the token it was sent would loop forever.
-    if current.query("pageToken").next() == Some(token.as_str()) {
+    if current.query(page_token).next() == Some(token.as_str()) {
         tracing::warn!(method = current.spec().id, "the server repeated the page token; stopping");
         return None;
     }
-    current.set_query("pageToken", token);
+    current.set_query(page_token, token);
     Some(current)
 }

@@ -48,7 +48,7 @@ const RESERVED: &AsciiSet = &UNRESERVED
 /// pattern, a body that cannot be serialised) are kept and reported by the
 /// client's `execute_*` before anything is sent.
 #[derive(Clone)]
-pub struct Request {
+pub(crate) struct Request {
     spec: &'static MethodSpec,
     path_params: Vec<(&'static str, String)>,
     query: Vec<(&'static str, String)>,
@@ -287,14 +287,18 @@ fn matches_pattern(pattern: &'static str, value: &str) -> Option<bool> {
     regex.as_ref().map(|regex| regex.is_match(value))
 }
 
-/// Shows the method, parameters and the body's size, not its content: bodies
-/// carry personal data.
+/// Shows the method, the parameters' names and the body's size, not their
+/// content: values and bodies carry personal data.
 impl fmt::Debug for Request {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Request")
             .field("method", &self.spec.id)
-            .field("path_params", &self.path_params)
-            .field("query", &self.query)
+            // Names only: values can be personal data (a search query, a resource name).
+            .field(
+                "path_params",
+                &self.path_params.iter().map(|(name, _)| name).collect::<Vec<_>>(),
+            )
+            .field("query", &self.query.iter().map(|(name, _)| name).collect::<Vec<_>>())
             .field("body_bytes", &self.body.as_ref().map(Vec::len))
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)

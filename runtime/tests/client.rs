@@ -6,12 +6,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use futures_util::TryStreamExt;
+use gapi_runtime::__private::{Call, HttpMethod, MethodSpec};
 use gapi_runtime::auth::{
     ApiKey, Authenticator, Credential, CredentialFuture, Secret, StaticToken,
 };
-use gapi_runtime::{
-    ApiInfo, Client, Error, ErrorDetail, HttpMethod, MethodSpec, Request, RetryPolicy, paginate,
-};
+use gapi_runtime::{ApiInfo, CallOptions, Client, Error, ErrorDetail, RetryPolicy};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path, query_param};
@@ -59,10 +58,10 @@ fn client(server: &MockServer, retry: RetryPolicy) -> Client {
         .expect("client builds")
 }
 
-fn get_item(name: &str) -> Request {
-    let mut request = Request::new(&GET);
-    request.path_param("name", name.to_owned(), Some("^items/[^/]+$"));
-    request
+fn get_item(client: &Client, name: &str) -> Call {
+    let mut call = Call::new(client, &GET);
+    call.path_param("name", name.to_owned(), Some("^items/[^/]+$"));
+    call
 }
 
 /// Answers the first `failures` `verb` requests with `failure`, then one with
@@ -103,7 +102,7 @@ async fn a_get_is_retried_after_two_503s_and_succeeds() {
     )
     .await;
     let item: Value =
-        client(&server, quick_retries()).execute_json(get_item("items/a")).await.expect("succeeds");
+        get_item(&client(&server, quick_retries()), "items/a").send().await.expect("succeeds");
     assert_eq!(item["name"], "items/a");
 }
 
@@ -115,12 +114,9 @@ async fn a_post_is_not_retried_after_a_503_by_default() {
         .expect(1)
         .mount(&server)
         .await;
-    let mut request = Request::new(&CREATE);
-    request.set_json_body(&json!({"name": "x"}));
-    let error = client(&server, quick_retries())
-        .execute_json::<Value>(request)
-        .await
-        .expect_err("503 is returned");
+    let mut call = Call::new(&client(&server, quick_retries()), &CREATE);
+    call.set_json_body(&json!({"name": "x"}));
+    let error = call.send::<Value>().await.expect_err("503 is returned");
     assert_eq!(error.status(), Some(503));
 }
 
@@ -135,11 +131,11 @@ async fn a_post_is_retried_after_a_503_when_the_caller_opts_in() {
         json!({"name": "items/new"}),
     )
     .await;
-    let mut request = Request::new(&CREATE);
-    request.set_json_body(&json!({"name": "x"}));
-    request.set_retry(quick_retries().retry_non_idempotent(true));
-    let created: Value = client(&server, RetryPolicy::never())
-        .execute_json(request)
+    let mut call = Call::new(&client(&server, RetryPolicy::never()), &CREATE);
+    call.set_json_body(&json!({"name": "x"}));
+    let created: Value = call
+        .retry(quick_retries().retry_non_idempotent(true))
+        .send()
         .await
         .expect("the per-call policy retries");
     assert_eq!(created["name"], "items/new");
@@ -149,9 +145,9 @@ async fn a_post_is_retried_after_a_503_when_the_caller_opts_in() {
 async fn a_post_is_retried_after_a_429_because_it_was_not_executed() {
     let server = MockServer::start().await;
     fails_then_succeeds(&server, "POST", ResponseTemplate::new(429), 1, json!({})).await;
-    let mut request = Request::new(&CREATE);
-    request.set_json_body(&json!({}));
-    client(&server, quick_retries()).execute_empty(request).await.expect("retried once");
+    let mut call = Call::new(&client(&server, quick_retries()), &CREATE);
+    call.set_json_body(&json!({}));
+    call.send_empty().await.expect("retried once");
 }
 
 #[tokio::test]
@@ -166,7 +162,7 @@ async fn retry_after_is_honoured() {
     )
     .await;
     let started = Instant::now();
-    client(&server, quick_retries()).execute_empty(get_item("items/a")).await.expect("succeeds");
+    get_item(&client(&server, quick_retries()), "items/a").send_empty().await.expect("succeeds");
     assert!(started.elapsed() >= Duration::from_secs(1), "waited {:?}", started.elapsed());
 }
 
@@ -184,7 +180,7 @@ async fn retry_info_in_the_error_body_is_honoured() {
     )
     .await;
     let started = Instant::now();
-    client(&server, quick_retries()).execute_empty(get_item("items/a")).await.expect("succeeds");
+    get_item(&client(&server, quick_retries()), "items/a").send_empty().await.expect("succeeds");
     assert!(started.elapsed() >= Duration::from_millis(300), "waited {:?}", started.elapsed());
 }
 
@@ -198,8 +194,8 @@ async fn retries_give_up_after_the_attempt_bound_with_the_last_error() {
         .expect(3)
         .mount(&server)
         .await;
-    let error = client(&server, quick_retries().with_max_attempts(3))
-        .execute_empty(get_item("items/a"))
+    let error = get_item(&client(&server, quick_retries().with_max_attempts(3)), "items/a")
+        .send_empty()
         .await
         .expect_err("gives up");
     assert_eq!(error.status(), Some(500));
@@ -217,7 +213,7 @@ async fn retries_give_up_when_the_wait_would_pass_the_time_budget() {
     let started = Instant::now();
     let policy = quick_retries().with_max_elapsed(Duration::from_secs(5));
     let error =
-        client(&server, policy).execute_empty(get_item("items/a")).await.expect_err("gives up");
+        get_item(&client(&server, policy), "items/a").send_empty().await.expect_err("gives up");
     assert_eq!(error.status(), Some(503));
     assert!(
         started.elapsed() < Duration::from_secs(5),
@@ -232,10 +228,8 @@ async fn a_slow_response_times_out_with_the_call_timeout() {
         .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(3)))
         .mount(&server)
         .await;
-    let mut request = get_item("items/a");
-    request.set_timeout(Duration::from_millis(200));
-    let error =
-        client(&server, RetryPolicy::never()).execute_empty(request).await.expect_err("times out");
+    let call = get_item(&client(&server, RetryPolicy::never()), "items/a");
+    let error = call.timeout(Duration::from_millis(200)).send_empty().await.expect_err("times out");
     assert!(
         matches!(error, Error::Timeout { method: "things.items.get", timeout } if timeout == Duration::from_millis(200)),
         "{error:?}"
@@ -263,7 +257,7 @@ async fn an_error_body_decodes_into_typed_details() {
         .mount(&server)
         .await;
     let error =
-        client(&server, quick_retries()).execute_empty(get_item("items/a")).await.expect_err("400");
+        get_item(&client(&server, quick_retries()), "items/a").send_empty().await.expect_err("400");
     let google = error.google_error().expect("a Google error");
     assert_eq!((google.code, google.status.as_deref()), (400, Some("INVALID_ARGUMENT")));
     assert_eq!(google.reason(), Some("RATE_LIMIT_EXCEEDED"));
@@ -298,11 +292,11 @@ async fn helpers_classify_not_found_rate_limited_and_etag_conflicts() {
             .await;
     }
     let client = client(&server, RetryPolicy::never());
-    let gone = client.execute_empty(get_item("items/gone")).await.expect_err("404");
+    let gone = get_item(&client, "items/gone").send_empty().await.expect_err("404");
     assert!(gone.is_not_found() && !gone.is_etag_conflict());
-    let busy = client.execute_empty(get_item("items/busy")).await.expect_err("429");
+    let busy = get_item(&client, "items/busy").send_empty().await.expect_err("429");
     assert!(busy.is_rate_limited() && !busy.is_not_found());
-    let stale = client.execute_empty(get_item("items/stale")).await.expect_err("400");
+    let stale = get_item(&client, "items/stale").send_empty().await.expect_err("400");
     assert!(stale.is_etag_conflict() && !stale.is_rate_limited());
 }
 
@@ -313,8 +307,8 @@ async fn a_non_json_error_body_is_kept_as_the_message() {
         .respond_with(ResponseTemplate::new(502).set_body_string("<html>Bad Gateway</html>"))
         .mount(&server)
         .await;
-    let error = client(&server, RetryPolicy::never())
-        .execute_empty(get_item("items/a"))
+    let error = get_item(&client(&server, RetryPolicy::never()), "items/a")
+        .send_empty()
         .await
         .expect_err("502");
     assert_eq!(error.google_error().map(|e| e.message.as_str()), Some("<html>Bad Gateway</html>"));
@@ -335,8 +329,8 @@ async fn an_undecodable_success_body_is_a_decode_error_with_a_snippet() {
         )
         .mount(&server)
         .await;
-    let error = client(&server, RetryPolicy::never())
-        .execute_json::<Item>(get_item("items/a"))
+    let error = get_item(&client(&server, RetryPolicy::never()), "items/a")
+        .send::<Item>()
         .await
         .expect_err("missing field");
     match error {
@@ -354,7 +348,7 @@ async fn an_empty_success_body_decodes_as_an_empty_object() {
     let server = MockServer::start().await;
     Mock::given(method("GET")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
     let value: Value =
-        client(&server, RetryPolicy::never()).execute_json(get_item("items/a")).await.expect("{}");
+        get_item(&client(&server, RetryPolicy::never()), "items/a").send().await.expect("{}");
     assert_eq!(value, json!({}));
 }
 
@@ -366,8 +360,8 @@ async fn a_pattern_mismatch_fails_before_anything_is_sent() {
         .expect(0)
         .mount(&server)
         .await;
-    let error = client(&server, RetryPolicy::never())
-        .execute_empty(get_item("people/me"))
+    let error = get_item(&client(&server, RetryPolicy::never()), "people/me")
+        .send_empty()
         .await
         .expect_err("invalid name");
     assert!(
@@ -405,20 +399,18 @@ async fn mount_three_pages(server: &MockServer) {
     }
 }
 
-fn list_request() -> Request {
-    let mut request = Request::new(&LIST);
-    request.set_query("pageSize", "2".into());
-    request
+fn list_call(server: &MockServer) -> Call {
+    let mut call = Call::new(&client(server, RetryPolicy::never()), &LIST);
+    call.set_query("pageSize", "2".into());
+    call
 }
 
 #[tokio::test]
 async fn pages_follow_next_page_tokens_to_the_end() {
     let server = MockServer::start().await;
     mount_three_pages(&server).await;
-    let pages: Vec<Page> =
-        paginate::pages(client(&server, RetryPolicy::never()), list_request(), |page: &Page| {
-            page.next_page_token.clone()
-        })
+    let pages: Vec<Page> = list_call(&server)
+        .pages("pageToken", |page: &Page| page.next_page_token.clone())
         .try_collect()
         .await
         .expect("all pages");
@@ -430,10 +422,8 @@ async fn pages_follow_next_page_tokens_to_the_end() {
 async fn items_flatten_every_page_including_empty_ones() {
     let server = MockServer::start().await;
     mount_three_pages(&server).await;
-    let items: Vec<String> =
-        paginate::items(client(&server, RetryPolicy::never()), list_request(), |page: Page| {
-            (page.items, page.next_page_token)
-        })
+    let items: Vec<String> = list_call(&server)
+        .items("pageToken", |page: Page| (page.items, page.next_page_token))
         .try_collect()
         .await
         .expect("all items");
@@ -458,10 +448,8 @@ async fn a_failing_page_ends_the_stream_with_its_error() {
         )
         .mount(&server)
         .await;
-    let result: Result<Vec<String>, Error> =
-        paginate::items(client(&server, RetryPolicy::never()), list_request(), |page: Page| {
-            (page.items, page.next_page_token)
-        })
+    let result: Result<Vec<String>, Error> = list_call(&server)
+        .items("pageToken", |page: Page| (page.items, page.next_page_token))
         .try_collect()
         .await;
     assert_eq!(result.expect_err("second page fails").status(), Some(400));
@@ -479,9 +467,9 @@ async fn requests_carry_the_bearer_token_user_agent_and_json_content_type() {
         .expect(1)
         .mount(&server)
         .await;
-    let mut request = Request::new(&CREATE);
-    request.set_json_body(&json!({"name": "x"}));
-    client(&server, RetryPolicy::never()).execute_empty(request).await.expect("matches");
+    let mut call = Call::new(&client(&server, RetryPolicy::never()), &CREATE);
+    call.set_json_body(&json!({"name": "x"}));
+    call.send_empty().await.expect("matches");
 }
 
 #[tokio::test]
@@ -498,7 +486,7 @@ async fn an_api_key_goes_in_a_header_not_the_url() {
         .authenticator(ApiKey::new("AIza-test-key"))
         .build()
         .expect("builds");
-    client.execute_empty(get_item("items/a")).await.expect("matches");
+    get_item(&client, "items/a").send_empty().await.expect("matches");
 }
 
 /// Hands out a new token on every call, as a provider does after expiry.
@@ -534,7 +522,7 @@ async fn every_attempt_asks_the_authenticator_again() {
         .retry(quick_retries())
         .build()
         .expect("builds");
-    client.execute_empty(get_item("items/a")).await.expect("second attempt succeeds");
+    get_item(&client, "items/a").send_empty().await.expect("second attempt succeeds");
     assert_eq!(authenticator.issued.load(Ordering::SeqCst), 2);
 }
 
@@ -549,7 +537,7 @@ async fn a_connection_refused_is_a_transport_error_naming_the_method() {
         .retry(quick_retries().with_max_attempts(2))
         .build()
         .expect("builds");
-    let error = client.execute_empty(get_item("items/a")).await.expect_err("refused");
+    let error = get_item(&client, "items/a").send_empty().await.expect_err("refused");
     assert!(matches!(error, Error::Transport { method: "things.items.get", .. }), "{error:?}");
     let shown = format!("{error} {error:?}");
     assert!(shown.contains("Connection refused"), "{shown}");
@@ -568,8 +556,8 @@ async fn no_secret_shows_in_debug_or_display() {
         .mount(&server)
         .await;
     let client = client(&server, RetryPolicy::never());
-    let error = client.execute_empty(get_item("items/a")).await.expect_err("401");
-    let shown = format!("{client:?} {error:?} {error} {:?}", get_item("items/a"));
+    let error = get_item(&client, "items/a").send_empty().await.expect_err("401");
+    let shown = format!("{client:?} {error:?} {error} {:?}", get_item(&client, "items/a"));
     assert!(!shown.contains("ya29.test-token"), "{shown}");
 }
 

@@ -6,10 +6,9 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use futures_util::TryStreamExt;
+use gapi_runtime::__private::{Call, HttpMethod, MethodSpec, UploadSpec};
 use gapi_runtime::auth::StaticToken;
-use gapi_runtime::{
-    ApiInfo, Client, Error, HttpMethod, Media, MethodSpec, Request, RetryPolicy, UploadSpec,
-};
+use gapi_runtime::{ApiInfo, Client, Error, Media, RetryPolicy};
 use serde::Deserialize;
 use serde_json::json;
 use wiremock::matchers::{body_bytes, header, method, path, query_param};
@@ -80,8 +79,8 @@ async fn a_call_without_a_body_uploads_the_media_alone_to_the_root_upload_path()
         .mount(&server)
         .await;
 
-    let file: File = client(&server)
-        .upload(Request::new(&CREATE), &UPLOAD, Media::new("image/png", picture(1000)))
+    let file: File = Call::new(&client(&server), &CREATE)
+        .upload(&UPLOAD, Media::new("image/png", picture(1000)))
         .await
         .expect("upload succeeds");
 
@@ -98,11 +97,11 @@ async fn a_call_with_a_body_sends_metadata_and_media_as_multipart_related() {
         .expect(1)
         .mount(&server)
         .await;
-    let mut request = Request::new(&CREATE);
-    request.set_json_body(&json!({"name": "cat.png"}));
+    let mut call = Call::new(&client(&server), &CREATE);
+    call.set_json_body(&json!({"name": "cat.png"}));
 
-    let _: File = client(&server)
-        .upload(request, &UPLOAD, Media::new("image/png", b"PNG bytes".to_vec()))
+    let _: File = call
+        .upload(&UPLOAD, Media::new("image/png", b"PNG bytes".to_vec()))
         .await
         .expect("upload succeeds");
 
@@ -210,16 +209,11 @@ async fn resumable_upload(
     start_session(&server, total).await;
     let session = ResumableServer { total, fail_chunk, state: Mutex::new(SessionState::default()) };
     Mock::given(method("PUT")).and(path("/session/abc")).respond_with(session).mount(&server).await;
-    let mut request = Request::new(&CREATE);
-    request.set_json_body(&json!({"name": "big.jpg"}));
+    let mut call = Call::new(&client(&server), &CREATE);
+    call.set_json_body(&json!({"name": "big.jpg"}));
 
-    let file: File = client(&server)
-        .upload_resumable_in_chunks(
-            request,
-            &UPLOAD,
-            Media::new("image/jpeg", picture(total)),
-            chunk_size,
-        )
+    let file: File = call
+        .upload_resumable_in_chunks(&UPLOAD, Media::new("image/jpeg", picture(total)), chunk_size)
         .await
         .expect("the upload succeeds");
 
@@ -278,12 +272,12 @@ async fn media_too_large_or_of_a_type_the_api_does_not_take_is_refused_before_se
     Mock::given(method("POST")).respond_with(created()).expect(0).mount(&server).await;
     let client = client(&server);
 
-    let too_large = client
-        .upload::<File>(Request::new(&CREATE), &UPLOAD, Media::new("image/png", picture(1_000_001)))
+    let too_large = Call::new(&client, &CREATE)
+        .upload::<File>(&UPLOAD, Media::new("image/png", picture(1_000_001)))
         .await
         .expect_err("over max_size");
-    let wrong_type = client
-        .upload::<File>(Request::new(&CREATE), &UPLOAD, Media::new("text/plain", b"hi".to_vec()))
+    let wrong_type = Call::new(&client, &CREATE)
+        .upload::<File>(&UPLOAD, Media::new("text/plain", b"hi".to_vec()))
         .await
         .expect_err("not an image");
 
@@ -315,10 +309,10 @@ async fn a_download_asks_for_alt_media_and_streams_the_body_after_a_retried_503(
         .expect(1)
         .mount(&server)
         .await;
-    let mut request = Request::new(&GET);
-    request.path_param("fileId", "file-1".to_owned(), None);
+    let mut call = Call::new(&client(&server), &GET);
+    call.path_param("fileId", "file-1".to_owned(), None);
 
-    let download = client(&server).download(request).await.expect("download starts");
+    let download = call.download().await.expect("download starts");
     assert_eq!(download.content_type(), Some("application/octet-stream"));
     assert_eq!(download.content_length(), Some(300_000));
     let pieces: Vec<Vec<u8>> = download.into_stream().try_collect().await.expect("body streams");

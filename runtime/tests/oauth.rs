@@ -4,8 +4,9 @@
 
 use std::time::Duration;
 
+use gapi_runtime::__private::{Call, HttpMethod, MethodSpec};
 use gapi_runtime::auth::{OAuth, yup_oauth2};
-use gapi_runtime::{ApiInfo, Client, HttpMethod, MethodSpec, Request, RetryPolicy};
+use gapi_runtime::{ApiInfo, Client, RetryPolicy};
 use serde_json::json;
 use wiremock::matchers::{body_string_contains, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -75,7 +76,7 @@ async fn a_token_is_fetched_once_and_reused_while_valid() {
     mount_api_expecting(&server, "sa-token-1", 2).await;
     let client = client(&server).await;
     for _ in 0..2 {
-        client.execute_empty(Request::new(&GET)).await.expect("call succeeds");
+        Call::new(&client, &GET).send_empty().await.expect("call succeeds");
     }
 }
 
@@ -86,12 +87,12 @@ async fn an_expiring_token_is_refreshed_before_the_next_call() {
     mount_token(&server, "sa-token-1", 61).await;
     mount_api_expecting(&server, "sa-token-1", 1).await;
     let client = client(&server).await;
-    client.execute_empty(Request::new(&GET)).await.expect("first call");
+    Call::new(&client, &GET).send_empty().await.expect("first call");
 
     tokio::time::sleep(Duration::from_millis(1100)).await;
     mount_token(&server, "sa-token-2", 3600).await;
     mount_api_expecting(&server, "sa-token-2", 1).await;
-    client.execute_empty(Request::new(&GET)).await.expect("second call, new token");
+    Call::new(&client, &GET).send_empty().await.expect("second call, new token");
 }
 
 #[tokio::test]
@@ -103,8 +104,7 @@ async fn a_token_endpoint_failure_is_an_auth_error_naming_the_method() {
         })))
         .mount(&server)
         .await;
-    let error =
-        client(&server).await.execute_empty(Request::new(&GET)).await.expect_err("no token");
+    let error = Call::new(&client(&server).await, &GET).send_empty().await.expect_err("no token");
     assert!(
         matches!(&error, gapi_runtime::Error::Auth { method: "things.items.get", .. }),
         "{error:?}"
@@ -118,7 +118,7 @@ async fn the_authenticator_and_client_debug_output_hold_no_key_or_token() {
     mount_token(&server, "sa-token-secret", 3600).await;
     mount_api_expecting(&server, "sa-token-secret", 1).await;
     let client = client(&server).await;
-    client.execute_empty(Request::new(&GET)).await.expect("call succeeds");
+    Call::new(&client, &GET).send_empty().await.expect("call succeeds");
     let shown = format!("{client:?}");
     assert!(shown.contains("service_account"), "{shown}");
     assert!(!shown.contains("sa-token-secret") && !shown.contains("PRIVATE KEY"), "{shown}");

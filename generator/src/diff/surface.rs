@@ -133,6 +133,9 @@ impl Surface<'_> {
             self.add(&constructor, group, "method", signature, method.deprecated);
             let call = format!("api::{}", method.call_type);
             self.add(&call, group, "struct", String::new(), method.deprecated);
+            // timeout(), retry(), fields() and quota_user() come with the trait.
+            let options = format!("{call}: CallOptions");
+            self.add(&options, group, "trait impl", String::new(), false);
             for param in &method.optional {
                 let setter = format!("{call}::{}()", unraw(&param.rust_name));
                 let signature = format!("({})", param_text(api, param));

@@ -7,7 +7,9 @@ use quote::quote;
 use super::docs::doc_attrs;
 use super::ident;
 use super::types::ty_tokens;
-use crate::resolve::ir::{Api, Chunking, Location, Method, Param, Resource, Ty, TypeDef, Upload};
+use crate::resolve::ir::{
+    Api, Chunking, HttpMethod, Location, Method, Param, Resource, Ty, Upload,
+};
 
 /// The `api` module.
 pub fn api_module(api: &Api) -> TokenStream {
@@ -21,7 +23,7 @@ pub fn api_module(api: &Api) -> TokenStream {
     let accessors =
         api.resources.iter().map(|resource| accessor(resource, quote! { &self.client }));
     let root_methods =
-        api.methods.iter().map(|method| constructor(api, method, quote! { self.client }));
+        api.methods.iter().map(|method| constructor(api, method, quote! { &self.client }));
     let resources = api.resources.iter().map(|resource| resource_items(api, resource));
     let calls = api.methods.iter().map(|method| call_items(api, method));
     let types_import =
@@ -153,26 +155,19 @@ fn constructor(api: &Api, method: &Method, client: TokenStream) -> TokenStream {
             Some(pattern) => quote! { Some(#pattern) },
             None => quote! { None },
         };
-        quote! { request.path_param(#wire, #value, #pattern); }
+        quote! { call.path_param(#wire, #value, #pattern); }
     });
-    let set_query = query_args.iter().map(|param| set_param(param, quote! { request }));
-    let body_limits = method.request.and_then(|id| api.types.get(id)).into_iter().flat_map(|def| {
-        let fields = match def {
-            TypeDef::Struct(def) => def.fields.as_slice(),
-            _ => &[],
-        };
-        fields.iter().filter_map(|field| {
-            let max = proc_macro2::Literal::usize_unsuffixed(field.max_items?);
-            let (wire, name) = (&field.wire_name, ident(&field.rust_name));
-            Some(quote! { request.limit_len(#wire, body.#name.len(), #max); })
-        })
+    let set_query = query_args.iter().map(|param| set_param(param, quote! { call }));
+    let body_limits = method.body_limits.iter().map(|limit| {
+        let max = proc_macro2::Literal::usize_unsuffixed(limit.max);
+        let (wire, name) = (&limit.wire_name, ident(&limit.rust_name));
+        quote! { call.limit_len(#wire, body.#name.len(), #max); }
     });
-    let set_body =
-        method.request.map(|_| quote! { #( #body_limits )* request.set_json_body(&body); });
+    let set_body = method.request.map(|_| quote! { #( #body_limits )* call.set_json_body(&body); });
     let binding = if method.required.is_empty() && method.request.is_none() {
-        quote! { let request }
+        quote! { let call }
     } else {
-        quote! { let mut request }
+        quote! { let mut call }
     };
     let docs = method_docs(method);
     let deprecated = method.deprecated.then(|| quote! { #[deprecated] });
@@ -180,11 +175,11 @@ fn constructor(api: &Api, method: &Method, client: TokenStream) -> TokenStream {
         #docs
         #deprecated
         pub fn #name(&self, #( #path_arg_list )* #body_arg #( #query_arg_list )*) -> #call {
-            #binding = runtime::Request::new(&#spec);
+            #binding = runtime::__private::Call::new(#client, &#spec);
             #( #set_path )*
             #( #set_query )*
             #set_body
-            #call { client: #client.clone(), request }
+            #call(call)
         }
     }
 }
@@ -210,13 +205,13 @@ fn call_items(api: &Api, method: &Method) -> TokenStream {
     let call = ident(&method.call_type);
     let spec = ident(&method.spec_const);
     let id = &method.id;
-    let http = ident(match method.http_method.as_str() {
-        "GET" => "Get",
-        "POST" => "Post",
-        "PUT" => "Put",
-        "PATCH" => "Patch",
-        _ => "Delete",
-    });
+    let http = match method.http_method {
+        HttpMethod::Get => quote! { Get },
+        HttpMethod::Post => quote! { Post },
+        HttpMethod::Put => quote! { Put },
+        HttpMethod::Patch => quote! { Patch },
+        HttpMethod::Delete => quote! { Delete },
+    };
     let path = &method.path;
     let scopes = &method.scopes;
     let call_doc =
@@ -232,32 +227,33 @@ fn call_items(api: &Api, method: &Method) -> TokenStream {
         Some(_) => quote! {
             #[doc = #send_doc]
             pub async fn send(self) -> Result<#response, runtime::Error> {
-                self.client.execute_json(self.request).await
+                self.0.send().await
             }
 
             #[doc = #metadata_doc]
             pub async fn send_with_metadata(self) -> Result<runtime::Response<#response>, runtime::Error> {
-                self.client.execute_json_with_metadata(self.request).await
+                self.0.send_with_metadata().await
             }
         },
         None => quote! {
             #[doc = #send_doc]
             pub async fn send(self) -> Result<(), runtime::Error> {
-                self.client.execute_empty(self.request).await
+                self.0.send_empty().await
             }
 
             #[doc = #metadata_doc]
             pub async fn send_with_metadata(self) -> Result<runtime::Response<()>, runtime::Error> {
-                self.client.execute_empty_with_metadata(self.request).await
+                self.0.send_empty_with_metadata().await
             }
         },
     };
     let paging = method.pagination.as_ref().map(|pagination| {
         let token = ident(&pagination.next_token_field);
+        let param = &pagination.page_token_param;
         let pages = quote! {
             /// Sends the request, then one per following page, and yields each page.
             pub fn pages(self) -> impl runtime::Stream<Item = Result<#response, runtime::Error>> + Send {
-                runtime::paginate::pages(self.client, self.request, |page: &#response| page.#token.clone())
+                self.0.pages(#param, |page: &#response| page.#token.clone())
             }
         };
         let items = pagination.items.as_ref().map(|items| {
@@ -267,7 +263,7 @@ fn call_items(api: &Api, method: &Method) -> TokenStream {
             quote! {
                 #[doc = #doc]
                 pub fn items(self) -> impl runtime::Stream<Item = Result<#item, runtime::Error>> + Send {
-                    runtime::paginate::items(self.client, self.request, |page: #response| (page.#field, page.#token))
+                    self.0.items(#param, |page: #response| (page.#field, page.#token))
                 }
             }
         });
@@ -283,7 +279,7 @@ fn call_items(api: &Api, method: &Method) -> TokenStream {
         quote! {
             #[doc = #doc]
             pub fn send_in_chunks(self) -> impl runtime::Stream<Item = Result<#response, runtime::Error>> + Send {
-                runtime::chunks::send_in_chunks(self.client, self.request, #field)
+                self.0.send_in_chunks(#field)
             }
         }
     });
@@ -294,16 +290,16 @@ fn call_items(api: &Api, method: &Method) -> TokenStream {
             /// Sends the call with `alt=media`: the response is the content itself,
             /// streamed rather than decoded.
             pub async fn download(self) -> Result<runtime::Download, runtime::Error> {
-                self.client.download(self.request).await
+                self.0.download().await
             }
         }
     });
     quote! {
         #upload_spec
 
-        const #spec: runtime::MethodSpec = runtime::MethodSpec {
+        const #spec: runtime::__private::MethodSpec = runtime::__private::MethodSpec {
             id: #id,
-            http_method: runtime::HttpMethod::#http,
+            http_method: runtime::__private::HttpMethod::#http,
             path: #path,
             scopes: &[#( #scopes ),*],
         };
@@ -311,25 +307,16 @@ fn call_items(api: &Api, method: &Method) -> TokenStream {
         #[doc = #call_doc]
         #[derive(Clone, Debug)]
         #[must_use = "a call does nothing until it is sent"]
-        pub struct #call {
-            client: runtime::Client,
-            request: runtime::Request,
+        pub struct #call(runtime::__private::Call);
+
+        impl runtime::CallOptions for #call {
+            fn __call(&mut self) -> &mut runtime::__private::Call {
+                &mut self.0
+            }
         }
 
         impl #call {
             #( #setters )*
-
-            /// Overrides the client's timeout for this call.
-            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-                self.request.set_timeout(timeout);
-                self
-            }
-
-            /// Overrides the client's retry policy for this call.
-            pub fn retry(mut self, policy: runtime::RetryPolicy) -> Self {
-                self.request.set_retry(policy);
-                self
-            }
 
             #send
             #chunks
@@ -357,7 +344,7 @@ fn upload_items(
     };
     let accept = &upload.accept;
     let spec = quote! {
-        const #constant: runtime::UploadSpec = runtime::UploadSpec {
+        const #constant: runtime::__private::UploadSpec = runtime::__private::UploadSpec {
             path: #path,
             max_size: #max_size,
             accept: &[#( #accept ),*],
@@ -394,14 +381,14 @@ fn upload_items(
             /// and after a failure the upload goes on from what the server kept. For
             /// large content.
             pub async fn upload_resumable(self, media: runtime::Media) -> Result<#returns, runtime::Error> {
-                self.client.upload_resumable::<#decoded>(self.request, &#constant, media).await #finish
+                self.0.upload_resumable::<#decoded>(&#constant, media).await #finish
             }
         }
     });
     let methods = quote! {
         #[doc = #doc]
         pub async fn upload(self, media: runtime::Media) -> Result<#returns, runtime::Error> {
-            self.client.upload::<#decoded>(self.request, &#constant, media).await #finish
+            self.0.upload::<#decoded>(&#constant, media).await #finish
         }
         #resumable
     };
@@ -414,7 +401,7 @@ fn setter(api: &Api, param: &Param) -> TokenStream {
     let ty = param_arg_type(api, param);
     let docs = doc_attrs(param.doc.as_deref());
     let deprecated = param.deprecated.then(|| quote! { #[deprecated] });
-    let set = set_param(param, quote! { self.request });
+    let set = set_param(param, quote! { self.0 });
     quote! {
         #docs
         #deprecated

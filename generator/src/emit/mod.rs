@@ -127,11 +127,18 @@ fn lib_module(api: &Api) -> TokenStream {
             }
         }
     });
+    let contract = proc_macro2::Literal::u32_unsuffixed(crate::RUNTIME_CONTRACT);
     quote! {
         #( #![doc = #crate_doc] )*
         #![forbid(unsafe_code)]
 
         pub use gapi_runtime as runtime;
+        /// The options every call takes: timeout, retry policy, `fields`, `quota_user`.
+        pub use runtime::CallOptions;
+
+        // The version of the runtime contract this code was generated for: a
+        // runtime without it fails here, saying which generator to use.
+        const _: () = runtime::__private::require_contract::<#contract>();
 
         #[rustfmt::skip]
         pub mod api;

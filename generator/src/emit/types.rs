@@ -101,17 +101,17 @@ fn struct_def(api: &Api, def: &StructDef) -> TokenStream {
         #[non_exhaustive]
         pub struct #name {
             #( #fields )*
-            #extras: runtime::wire::WireExtras,
+            #extras: runtime::__private::WireExtras,
         }
 
         #setters
 
         impl runtime::wire::UnknownFields for #name {
-            fn wire_extras(&self) -> &runtime::wire::WireExtras {
+            fn wire_extras(&self) -> &runtime::__private::WireExtras {
                 &self.#extras
             }
 
-            fn wire_extras_mut(&mut self) -> &mut runtime::wire::WireExtras {
+            fn wire_extras_mut(&mut self) -> &mut runtime::__private::WireExtras {
                 &mut self.#extras
             }
         }
@@ -139,20 +139,20 @@ fn struct_serde(def: &StructDef) -> TokenStream {
             };
             (
                 quote! { object.#write(#wire, &self.#rust)?; },
-                quote! { #wire => self.#rust = runtime::wire::#read(map)?, },
+                quote! { #wire => self.#rust = runtime::__private::#read(map)?, },
             )
         })
         .unzip();
     // Without fields there is no key to match and nothing to write.
     let (writer, key, read_body) = if def.fields.is_empty() {
         (
-            quote! { runtime::wire::ObjectWriter::new(serializer, &self.#extras)?.end() },
+            quote! { runtime::__private::ObjectWriter::new(serializer, &self.#extras)?.end() },
             quote! { key },
             quote! { self.#extras.read_unknown(key, map) },
         )
     } else {
         let writer = quote! {
-            let mut object = runtime::wire::ObjectWriter::new(serializer, &self.#extras)?;
+            let mut object = runtime::__private::ObjectWriter::new(serializer, &self.#extras)?;
             #( #writes )*
             object.end()
         };
@@ -174,11 +174,11 @@ fn struct_serde(def: &StructDef) -> TokenStream {
 
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                runtime::wire::read_object(deserializer)
+                runtime::__private::read_object(deserializer)
             }
         }
 
-        impl runtime::wire::ReadFields for #name {
+        impl runtime::__private::ReadFields for #name {
             const NAME: &'static str = #type_name;
 
             fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, #key: &str, map: &mut A) -> Result<(), A::Error> {
@@ -384,7 +384,7 @@ fn enum_def(def: &EnumDef) -> TokenStream {
 
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                runtime::wire::deserialize_enum(deserializer)
+                runtime::__private::deserialize_enum(deserializer)
             }
         }
     }

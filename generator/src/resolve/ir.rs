@@ -32,7 +32,8 @@ pub struct Api {
     /// Methods at the document's top level, called on the service itself.
     pub methods: Vec<Method>,
     pub resources: Vec<Resource>,
-    /// Parameters every method accepts that callers may want to set (`fields`, `quotaUser`).
+    /// Parameters every method accepts that callers may want to set and that
+    /// the runtime's `CallOptions` does not already offer.
     pub standard_params: Vec<Param>,
     /// Every decision made here, for the next regeneration to keep.
     pub decisions: super::lock::Lock,
@@ -252,6 +253,8 @@ pub struct Method {
     pub request: Option<TypeId>,
     pub response: Option<TypeId>,
     pub pagination: Option<Pagination>,
+    /// The body's fields with a documented per-request limit, checked at send.
+    pub body_limits: Vec<BodyLimit>,
     /// The body field with a per-request limit that the call can also be
     /// sent in chunks of: the one it had before, or the only one.
     pub chunking: Option<Chunking>,
@@ -296,6 +299,14 @@ pub struct Param {
     pub deprecated: bool,
 }
 
+/// A body field's documented cap: the most elements one request may carry.
+#[derive(Clone, Debug)]
+pub struct BodyLimit {
+    pub wire_name: String,
+    pub rust_name: String,
+    pub max: usize,
+}
+
 /// A body field a call can be split along, and the most elements per request.
 #[derive(Clone, Debug)]
 pub struct Chunking {
@@ -306,7 +317,9 @@ pub struct Chunking {
 /// A method whose responses are pages chained by `pageToken`/`nextPageToken`.
 #[derive(Clone, Debug)]
 pub struct Pagination {
-    /// The response field holding the next token.
+    /// The query parameter that asks for a page (`pageToken`).
+    pub page_token_param: String,
+    /// The response field holding the next token (its Rust name).
     pub next_token_field: String,
     /// The response's list field that `items()` yields: the one it had
     /// before, or the only one.

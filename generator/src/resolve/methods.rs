@@ -4,15 +4,16 @@
 use std::collections::BTreeSet;
 
 use super::ir::{
-    Chunking, Field, HttpMethod, Location, Method, PageItems, Pagination, Param, Resource, Ty,
-    TypeDef, Upload,
+    BodyLimit, Chunking, Field, HttpMethod, Location, Method, PageItems, Pagination, Param,
+    Resource, Ty, TypeDef, Upload,
 };
 use super::names::{Namespace, camel_ident, const_ident, snake_ident};
 use super::types::{Context, TypeTable};
 use crate::error::Error;
 use crate::load::model;
 
-/// Builder methods every call has; a parameter with one of these names gets a suffix.
+/// Builder methods every call has (its own, and those of the runtime's
+/// `CallOptions`); a parameter with one of these names gets a suffix.
 const BUILDER_METHODS: &[&str] = &[
     "send",
     "send_with_metadata",
@@ -24,7 +25,12 @@ const BUILDER_METHODS: &[&str] = &[
     "download",
     "timeout",
     "retry",
+    "fields",
+    "quota_user",
 ];
+
+/// The query parameter of a paged method that asks for the next page.
+const PAGE_TOKEN: &str = "pageToken";
 
 /// Shared state while walking the resource tree.
 pub struct MethodResolver<'a, 'lock> {
@@ -157,6 +163,7 @@ impl MethodResolver<'_, '_> {
             None => None,
         };
         let pagination = response.and_then(|id| self.pagination(method, id));
+        let body_limits = request.map(|id| self.body_limits(id)).unwrap_or_default();
         let chunking = request.and_then(|id| self.chunking(method, id));
         let upload = match (&method.media_upload, method.supports_media_upload) {
             (Some(media), true) => self.upload(media, &method.id, &spec_const),
@@ -176,6 +183,7 @@ impl MethodResolver<'_, '_> {
             request,
             response,
             pagination,
+            body_limits,
             chunking,
             upload,
             download: method.supports_media_download,
@@ -260,7 +268,7 @@ impl MethodResolver<'_, '_> {
 
     /// A method pages when it takes `pageToken` and its response has `nextPageToken`.
     fn pagination(&mut self, method: &model::Method, response: usize) -> Option<Pagination> {
-        if !method.parameters.contains_key("pageToken") {
+        if !method.parameters.contains_key(PAGE_TOKEN) {
             return None;
         }
         let Some(TypeDef::Struct(def)) = self.table.get(response) else {
@@ -285,7 +293,24 @@ impl MethodResolver<'_, '_> {
         if let Some(items) = &items {
             self.table.decided().page_items.insert(method.id.clone(), items.wire_name.clone());
         }
-        Some(Pagination { next_token_field, items })
+        Some(Pagination { page_token_param: PAGE_TOKEN.to_owned(), next_token_field, items })
+    }
+
+    /// The caps the body's fields document, each checked before sending.
+    fn body_limits(&self, request: usize) -> Vec<BodyLimit> {
+        let Some(TypeDef::Struct(def)) = self.table.get(request) else {
+            return Vec::new();
+        };
+        def.fields
+            .iter()
+            .filter_map(|field| {
+                Some(BodyLimit {
+                    wire_name: field.wire_name.clone(),
+                    rust_name: field.rust_name.clone(),
+                    max: field.max_items?,
+                })
+            })
+            .collect()
     }
 
     /// The body field with a documented per-request limit, for `send_in_chunks()`.

@@ -17,16 +17,20 @@ use methods::MethodResolver;
 use names::{Namespace, camel_ident, const_ident, snake_ident, type_name};
 use types::{Context, TypeTable};
 
-/// Global parameters the runtime owns (response format, credentials, upload
-/// protocol); the rest, such as `fields` and `quotaUser`, get setters on every call.
-const TRANSPORT_PARAMETERS: &[&str] = &[
+/// Global parameters the runtime owns: response format, credentials and
+/// upload protocol it sets itself, and `fields` and `quotaUser`, which every
+/// call offers through the runtime's `CallOptions`. Any other global
+/// parameter a document declares gets a setter on every call.
+const RUNTIME_PARAMETERS: &[&str] = &[
     "$.xgafv",
     "access_token",
     "alt",
     "callback",
+    "fields",
     "key",
     "oauth_token",
     "prettyPrint",
+    "quotaUser",
     "uploadType",
     "upload_protocol",
 ];
@@ -41,7 +45,7 @@ pub fn resolve(doc: &Document, prior: &Lock) -> Result<Api, Error> {
 
     let mut standard_params = Vec::new();
     for (wire, schema) in
-        doc.parameters.iter().filter(|(wire, _)| !TRANSPORT_PARAMETERS.contains(&wire.as_str()))
+        doc.parameters.iter().filter(|(wire, _)| !RUNTIME_PARAMETERS.contains(&wire.as_str()))
     {
         let path = format!("$.parameters.{wire}");
         let context =

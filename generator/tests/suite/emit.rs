@@ -91,8 +91,8 @@ fn structs_list_each_field_by_its_wire_name_for_serde_and_get_setters() {
         "object.field(\"@type\", &self.r#type)?;",
         "object.string_integer_field(\"count\", &self.count)?;",
         "object.field(\"labels\", &self.labels)?;",
-        "\"@type\" => self.r#type = runtime::wire::next_field(map)?,",
-        "\"count\" => self.count = runtime::wire::next_string_integer(map)?,",
+        "\"@type\" => self.r#type = runtime::__private::next_field(map)?,",
+        "\"count\" => self.count = runtime::__private::next_string_integer(map)?,",
         "_ => self.wire_extras.read_unknown(key, map)?,",
         "self.wire_extras,",
     ];
@@ -105,7 +105,7 @@ fn structs_list_each_field_by_its_wire_name_for_serde_and_get_setters() {
     assert!(types.contains("pub fn set_labels<K: Into<String>, V: Into<String>>("));
     assert!(types.contains("/// Output only: set by the server, ignored in requests."));
     assert!(
-        types.contains("    wire_extras: runtime::wire::WireExtras,\n}"),
+        types.contains("    wire_extras: runtime::__private::WireExtras,\n}"),
         "a private field keeps unknown keys"
     );
     assert!(types.contains("impl runtime::wire::UnknownFields for Contact {"));
@@ -127,7 +127,7 @@ fn a_struct_without_fields_gets_no_empty_impl_and_keeps_its_spacing() {
     let output = generate(&doc.to_string()).expect("sample generates");
     let types = file(&output.sources, "types.rs");
     assert!(
-        types.contains("pub struct Empty {\n    wire_extras: runtime::wire::WireExtras,\n}\n\nimpl runtime::wire::UnknownFields for Empty {"),
+        types.contains("pub struct Empty {\n    wire_extras: runtime::__private::WireExtras,\n}\n\nimpl runtime::wire::UnknownFields for Empty {"),
         "{types}"
     );
     assert!(!types.contains("impl Empty {"), "{types}");
@@ -220,12 +220,16 @@ fn calls_document_their_method_id_http_path_and_scopes() {
     assert!(api.contains("/// Discovery method `sample.contacts.get`: `GET v1/{+name}`."), "{api}");
     assert!(api.contains("/// * `https://www.googleapis.com/auth/sample`"));
     assert!(api.contains("pub fn get(&self, name: impl Into<String>) -> ContactsGetCall {"));
-    assert!(api.contains("request.path_param(\"name\", name.into(), Some(\"^contacts/[^/]+$\"));"));
+    assert!(api.contains("call.path_param(\"name\", name.into(), Some(\"^contacts/[^/]+$\"));"));
     assert!(api.contains(
         "pub fn read_mask(mut self, read_mask: impl Into<runtime::FieldMask>) -> Self {"
     ));
     assert!(api.contains("pub async fn send(self) -> Result<Contact, runtime::Error> {"));
-    assert!(api.contains("pub fn quota_user(mut self, quota_user: impl Into<String>) -> Self {"));
+    assert!(
+        api.contains("impl runtime::CallOptions for ContactsGetCall {"),
+        "timeout, retry, fields and quota_user come from the runtime's trait"
+    );
+    assert!(!api.contains("pub fn quota_user("), "{api}");
 }
 
 #[test]
@@ -293,12 +297,12 @@ fn media_methods_get_upload_resumable_and_download_calls() {
     let output = generate(&doc.to_string()).expect("document generates");
     let api = file(&output.sources, "api.rs");
     assert!(api.contains(
-        "const SAMPLE_FILES_CREATE_UPLOAD: runtime::UploadSpec = runtime::UploadSpec {\n    path: \"upload/sample/v1/files\",\n    max_size: Some(1024),\n    accept: &[\"*/*\"],\n};"
+        "const SAMPLE_FILES_CREATE_UPLOAD: runtime::__private::UploadSpec = runtime::__private::UploadSpec {\n    path: \"upload/sample/v1/files\",\n    max_size: Some(1024),\n    accept: &[\"*/*\"],\n};"
     ), "{api}");
     assert!(api.contains(
         "pub async fn upload(self, media: runtime::Media) -> Result<File, runtime::Error> {"
     ));
-    assert!(api.contains(".upload::<File>(self.request, &SAMPLE_FILES_CREATE_UPLOAD, media)"));
+    assert!(api.contains("self.0.upload::<File>(&SAMPLE_FILES_CREATE_UPLOAD, media)"), "{api}");
     assert!(api.contains("pub async fn upload_resumable("));
     assert!(
         api.contains("pub async fn download(self) -> Result<runtime::Download, runtime::Error> {")

@@ -63,8 +63,8 @@ fn path_and_required_parameters_are_constructor_arguments_in_order() {
     let optional: Vec<&str> = update.optional.iter().map(|p| p.wire_name.as_str()).collect();
     assert_eq!(
         optional,
-        ["sources", "validateOnly", "fields", "quotaUser"],
-        "own parameters, then the standard ones"
+        ["sources", "validateOnly"],
+        "own parameters; `fields` and `quotaUser` come with the runtime's CallOptions"
     );
     assert_eq!(update.request.map(|id| type_name(&api, id)), Some("Contact"));
     assert_eq!(update.call_type, "ContactsUpdateCall");
@@ -72,12 +72,18 @@ fn path_and_required_parameters_are_constructor_arguments_in_order() {
 }
 
 #[test]
-fn transport_parameters_get_no_setters() {
-    let api = resolve_json(&contacts_document());
+fn only_global_parameters_the_runtime_does_not_own_get_setters() {
+    let mut doc = contacts_document();
+    doc["parameters"]["requestReason"] =
+        json!({"type": "string", "location": "query", "description": "Why the call is made."});
+    let api = resolve_json(&doc);
     assert_eq!(
         api.standard_params.iter().map(|p| p.wire_name.as_str()).collect::<Vec<_>>(),
-        ["fields", "quotaUser"]
+        ["requestReason"],
+        "`key` is the runtime's, `fields` and `quotaUser` are CallOptions'"
     );
+    let update = find_method(&api.resources, "sample.contacts.update").expect("update resolved");
+    assert_eq!(update.optional.last().map(|p| p.rust_name.as_str()), Some("request_reason"));
 }
 
 #[test]

@@ -20,6 +20,11 @@ const URL_SAFE: GeneralPurpose = GeneralPurpose::new(&alphabet::URL_SAFE, LENIEN
 #[derive(Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Bytes(Vec<u8>);
 
+/// Text that is base64 in neither alphabet; says where, not what the text was.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("invalid base64: {0}")]
+pub struct InvalidBase64(String);
+
 impl Bytes {
     /// Wraps raw bytes.
     pub fn new(bytes: impl Into<Vec<u8>>) -> Self {
@@ -27,9 +32,9 @@ impl Bytes {
     }
 
     /// Decodes base64 text in either alphabet, padded or not.
-    pub fn from_base64(text: &str) -> Result<Self, base64::DecodeError> {
+    pub fn from_base64(text: &str) -> Result<Self, InvalidBase64> {
         let engine = if text.contains(['-', '_']) { &URL_SAFE } else { &STANDARD };
-        engine.decode(text.trim_end()).map(Self)
+        engine.decode(text.trim_end()).map(Self).map_err(|error| InvalidBase64(error.to_string()))
     }
 
     /// The standard, padded base64 form.
@@ -85,8 +90,7 @@ impl Serialize for Bytes {
 impl<'de> Deserialize<'de> for Bytes {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Self::from_base64(&text)
-            .map_err(|error| de::Error::custom(format_args!("invalid base64: {error}")))
+        Self::from_base64(&text).map_err(de::Error::custom)
     }
 }
 

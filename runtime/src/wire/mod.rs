@@ -1,20 +1,19 @@
 //! How Google's JSON spells values that JSON has no type for.
 //!
-//! * 64-bit integers travel as strings ([`StringInteger`]);
+//! * 64-bit integers travel as strings, and decode as `i64` / `u64`;
 //! * bytes as base64 ([`Bytes`]);
 //! * instants as RFC 3339 ([`Timestamp`]), durations as `"3.5s"` ([`Duration`]);
-//! * field masks as comma-separated paths ([`FieldMask`]);
-//! * enums as strings, some of which a crate may not know yet ([`deserialize_enum`]);
-//! * structs as objects without their unset fields ([`ObjectWriter`], [`ReadFields`]),
-//!   keeping the keys a crate does not know ([`UnknownFields`]).
+//! * field masks as comma-separated paths ([`FieldMask`], typed by [`FieldPath`]);
+//! * enums as strings, some of which a crate may not know yet (each generated
+//!   enum keeps them in its unknown variant);
+//! * structs as objects without their unset fields, keeping the keys a crate
+//!   does not know ([`UnknownFields`]).
 
-pub use bytes::Bytes;
-pub use duration::Duration;
-pub use extras::{UnknownFields, WireExtras};
+pub use bytes::{Bytes, InvalidBase64};
+pub use duration::{Duration, InvalidDuration};
+pub use extras::UnknownFields;
 pub use field_mask::{FieldMask, FieldPath, IntoFieldMask, UnknownFieldPath};
-pub use integers::StringInteger;
-pub use object::{ObjectWriter, ReadFields, Unset, next_field, next_string_integer, read_object};
-pub use timestamp::Timestamp;
+pub use timestamp::{InvalidTimestamp, Timestamp};
 
 use std::fmt;
 
@@ -53,20 +52,8 @@ use serde_as_text;
 
 mod bytes;
 mod duration;
-mod extras;
+pub(crate) mod extras;
 mod field_mask;
-mod integers;
-mod object;
+pub(crate) mod integers;
+pub(crate) mod object;
 mod timestamp;
-
-/// Deserialises an open enum from its wire string: `T::from` maps the values
-/// it knows to variants and keeps any other one (it is never an error, so
-/// that a value Google adds later does not break decoding).
-pub fn deserialize_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: for<'a> From<&'a str>,
-{
-    let value = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
-    Ok(T::from(&value))
-}

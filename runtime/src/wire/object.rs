@@ -173,6 +173,18 @@ impl<'de> Visitor<'de> for KeyVisitor {
     }
 }
 
+/// Deserialises an open enum from its wire string: `T::from` maps the values
+/// it knows to variants and keeps any other one (it is never an error, so
+/// that a value Google adds later does not break decoding).
+pub fn deserialize_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: for<'a> From<&'a str>,
+{
+    let value = <std::borrow::Cow<'de, str> as Deserialize>::deserialize(deserializer)?;
+    Ok(T::from(&value))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

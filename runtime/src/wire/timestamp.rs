@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::time::{Duration as StdDuration, SystemTime, UNIX_EPOCH};
 
 use time::format_description::well_known::Rfc3339;
 use time::{OffsetDateTime, UtcOffset};
@@ -44,25 +45,40 @@ impl Timestamp {
         self.0.nanosecond()
     }
 
-    /// The instant as a `time` value, in UTC.
-    pub fn to_offset_date_time(self) -> OffsetDateTime {
-        self.0
-    }
-
     fn in_range(value: OffsetDateTime) -> Option<Self> {
         let utc = value.checked_to_offset(UtcOffset::UTC)?;
         (1..=9999).contains(&utc.year()).then_some(Self(utc))
     }
 }
 
-impl TryFrom<OffsetDateTime> for Timestamp {
+impl From<Timestamp> for SystemTime {
+    fn from(stamp: Timestamp) -> Self {
+        let since_epoch = StdDuration::new(stamp.unix_seconds().unsigned_abs(), 0);
+        let whole = if stamp.unix_seconds() >= 0 {
+            UNIX_EPOCH + since_epoch
+        } else {
+            UNIX_EPOCH - since_epoch
+        };
+        whole + StdDuration::from_nanos(u64::from(stamp.subsec_nanos()))
+    }
+}
+
+impl TryFrom<SystemTime> for Timestamp {
     type Error = InvalidTimestamp;
 
-    fn try_from(value: OffsetDateTime) -> Result<Self, Self::Error> {
-        Self::in_range(value).ok_or_else(|| InvalidTimestamp {
-            text: value.to_string(),
-            reason: "outside years 1 to 9999".into(),
-        })
+    /// Fails outside years 1 to 9999 (a system time can reach further).
+    fn try_from(time: SystemTime) -> Result<Self, Self::Error> {
+        let nanos = match time.duration_since(UNIX_EPOCH) {
+            Ok(after) => i128::try_from(after.as_nanos()).ok(),
+            Err(before) => i128::try_from(before.duration().as_nanos()).ok().map(|n| -n),
+        };
+        nanos
+            .and_then(|nanos| OffsetDateTime::from_unix_timestamp_nanos(nanos).ok())
+            .and_then(Self::in_range)
+            .ok_or_else(|| InvalidTimestamp {
+                text: format!("{time:?}"),
+                reason: "outside years 1 to 9999".into(),
+            })
     }
 }
 
@@ -138,5 +154,17 @@ mod tests {
         assert_eq!(stamp.to_string(), "2024-03-13T10:00:00.250Z");
         assert_eq!((stamp.unix_seconds(), stamp.subsec_nanos()), (1_710_324_000, 250_000_000));
         assert_eq!(serde_json::to_string(&stamp).unwrap(), r#""2024-03-13T10:00:00.250Z""#);
+    }
+
+    #[test]
+    fn system_time_conversions_round_trip_before_and_after_1970() {
+        for text in ["2024-03-13T10:00:00.250Z", "1969-12-31T23:59:59.500Z", "0001-01-01T00:00:00Z"]
+        {
+            let stamp: Timestamp = text.parse().unwrap();
+            let system = SystemTime::from(stamp);
+            assert_eq!(Timestamp::try_from(system).unwrap(), stamp, "{text}");
+        }
+        let system = SystemTime::from(Timestamp::from_unix(-1, 500_000_000).unwrap());
+        assert_eq!(UNIX_EPOCH.duration_since(system).unwrap(), StdDuration::from_millis(500));
     }
 }

@@ -1,0 +1,30 @@
+//! The version of the contract between generated code and this runtime.
+//!
+//! Generated code states the contract it was made for with
+//! `const _: () = runtime::__private::require_contract::<N>();`. A runtime
+//! that does not provide contract `N` fails that line at compile time with a
+//! message saying which generator to regenerate with, instead of type errors
+//! somewhere in the generated code.
+
+/// The contract this runtime provides, and the one `gapi-generator` emits.
+pub const CONTRACT: u32 = 1;
+
+/// A contract version, as a type, so that the compiler can check it.
+pub struct Contract<const VERSION: u32>;
+
+/// Implemented for each contract version this runtime provides.
+#[diagnostic::on_unimplemented(
+    message = "this crate was generated for runtime {Self}, which this gapi-runtime does not provide",
+    label = "generated for another gapi-runtime",
+    note = "gapi-runtime 0.2 provides Contract<1>: regenerate the crate with gapi-generator 0.2 (`cargo xtask regen`), or depend on the gapi-runtime it was generated for"
+)]
+pub trait Provided {}
+
+impl Provided for Contract<CONTRACT> {}
+
+/// Compiles only when this runtime provides contract `VERSION`.
+pub const fn require_contract<const VERSION: u32>()
+where
+    Contract<VERSION>: Provided,
+{
+}
