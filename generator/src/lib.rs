@@ -19,6 +19,10 @@ pub use resolve::lock::Lock;
 /// The lock file's name beside a generated crate's sources.
 pub const LOCK_FILE: &str = "api.lock.json";
 
+/// The file beside the generated sources that lists the crate's public API,
+/// one item a line ([`diff::surface::to_text`]).
+pub const SURFACE_FILE: &str = "api.surface.txt";
+
 /// The version of the contract with `gapi-runtime` that generated code
 /// requires (`gapi_runtime::__private::CONTRACT`); see `docs/runtime-contract.md`.
 pub const RUNTIME_CONTRACT: u32 = 1;
@@ -40,6 +44,8 @@ pub struct Output {
     pub revision: String,
     /// Every decision made, for the next regeneration to keep (the [`LOCK_FILE`]).
     pub lock: Lock,
+    /// The crate's public API, as the [`SURFACE_FILE`] lists it.
+    pub surface: String,
 }
 
 /// Generates the crate's sources from a discovery document's text, keeping
@@ -52,14 +58,25 @@ pub fn generate(discovery_json: &str, lock: &Lock) -> Result<Output, Error> {
         fingerprint: fingerprint(discovery_json.as_bytes()),
     };
     let sources = emit::emit(&api, &header)?;
-    Ok(Output { sources, crate_name: api.crate_name, revision: api.revision, lock: api.decisions })
+    let surface = diff::surface::to_text(&diff::surface::items(&api));
+    Ok(Output {
+        sources,
+        crate_name: api.crate_name,
+        revision: api.revision,
+        lock: api.decisions,
+        surface,
+    })
 }
 
 impl Output {
-    /// The lock file, for the folder the crate's sources are generated into
+    /// The files that record the generation beside its sources: the lock and
+    /// the public surface, for the folder the sources are generated into
     /// (`generated/`) or, for a standalone crate, its root.
-    pub fn lock_file(&self) -> SourceFile {
-        SourceFile { path: LOCK_FILE.to_owned(), contents: self.lock.to_json() }
+    pub fn records(&self) -> [SourceFile; 2] {
+        [
+            SourceFile { path: LOCK_FILE.to_owned(), contents: self.lock.to_json() },
+            SourceFile { path: SURFACE_FILE.to_owned(), contents: self.surface.clone() },
+        ]
     }
 }
 

@@ -14,7 +14,7 @@ pub struct Contract<const VERSION: u32>;
 
 /// Implemented for each contract version this runtime provides.
 #[diagnostic::on_unimplemented(
-    message = "this crate was generated for runtime {Self}, which this gapi-runtime does not provide",
+    message = "this crate was generated for a runtime contract that this gapi-runtime does not provide: `{Self}`",
     label = "generated for another gapi-runtime",
     note = "gapi-runtime 0.2 provides Contract<1>: regenerate the crate with gapi-generator 0.2 (`cargo xtask regen`), or depend on the gapi-runtime it was generated for"
 )]

@@ -149,7 +149,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let lock = read_lock(&root.join(&out))?;
             let output = generate_from(&root.join(&discovery), &lock)?;
             let mut files = output.sources.clone();
-            files.push(output.lock_file());
+            files.extend(output.records());
             let changes = write_files(&root.join(&out), &files)?;
             report(&out, &changes, &output.revision);
             if let Some(summary) = previous
@@ -287,10 +287,9 @@ pub fn generate_crate(
     let output = generate_from(discovery, lock)?;
     let runtime = root.join("runtime").canonicalize().context("cannot find the runtime crate")?;
     let manifest = gapi_generator::standalone_manifest(&output, &runtime.to_string_lossy());
-    let mut files = vec![
-        gapi_generator::SourceFile { path: "Cargo.toml".into(), contents: manifest },
-        output.lock_file(),
-    ];
+    let mut files =
+        vec![gapi_generator::SourceFile { path: "Cargo.toml".into(), contents: manifest }];
+    files.extend(output.records());
     files.extend(output.sources.into_iter().map(|file| gapi_generator::SourceFile {
         path: format!("src/{}", file.path),
         contents: file.contents,
@@ -330,9 +329,9 @@ fn report(out: &std::path::Path, changes: &[Change], revision: &str) {
 /// and the new lock with what is on disk.
 fn check(discovery: &std::path::Path, out: &std::path::Path) -> Result<ExitCode> {
     let output = generate_from(discovery, &read_lock(out)?)?;
-    let lock_file = output.lock_file();
+    let records = output.records();
     let mut stale = 0;
-    for file in output.sources.iter().chain(std::iter::once(&lock_file)) {
+    for file in output.sources.iter().chain(&records) {
         let path = out.join(&file.path);
         let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
         if on_disk != file.contents {

@@ -1,13 +1,18 @@
-//! `cargo xtask release-check`: when the pinned document changed since a base
-//! commit, print the API diff report (the base's crate resolved from the
-//! base's lock, as the regeneration was) and fail when it says breaking and
-//! the crate's version in `Cargo.toml` was not bumped for it.
+//! `cargo xtask release-check`: what changed in the People crate's public API
+//! since a base commit, and whether `Cargo.toml`'s version says so.
+//!
+//! The Rust API changes come from the committed surface files
+//! (`generated/api.surface.txt` at the base and now), so a change the
+//! generator makes is named as surely as one the document makes. When the
+//! pinned document changed too, its own changes are listed beside them (the
+//! base's crate resolved from the base's lock, as the regeneration was). The
+//! check fails when the changes are breaking and the version was not bumped.
 
 use std::path::Path;
 
 use anyhow::{Context, Result};
 use gapi_generator::Lock;
-use gapi_generator::diff::{Semver, diff, to_markdown};
+use gapi_generator::diff::{ApiDiff, Semver, compare_surfaces, diff, surface, to_markdown};
 use gapi_generator::load::load;
 
 use crate::api_diff::git_show;
@@ -21,18 +26,40 @@ pub fn run(root: &Path, base: &str, report: Option<&Path>) -> Result<bool> {
     };
     let new_text = std::fs::read_to_string(root.join(paths::PINNED_DISCOVERY))
         .with_context(|| format!("cannot read {}", paths::PINNED_DISCOVERY))?;
-    if old_text == new_text {
-        println!("{} is unchanged since {base}", paths::PINNED_DISCOVERY);
-        return Ok(true);
-    }
-    let lock_path = format!("{}/{}", paths::GENERATED_DIR, gapi_generator::LOCK_FILE);
-    let lock = match git_show(root, base, &lock_path)? {
-        Some(text) => Lock::parse(&text, &format!("{base}:{lock_path}"))?,
-        None => Lock::default(),
+    let surface_path = format!("{}/{}", paths::GENERATED_DIR, gapi_generator::SURFACE_FILE);
+    let old_surface = git_show(root, base, &surface_path)?
+        .map(|text| surface::parse(&text, &format!("{base}:{surface_path}")))
+        .transpose()?;
+    let new_surface = {
+        let text = std::fs::read_to_string(root.join(&surface_path))
+            .with_context(|| format!("cannot read {surface_path}"))?;
+        surface::parse(&text, &surface_path)?
     };
     let old = load(&old_text).with_context(|| format!("{base}:{}", paths::PINNED_DISCOVERY))?;
     let new = load(&new_text).with_context(|| paths::PINNED_DISCOVERY.to_owned())?;
-    let diff = diff(&old, &new, &lock)?;
+    let mut diff = if old_text == new_text {
+        ApiDiff {
+            api: new.id.clone().unwrap_or_default(),
+            old_revision: old.revision.clone().unwrap_or_default(),
+            new_revision: new.revision.clone().unwrap_or_default(),
+            changes: Vec::new(),
+            document: Vec::new(),
+        }
+    } else {
+        let lock_path = format!("{}/{}", paths::GENERATED_DIR, gapi_generator::LOCK_FILE);
+        let lock = match git_show(root, base, &lock_path)? {
+            Some(text) => Lock::parse(&text, &format!("{base}:{lock_path}"))?,
+            None => Lock::default(),
+        };
+        diff(&old, &new, &lock)?
+    };
+    if let Some(old_surface) = &old_surface {
+        diff.changes = compare_surfaces(old_surface, &new_surface);
+    }
+    if diff.changes.is_empty() && diff.document.is_empty() {
+        println!("the public API and {} are unchanged since {base}", paths::PINNED_DISCOVERY);
+        return Ok(true);
+    }
     let markdown = to_markdown(&diff);
     print!("{markdown}");
     if let Some(report) = report {
@@ -117,8 +144,18 @@ mod tests {
         assert!(check_bump("one", "1.0.0", Semver::Major).is_err());
     }
 
-    /// A repository with the pinned document, a manifest and no lock: one
-    /// commit as it is, one after `edit`; returns its root.
+    /// What `cargo xtask regen` leaves beside the sources: the lock and the
+    /// surface generated from the pinned document, from the lock on disk.
+    fn regen(root: &Path) {
+        let generated = root.join(paths::GENERATED_DIR);
+        let lock = gapi_generator::write::read_lock(&generated).unwrap();
+        let text = std::fs::read_to_string(root.join(paths::PINNED_DISCOVERY)).unwrap();
+        let output = gapi_generator::generate(&text, &lock).unwrap();
+        gapi_generator::write::write_files(&generated, &output.records()).unwrap();
+    }
+
+    /// A repository with the pinned document, a manifest and what regen
+    /// writes: one commit as it is, one after `edit`; returns its root.
     fn repository(name: &str, edit: impl FnOnce(&mut serde_json::Value)) -> std::path::PathBuf {
         let root =
             std::env::temp_dir().join(format!("gapi-release-check-{name}-{}", std::process::id()));
@@ -147,11 +184,13 @@ mod tests {
             "base",
             "--allow-empty",
         ]);
+        regen(&root);
         git(&["add", "."]);
         git(&["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "pinned"]);
         let mut document: serde_json::Value = serde_json::from_str(pinned).unwrap();
         edit(&mut document);
         std::fs::write(root.join(paths::PINNED_DISCOVERY), document.to_string()).unwrap();
+        regen(&root);
         git(&["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qam", "new revision"]);
         root
     }
@@ -172,6 +211,30 @@ mod tests {
         std::fs::write(root.join("Cargo.toml"), "[package]\nname = \"p\"\nversion = \"0.2.0\"\n")
             .unwrap();
         assert!(run(&root, "HEAD~1", None).unwrap(), "bumped to 0.2.0: passes");
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn a_generator_change_that_removes_an_item_fails_without_a_bump_though_the_document_is_the_same()
+     {
+        let root = repository("generator", |_| {});
+        // What a generator that dropped a setter would commit.
+        let surface = root.join(paths::GENERATED_DIR).join(gapi_generator::SURFACE_FILE);
+        let text = std::fs::read_to_string(&surface).unwrap();
+        let kept: String = text
+            .lines()
+            .filter(|line| !line.starts_with("api::PeopleGetCall::sources()\t"))
+            .map(|line| format!("{line}\n"))
+            .collect();
+        assert!(kept.len() < text.len(), "the surface lists the setter");
+        std::fs::write(&surface, kept).unwrap();
+        let report = root.join("report.md");
+        assert!(!run(&root, "HEAD", Some(&report)).unwrap(), "not bumped: fails");
+        let markdown = std::fs::read_to_string(&report).unwrap();
+        assert!(
+            markdown.contains("- `api::PeopleGetCall::sources()`: setter removed"),
+            "{markdown}"
+        );
         let _ = std::fs::remove_dir_all(&root);
     }
 

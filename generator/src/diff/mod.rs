@@ -166,15 +166,17 @@ fn between(old: &Document, old_api: &Api, new: &Document, new_api: &Api) -> ApiD
         api: new.id.clone().unwrap_or_else(|| format!("{}:{}", new.name, new.version)),
         old_revision: old.revision.clone().unwrap_or_default(),
         new_revision: new.revision.clone().unwrap_or_default(),
-        changes: compare_surfaces(old_api, new_api),
+        changes: compare_surfaces(&surface::items(old_api), &surface::items(new_api)),
         document: compare_documents(old, new),
     }
 }
 
 /// Item by item: gone or changed is breaking, new is compatible, and a newly
 /// deprecated item is compatible but named.
-fn compare_surfaces(old_api: &Api, new_api: &Api) -> Vec<Change> {
-    let (old_items, new_items) = (surface::items(old_api), surface::items(new_api));
+pub fn compare_surfaces(
+    old_items: &BTreeMap<String, surface::Item>,
+    new_items: &BTreeMap<String, surface::Item>,
+) -> Vec<Change> {
     let mut changes = Vec::new();
     let mut push = |impact, kind, item: &surface::Item, subject: &String, detail: String| {
         changes.push(Change {
@@ -185,7 +187,7 @@ fn compare_surfaces(old_api: &Api, new_api: &Api) -> Vec<Change> {
             detail,
         });
     };
-    for (path, old) in &old_items {
+    for (path, old) in old_items {
         match new_items.get(path) {
             None => push(Impact::Breaking, "removed", old, path, format!("{} removed", old.kind)),
             Some(new) if new.kind != old.kind || new.signature != old.signature => {

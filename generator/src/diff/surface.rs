@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::error::Error;
 use crate::resolve::ir::{Api, Location, Method, Param, Resource, Ty, TypeDef};
 
 /// One public item: where it is reported, what it is and what it looks like.
@@ -13,7 +14,7 @@ pub struct Item {
     /// The schema (`Person`) or resource (`people.connections`) it belongs to.
     pub group: String,
     /// `struct`, `field`, `setter`, `variant`, `method`, ...
-    pub kind: &'static str,
+    pub kind: String,
     /// Everything about it that downstream code depends on, as text: equal
     /// text, compatible item.
     pub signature: String,
@@ -32,21 +33,59 @@ pub fn items(api: &Api) -> BTreeMap<String, Item> {
     surface.items
 }
 
+/// The first line of a surface file.
+const SURFACE_HEADER: &str = "# The public API of the generated crate, one item a line: path, kind, signature, group, deprecated. @generated: do not edit.";
+
+/// The surface as the text of [`crate::SURFACE_FILE`]: one item a line, by
+/// path, its parts separated by tabs. Committed beside the crate, it lets a
+/// review (and `cargo xtask release-check`) see every change to the Rust API,
+/// whether the document or the generator made it.
+pub fn to_text(items: &BTreeMap<String, Item>) -> String {
+    let mut text = format!("{SURFACE_HEADER}\n");
+    for (path, item) in items {
+        let deprecated = if item.deprecated { "deprecated" } else { "" };
+        let fields = [path.as_str(), &item.kind, &item.signature, &item.group, deprecated];
+        text.push_str(fields.join("\t").trim_end());
+        text.push('\n');
+    }
+    text
+}
+
+/// Reads a surface file written by [`to_text`]; `origin` names it in errors.
+pub fn parse(text: &str, origin: &str) -> Result<BTreeMap<String, Item>, Error> {
+    let mut items = BTreeMap::new();
+    for (number, line) in text.lines().enumerate().filter(|(_, line)| !line.starts_with('#')) {
+        let fields: Vec<&str> = line.split('\t').collect();
+        let (path, kind) = match fields.as_slice() {
+            [path, kind, ..] if !path.is_empty() && !kind.is_empty() => (*path, *kind),
+            _ => {
+                return Err(Error::Parse {
+                    path: format!("{origin}:{}", number + 1),
+                    message: "not a surface line (path, kind, signature, group, deprecated)"
+                        .to_owned(),
+                });
+            }
+        };
+        let field = |index: usize| fields.get(index).copied().unwrap_or_default().to_owned();
+        let item = Item {
+            kind: kind.to_owned(),
+            signature: field(2),
+            group: field(3),
+            deprecated: field(4) == "deprecated",
+        };
+        items.insert(path.to_owned(), item);
+    }
+    Ok(items)
+}
+
 struct Surface<'a> {
     api: &'a Api,
     items: BTreeMap<String, Item>,
 }
 
 impl Surface<'_> {
-    fn add(
-        &mut self,
-        path: &str,
-        group: &str,
-        kind: &'static str,
-        signature: String,
-        deprecated: bool,
-    ) {
-        let item = Item { group: group.to_owned(), kind, signature, deprecated };
+    fn add(&mut self, path: &str, group: &str, kind: &str, signature: String, deprecated: bool) {
+        let item = Item { group: group.to_owned(), kind: kind.to_owned(), signature, deprecated };
         self.items.insert(path.to_owned(), item);
     }
 

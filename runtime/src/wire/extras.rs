@@ -9,8 +9,8 @@ use serde_json::Value;
 /// The unknown keys and explicitly sent fields of one struct value.
 ///
 /// Generated structs hold one in a private field and implement
-/// [`UnknownFields`] on top of it; [`super::ObjectWriter`] and
-/// [`super::ReadFields`] use it to make a decode -> encode round trip lossless.
+/// [`UnknownFields`] on top of it; [`super::object::ObjectWriter`] and
+/// [`super::object::ReadFields`] use it to make a decode -> encode round trip lossless.
 ///
 /// Nothing is allocated, and one pointer is held, until there is something
 /// to keep: most values of most structs have no extras.
