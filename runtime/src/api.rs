@@ -29,6 +29,12 @@ pub struct MethodSpec {
     pub path: &'static str,
     /// The OAuth scopes that each grant access to the method; any one suffices.
     pub scopes: &'static [&'static str],
+    /// The query parameter whose empty value is the warm-up request the
+    /// method's documentation asks for before searching (`query`).
+    pub warmup_query: Option<&'static str>,
+    /// The documentation asks for this API's mutations of one user's data to
+    /// be sent one at a time: the client serialises them.
+    pub sequential: bool,
 }
 
 /// The HTTP verbs Google APIs use.

@@ -14,6 +14,7 @@ use crate::error::Error;
 use crate::media::{Download, Media, UploadSpec};
 use crate::request::Request;
 use crate::retry::RetryPolicy;
+use crate::workflow::{self, OnExpiry, SyncParams, Synced};
 use crate::{chunks, paginate};
 
 /// Options every call of every generated API takes, on top of its own
@@ -152,6 +153,23 @@ impl Call {
         F: Fn(T) -> (Vec<I>, Option<String>) + Send + 'static,
     {
         paginate::items(self.client, self.request, page_token, split)
+    }
+
+    /// Runs a full (`token` is `None`) or incremental sync to its last page;
+    /// `split` takes a page apart into its items, the next page's token and
+    /// the next sync's token.
+    pub async fn sync<P, T, F>(
+        self,
+        params: SyncParams,
+        token: Option<String>,
+        on_expiry: OnExpiry,
+        split: F,
+    ) -> Result<Synced<T>, Error>
+    where
+        P: DeserializeOwned,
+        F: Fn(P) -> (Vec<T>, Option<String>, Option<String>),
+    {
+        workflow::sync(&self.client, self.request, params, token, on_expiry, split).await
     }
 
     /// Sends the body's `field` in consecutive requests of at most its limit.

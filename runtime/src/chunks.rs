@@ -92,6 +92,8 @@ mod tests {
         http_method: HttpMethod::Post,
         path: "v1/people:batchCreateContacts",
         scopes: &[],
+        warmup_query: None,
+        sequential: false,
     };
 
     fn bodies(requests: &VecDeque<Request>) -> Vec<Value> {

@@ -12,6 +12,7 @@ use crate::auth::{Authenticator, Credential};
 use crate::error::{Error, GoogleError, snippet};
 use crate::request::Request;
 use crate::retry::{Failure, RetryPolicy, parse_retry_after};
+use crate::workflow::{DEFAULT_WARMUP_IDLE, Workflows};
 
 /// The handle every generated call goes through. Cloning is cheap: clones
 /// share the connection pool, the credentials and the settings.
@@ -29,6 +30,7 @@ struct Inner {
     authenticator: Box<dyn Authenticator>,
     timeout: Option<Duration>,
     retry: RetryPolicy,
+    workflows: Workflows,
 }
 
 impl fmt::Debug for Client {
@@ -52,6 +54,8 @@ pub struct ClientBuilder {
     timeout: Option<Duration>,
     connect_timeout: Duration,
     retry: RetryPolicy,
+    sequential_mutations: bool,
+    search_warmup: Option<Duration>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -69,8 +73,9 @@ impl Client {
     /// Starts configuring a client for `api`.
     ///
     /// Defaults: the API's endpoint (or the URL in its `base_url_env`
-    /// variable), a 60 s timeout per attempt, a 10 s connect timeout and
-    /// [`RetryPolicy::default`].
+    /// variable), a 60 s timeout per attempt, a 10 s connect timeout,
+    /// [`RetryPolicy::default`], mutations sent one at a time where the API
+    /// asks for it, and search warm-ups where the API asks for them.
     pub fn builder(api: &'static ApiInfo) -> ClientBuilder {
         ClientBuilder {
             api,
@@ -79,6 +84,8 @@ impl Client {
             timeout: Some(Duration::from_secs(60)),
             connect_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
+            sequential_mutations: true,
+            search_warmup: Some(DEFAULT_WARMUP_IDLE),
         }
     }
 
@@ -119,8 +126,29 @@ impl Client {
         Ok(Response { status, headers: ResponseHeaders(headers), body: () })
     }
 
-    /// Sends with retries; returns the status, headers and body of the successful attempt.
+    /// Sends `request` as its API's documentation asks: after the warm-up a
+    /// search needs, in its turn when it is a mutation that must wait for the
+    /// others; then with retries. Returns the status, headers and body of the
+    /// successful attempt.
     async fn execute(
+        &self,
+        request: &Request,
+    ) -> Result<(u16, reqwest::header::HeaderMap, bytes::Bytes), Error> {
+        self.warm_up(request).await;
+        let turn = self.workflows().turn(request.spec()).await;
+        let result = self.send_once(request).await;
+        drop(turn);
+        self.after_call(request.spec(), result.is_ok());
+        result
+    }
+
+    /// The client's state for its API's workflows.
+    pub(crate) fn workflows(&self) -> &Workflows {
+        &self.inner.workflows
+    }
+
+    /// Sends with retries; returns the status, headers and body of the successful attempt.
+    pub(crate) async fn send_once(
         &self,
         request: &Request,
     ) -> Result<(u16, reqwest::header::HeaderMap, bytes::Bytes), Error> {
@@ -441,6 +469,25 @@ impl ClientBuilder {
         self
     }
 
+    /// Whether the client sends the mutations of an API that asks for it (as
+    /// People does: "Mutate requests for the same user should be sent
+    /// sequentially") one at a time, each waiting for the one before; reads
+    /// stay concurrent. On by default: a client is one signed-in user.
+    pub fn sequential_mutations(mut self, sequential: bool) -> Self {
+        self.sequential_mutations = sequential;
+        self
+    }
+
+    /// Whether, before the first search of a method whose documentation asks
+    /// for it (People's `searchContacts`: "send a warmup request with an empty
+    /// query"), the client sends that warm-up; again after `idle` without a
+    /// search and after any mutation through this client. `None` turns it
+    /// off. Default: on, with 5 minutes.
+    pub fn search_warmup(mut self, idle: Option<Duration>) -> Self {
+        self.search_warmup = idle;
+        self
+    }
+
     /// Builds the client: checks the endpoint and sets up TLS (rustls with
     /// the ring provider, trusting the platform's certificate store).
     pub fn build(self) -> Result<Client, Error> {
@@ -477,6 +524,7 @@ impl ClientBuilder {
                 authenticator,
                 timeout: self.timeout,
                 retry: self.retry,
+                workflows: Workflows::new(self.sequential_mutations, self.search_warmup),
             }),
         })
     }

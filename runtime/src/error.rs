@@ -152,6 +152,14 @@ impl Error {
         self.google_error().and_then(GoogleError::retry_delay)
     }
 
+    /// The sync token sent is too old (People's `EXPIRED_SYNC_TOKEN`, seven
+    /// days after the full sync; HTTP 410 `GONE` in Calendar and others): only
+    /// a full sync can go on.
+    pub fn is_sync_token_expired(&self) -> bool {
+        self.status() == Some(410)
+            || self.google_error().is_some_and(|error| error.reason() == Some("EXPIRED_SYNC_TOKEN"))
+    }
+
     fn has_status(&self, wanted: &str) -> bool {
         self.google_error()
             .and_then(|error| error.status.as_deref())

@@ -5,7 +5,9 @@
 //! retries), credentials ([`auth`], [`Authenticator`]), the options every
 //! call takes ([`CallOptions`]: timeout, retry policy, partial responses),
 //! retries with backoff ([`RetryPolicy`]), one error type ([`Error`]),
-//! responses with their headers ([`Response`]), media ([`Media`],
+//! responses with their headers ([`Response`]), the workflows the API's
+//! documentation asks of every client ([`Synced`], [`Merged`], search
+//! warm-ups and one-at-a-time mutations), media ([`Media`],
 //! [`Download`]) and the wire types of Google's JSON ([`wire`]: base64
 //! bytes, timestamps, durations, field masks, unknown fields).
 //!
@@ -29,6 +31,7 @@ mod paginate;
 mod request;
 mod retry;
 pub mod wire;
+mod workflow;
 
 pub use api::ApiInfo;
 pub use auth::Authenticator;
@@ -41,6 +44,7 @@ pub use futures_core::Stream;
 pub use media::{Download, Media};
 pub use retry::RetryPolicy;
 pub use wire::{Bytes, Duration, FieldMask, FieldPath, IntoFieldMask, Timestamp};
+pub use workflow::{MERGE_ATTEMPTS, Merged, OnExpiry, Synced};
 
 /// What only generated code calls: the versioned contract between
 /// `gapi-generator` and this runtime. Not part of the runtime's API.
@@ -56,4 +60,5 @@ pub mod __private {
         ObjectWriter, ReadFields, Unset, deserialize_enum, next_field, next_string_integer,
         read_object,
     };
+    pub use crate::workflow::{SyncParams, merge};
 }

@@ -114,6 +114,8 @@ impl Client {
         resumable_chunk: Option<usize>,
     ) -> Result<T, Error> {
         check_media(&request, upload, &media)?;
+        // An upload is a mutation: it waits its turn like the others.
+        let _turn = self.workflows().turn(request.spec()).await;
         let protocol = match (resumable_chunk, request.body()) {
             (Some(_), _) => "resumable",
             (None, Some(_)) => "multipart",

@@ -318,12 +318,16 @@ mod tests {
         http_method: HttpMethod::Get,
         path: "v1/{+resourceName}",
         scopes: &[],
+        warmup_query: None,
+        sequential: false,
     };
     static SIMPLE: MethodSpec = MethodSpec {
         id: "test.items.get",
         http_method: HttpMethod::Get,
         path: "v1/items/{itemId}:view",
         scopes: &[],
+        warmup_query: None,
+        sequential: false,
     };
     const BASE: &str = "https://example.test/";
 

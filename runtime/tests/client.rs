@@ -28,18 +28,24 @@ static GET: MethodSpec = MethodSpec {
     http_method: HttpMethod::Get,
     path: "v1/{+name}",
     scopes: &["https://www.googleapis.com/auth/things"],
+    warmup_query: None,
+    sequential: false,
 };
 static CREATE: MethodSpec = MethodSpec {
     id: "things.items.create",
     http_method: HttpMethod::Post,
     path: "v1/items",
     scopes: &["https://www.googleapis.com/auth/things"],
+    warmup_query: None,
+    sequential: false,
 };
 static LIST: MethodSpec = MethodSpec {
     id: "things.items.list",
     http_method: HttpMethod::Get,
     path: "v1/items",
     scopes: &["https://www.googleapis.com/auth/things.readonly"],
+    warmup_query: None,
+    sequential: false,
 };
 
 /// Retries as the default policy does, but with millisecond waits.

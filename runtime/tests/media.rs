@@ -28,6 +28,8 @@ static CREATE: MethodSpec = MethodSpec {
     http_method: HttpMethod::Post,
     path: "files",
     scopes: &["https://www.googleapis.com/auth/files"],
+    warmup_query: None,
+    sequential: false,
 };
 static UPLOAD: UploadSpec =
     UploadSpec { path: "upload/files/v1/files", max_size: Some(1_000_000), accept: &["image/*"] };
@@ -36,6 +38,8 @@ static GET: MethodSpec = MethodSpec {
     http_method: HttpMethod::Get,
     path: "files/{fileId}",
     scopes: &["https://www.googleapis.com/auth/files"],
+    warmup_query: None,
+    sequential: false,
 };
 
 #[derive(Debug, Deserialize, PartialEq)]

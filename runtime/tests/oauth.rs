@@ -23,6 +23,8 @@ static GET: MethodSpec = MethodSpec {
     http_method: HttpMethod::Get,
     path: "v1/items/current",
     scopes: &["https://www.googleapis.com/auth/things"],
+    warmup_query: None,
+    sequential: false,
 };
 
 /// A throwaway key made for these tests, its `token_uri` pointed at `server`.

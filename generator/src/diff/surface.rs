@@ -151,6 +151,11 @@ impl Surface<'_> {
             let path = format!("api::{}", resource.type_name);
             self.add(&path, &group, "struct", String::new(), resource.deprecated);
             self.methods(&path, &group, &resource.methods);
+            for merge in &resource.merges {
+                let helper = format!("{path}::{}()", unraw(&merge.rust_name));
+                let signature = format!("read-modify-write of {}", merge.update_id);
+                self.add(&helper, &group, "method", signature, false);
+            }
             self.resources(&path, &resource.resources);
         }
     }
@@ -200,6 +205,10 @@ impl Surface<'_> {
                         items.wire_name
                     );
                     self.add(&format!("{call}::items()"), group, "method", item, false);
+                    if method.sync.is_some() {
+                        let sync = format!("-> Synced<{}>", ty_text(api, &items.item));
+                        self.add(&format!("{call}::sync()"), group, "method", sync, false);
+                    }
                 }
             }
             if let Some(chunking) = &method.chunking {

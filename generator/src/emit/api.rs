@@ -8,7 +8,7 @@ use super::docs::doc_attrs;
 use super::ident;
 use super::types::ty_tokens;
 use crate::resolve::ir::{
-    Api, Chunking, HttpMethod, Location, Method, Param, Resource, Ty, Upload,
+    Api, Chunking, HttpMethod, Location, MergeHelper, Method, Param, Resource, Ty, Upload,
 };
 
 /// The `api` module.
@@ -95,6 +95,7 @@ fn resource_items(api: &Api, resource: &Resource) -> TokenStream {
     });
     let methods =
         resource.methods.iter().map(|method| constructor(api, method, quote! { self.client }));
+    let merges = resource.merges.iter().map(|merge| merge_helper(api, resource, merge));
     let children = resource.resources.iter().map(|child| resource_items(api, child));
     let calls = resource.methods.iter().map(|method| call_items(api, method));
     quote! {
@@ -107,6 +108,7 @@ fn resource_items(api: &Api, resource: &Resource) -> TokenStream {
         impl<'a> #ty<'a> {
             #( #accessors )*
             #( #methods )*
+            #( #merges )*
         }
 
         #( #children )*
@@ -184,6 +186,82 @@ fn constructor(api: &Api, method: &Method, client: TokenStream) -> TokenStream {
     }
 }
 
+/// A read-modify-write helper: the update's arguments but the body, a closure
+/// that sets the read's options and one that changes the latest resource.
+fn merge_helper(api: &Api, resource: &Resource, merge: &MergeHelper) -> TokenStream {
+    let Some(update) = resource.methods.iter().find(|method| method.id == merge.update_id) else {
+        return TokenStream::new();
+    };
+    let name = ident(&merge.rust_name);
+    let (update_name, read_name) = (ident(&merge.update_method), ident(&merge.read_method));
+    let read_call = ident(&merge.read_call_type);
+    let body = update.request.map(|id| ty_tokens(api, &Ty::Named(id)));
+    let response = match update.response {
+        Some(id) => ty_tokens(api, &Ty::Named(id)),
+        None => quote! { () },
+    };
+    let path_args: Vec<&Param> =
+        update.required.iter().filter(|param| param.location == Location::Path).collect();
+    let query_args: Vec<&Param> =
+        update.required.iter().filter(|param| param.location == Location::Query).collect();
+    let arguments = path_args.iter().chain(&query_args).map(|param| {
+        let name = ident(&param.rust_name);
+        let ty = param_arg_type(api, param);
+        quote! { #name: #ty, }
+    });
+    // Each argument once in a form every round can clone.
+    let owned = path_args.iter().chain(&query_args).map(|param| {
+        let name = ident(&param.rust_name);
+        match (&param.ty, param.repeated) {
+            (_, true) => quote! { let #name: Vec<_> = #name.into_iter().collect(); },
+            (Ty::String, false) => quote! { let #name: String = #name.into(); },
+            (Ty::FieldMask, false) => quote! { let #name: runtime::FieldMask = #name.into(); },
+            (Ty::FieldMaskOf(_), false) => {
+                quote! { let #name = runtime::IntoFieldMask::into_field_mask(#name); }
+            }
+            _ => TokenStream::new(),
+        }
+    });
+    let read_args = merge.read_args.iter().filter_map(|wire| {
+        let param = path_args.iter().find(|param| &param.wire_name == wire)?;
+        let name = ident(&param.rust_name);
+        Some(quote! { #name.clone(), })
+    });
+    let update_path = path_args.iter().map(|param| {
+        let name = ident(&param.rust_name);
+        quote! { #name.clone(), }
+    });
+    let update_query = query_args.iter().map(|param| {
+        let name = ident(&param.rust_name);
+        quote! { #name.clone(), }
+    });
+    let doc = format!(
+        " Read-modify-write with `{}`: reads the latest resource with [`Self::{}`] \
+         (`read` sets that call's options, such as the fields to read), lets `change` edit it, \
+         and sends it back with the etag it was read with. When someone else changed it in \
+         between (a stale etag, 400 `FAILED_PRECONDITION`), reads it again and reapplies \
+         `change`, up to [`runtime::MERGE_ATTEMPTS`] rounds; the result says how many it took.",
+        update.id, merge.read_method
+    );
+    quote! {
+        #[doc = #doc]
+        pub async fn #name(
+            &self,
+            #( #arguments )*
+            read: impl Fn(#read_call) -> #read_call,
+            change: impl FnMut(&mut #body),
+        ) -> Result<runtime::Merged<#response>, runtime::Error> {
+            #( #owned )*
+            runtime::__private::merge(
+                || read(self.#read_name(#( #read_args )*)).send(),
+                change,
+                |latest| self.#update_name(#( #update_path )* latest, #( #update_query )*).send(),
+            )
+            .await
+        }
+    }
+}
+
 /// Doc comment of a method: its description, then what it is on the wire.
 fn method_docs(method: &Method) -> TokenStream {
     let wire = format!(
@@ -214,6 +292,11 @@ fn call_items(api: &Api, method: &Method) -> TokenStream {
     };
     let path = &method.path;
     let scopes = &method.scopes;
+    let warmup_query = match &method.warmup_query {
+        Some(param) => quote! { Some(#param) },
+        None => quote! { None },
+    };
+    let sequential = method.sequential;
     let call_doc =
         format!(" A `{id}` call, ready to send; optional parameters are set with its methods.");
     let setters = method.optional.iter().map(|param| setter(api, param));
@@ -267,7 +350,46 @@ fn call_items(api: &Api, method: &Method) -> TokenStream {
                 }
             }
         });
-        quote! { #pages #items }
+        let sync = method.sync.as_ref().zip(pagination.items.as_ref()).map(|(sync, items)| {
+            let field = ident(&items.field);
+            let item = ty_tokens(api, &items.item);
+            let sync_token = &sync.sync_token_param;
+            let next_sync = ident(&sync.next_sync_token_field);
+            let request_sync_token = match &sync.request_sync_token_param {
+                Some(flag) => quote! { Some(#flag) },
+                None => quote! { None },
+            };
+            let doc = format!(
+                " Runs a sync to its last page and returns the `{}` of every page with the \
+                 token for the next sync: a full sync when `sync_token` is `None`, otherwise the \
+                 changes since the sync that returned it (deleted items included, as the API \
+                 marks them). Every page is asked with this call's parameters, which the next \
+                 sync must repeat. An expired token is an error that \
+                 [`runtime::Error::is_sync_token_expired`] recognises, unless `on_expiry` is \
+                 [`runtime::OnExpiry::FullSync`]. A rate-limited first page of a full sync is \
+                 asked again after the server's delay.",
+                items.field
+            );
+            quote! {
+                #[doc = #doc]
+                pub async fn sync(
+                    self,
+                    sync_token: Option<String>,
+                    on_expiry: runtime::OnExpiry,
+                ) -> Result<runtime::Synced<#item>, runtime::Error> {
+                    let params = runtime::__private::SyncParams {
+                        page_token: #param,
+                        sync_token: #sync_token,
+                        request_sync_token: #request_sync_token,
+                    };
+                    self.0.sync(params, sync_token, on_expiry, |page: #response| {
+                        (page.#field, page.#token, page.#next_sync)
+                    })
+                    .await
+                }
+            }
+        });
+        quote! { #pages #items #sync }
     });
     let chunks = method.chunking.as_ref().map(|Chunking { field, max }| {
         let doc = format!(
@@ -302,6 +424,8 @@ fn call_items(api: &Api, method: &Method) -> TokenStream {
             http_method: runtime::__private::HttpMethod::#http,
             path: #path,
             scopes: &[#( #scopes ),*],
+            warmup_query: #warmup_query,
+            sequential: #sequential,
         };
 
         #[doc = #call_doc]

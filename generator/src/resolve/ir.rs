@@ -207,6 +207,8 @@ pub struct Resource {
     pub wire_path: String,
     pub deprecated: bool,
     pub methods: Vec<Method>,
+    /// Read-modify-write helpers for the resource's etag-guarded updates.
+    pub merges: Vec<MergeHelper>,
     pub resources: Vec<Resource>,
 }
 
@@ -263,6 +265,41 @@ pub struct Method {
     /// The call can return media content (`alt=media`) instead of JSON.
     pub download: bool,
     pub deprecated: bool,
+    /// A list method that syncs: `sync()` runs a full or incremental sync.
+    pub sync: Option<SyncSpec>,
+    /// The query parameter whose empty value is the warm-up request the
+    /// method's description asks for before searching.
+    pub warmup_query: Option<String>,
+    /// A mutation of an API whose documentation asks for one user's
+    /// mutations to be sent one at a time.
+    pub sequential: bool,
+}
+
+/// How a paged list method syncs: `syncToken` in, `nextSyncToken` out.
+#[derive(Clone, Debug)]
+pub struct SyncSpec {
+    /// The query parameter that carries the last sync's token (`syncToken`).
+    pub sync_token_param: String,
+    /// The flag that asks for a token on a full sync (`requestSyncToken`), if any.
+    pub request_sync_token_param: Option<String>,
+    /// The response field with the token to store (its Rust name).
+    pub next_sync_token_field: String,
+}
+
+/// A read-modify-write helper: read the latest resource with `read`, let the
+/// caller change it, send it back with `update`, again on a stale etag.
+#[derive(Clone, Debug)]
+pub struct MergeHelper {
+    /// The helper's name on the resource: `update_contact_merged`.
+    pub rust_name: String,
+    /// The update method's id, Rust name and call type.
+    pub update_id: String,
+    pub update_method: String,
+    /// The read method's Rust name and call type.
+    pub read_method: String,
+    pub read_call_type: String,
+    /// The update's path parameters (wire names) that the read takes, in the read's order.
+    pub read_args: Vec<String>,
 }
 
 /// How a method takes media, from its `mediaUpload`.

@@ -4,8 +4,8 @@
 use std::collections::BTreeSet;
 
 use super::ir::{
-    BodyLimit, Chunking, Field, HttpMethod, Location, Method, PageItems, Pagination, Param,
-    Resource, Ty, TypeDef, Upload,
+    BodyLimit, Chunking, Field, HttpMethod, Location, MergeHelper, Method, PageItems, Pagination,
+    Param, Resource, SyncSpec, Ty, TypeDef, Upload,
 };
 use super::names::{Namespace, camel_ident, const_ident, snake_ident};
 use super::types::{Context, TypeTable};
@@ -32,12 +32,49 @@ const BUILDER_METHODS: &[&str] = &[
 /// The query parameter of a paged method that asks for the next page.
 const PAGE_TOKEN: &str = "pageToken";
 
+/// The query parameter of a list method that asks for the changes since a sync.
+const SYNC_TOKEN: &str = "syncToken";
+
+/// The flag that asks a full sync for a sync token (People's lists).
+const REQUEST_SYNC_TOKEN: &str = "requestSyncToken";
+
 /// Shared state while walking the resource tree.
 pub struct MethodResolver<'a, 'lock> {
     pub table: &'a mut TypeTable<'lock>,
     pub type_names: &'a mut Namespace,
     pub const_names: Namespace,
     pub standard_params: &'a [Param],
+    /// Some method's description asks for mutations to be sent one at a time
+    /// ([`asks_for_sequential_mutations`]): every non-GET method is sequential.
+    pub sequential_mutations: bool,
+}
+
+/// Whether a description of the API asks for one user's mutations to be sent
+/// one at a time (People: "Mutate requests for the same user should be sent
+/// sequentially").
+pub fn asks_for_sequential_mutations(doc: &model::Document) -> bool {
+    fn walk(
+        methods: &std::collections::BTreeMap<String, model::Method>,
+        resources: &std::collections::BTreeMap<String, model::Resource>,
+    ) -> bool {
+        methods.values().any(|method| {
+            method.description.as_deref().is_some_and(|doc| {
+                let lower = doc.to_ascii_lowercase();
+                lower.contains("sent sequentially") || lower.contains("one at a time")
+            })
+        }) || resources.values().any(|resource| walk(&resource.methods, &resource.resources))
+    }
+    walk(&doc.methods, &doc.resources)
+}
+
+/// The parameter whose empty value is the warm-up request a search method's
+/// description asks for ("send a warmup request with an empty query").
+fn warmup_query(method: &model::Method) -> Option<String> {
+    let lower = method.description.as_deref()?.to_ascii_lowercase();
+    let asks = (lower.contains("warmup") || lower.contains("warm-up") || lower.contains("warm up"))
+        && lower.contains("empty query");
+    let param = method.parameters.get("query")?;
+    (asks && param.location.as_deref() != Some("path")).then(|| "query".to_owned())
 }
 
 impl MethodResolver<'_, '_> {
@@ -57,6 +94,7 @@ impl MethodResolver<'_, '_> {
             let type_name = self.type_names.claim(&json_path, format!("{stem}Resource"), false);
             let mut members = Namespace::new(format!("members {json_path}"), self.table.prior());
             let methods = self.methods(&resource.methods, &stem, &json_path, &mut members)?;
+            let merges = self.merges(&methods, &mut members);
             let resources =
                 self.resources(&resource.resources, &wire_path, &json_path, &mut members)?;
             members.close(self.table.decided());
@@ -66,6 +104,7 @@ impl MethodResolver<'_, '_> {
                 wire_path: wire_path.join("."),
                 deprecated: resource.deprecated,
                 methods,
+                merges,
                 resources,
             });
         }
@@ -163,6 +202,10 @@ impl MethodResolver<'_, '_> {
             None => None,
         };
         let pagination = response.and_then(|id| self.pagination(method, id));
+        let sync = match (&pagination, response) {
+            (Some(Pagination { items: Some(_), .. }), Some(id)) => self.sync(method, id),
+            _ => None,
+        };
         let body_limits = request.map(|id| self.body_limits(id)).unwrap_or_default();
         let chunking = request.and_then(|id| self.chunking(method, id));
         let upload = match (&method.media_upload, method.supports_media_upload) {
@@ -188,7 +231,79 @@ impl MethodResolver<'_, '_> {
             upload,
             download: method.supports_media_download,
             deprecated: method.deprecated,
+            sync,
+            warmup_query: warmup_query(method),
+            sequential: self.sequential_mutations && http_method != HttpMethod::Get,
         })
+    }
+
+    /// A paged list method syncs when it takes `syncToken` and its response
+    /// has a string `nextSyncToken`.
+    fn sync(&self, method: &model::Method, response: usize) -> Option<SyncSpec> {
+        if !method.parameters.contains_key(SYNC_TOKEN) {
+            return None;
+        }
+        let Some(TypeDef::Struct(def)) = self.table.get(response) else {
+            return None;
+        };
+        let token = def
+            .fields
+            .iter()
+            .find(|field| field.wire_name == "nextSyncToken" && field.ty == Ty::String)?;
+        let request_sync_token = method
+            .parameters
+            .get(REQUEST_SYNC_TOKEN)
+            .filter(|param| param.kind.as_deref() == Some("boolean"))
+            .map(|_| REQUEST_SYNC_TOKEN.to_owned());
+        Some(SyncSpec {
+            sync_token_param: SYNC_TOKEN.to_owned(),
+            request_sync_token_param: request_sync_token,
+            next_sync_token_field: token.rust_name.clone(),
+        })
+    }
+
+    /// A merge helper for each update (`PATCH` or `PUT`) whose body is the
+    /// resource a `GET` method of the same resource returns, carries an
+    /// `etag`, and can be read with the update's path parameters alone.
+    fn merges(&mut self, methods: &[Method], members: &mut Namespace) -> Vec<MergeHelper> {
+        let mut merges = Vec::new();
+        for update in methods {
+            let Some(body) = update.request else { continue };
+            if !matches!(update.http_method, HttpMethod::Patch | HttpMethod::Put) {
+                continue;
+            }
+            let Some(TypeDef::Struct(def)) = self.table.get(body) else { continue };
+            if !def.fields.iter().any(|field| field.wire_name == "etag") {
+                continue;
+            }
+            let update_paths: Vec<&str> = update
+                .required
+                .iter()
+                .filter(|param| param.location == Location::Path)
+                .map(|param| param.wire_name.as_str())
+                .collect();
+            let read = methods.iter().find(|read| {
+                read.http_method == HttpMethod::Get
+                    && read.response == Some(body)
+                    && read.required.iter().all(|param| {
+                        param.location == Location::Path
+                            && update_paths.contains(&param.wire_name.as_str())
+                    })
+                    && !read.required.is_empty()
+            });
+            let Some(read) = read else { continue };
+            let key = format!("merge {}", update.id);
+            let rust_name = members.claim(&key, format!("{}_merged", update.rust_name), true);
+            merges.push(MergeHelper {
+                rust_name,
+                update_id: update.id.clone(),
+                update_method: update.rust_name.clone(),
+                read_method: read.rust_name.clone(),
+                read_call_type: read.call_type.clone(),
+                read_args: read.required.iter().map(|param| param.wire_name.clone()).collect(),
+            });
+        }
+        merges
     }
 
     fn param(

@@ -68,6 +68,7 @@ pub fn resolve(doc: &Document, prior: &Lock) -> Result<Api, Error> {
         type_names: &mut type_names,
         const_names: Namespace::new("constants", prior),
         standard_params: &standard_params,
+        sequential_mutations: methods::asks_for_sequential_mutations(doc),
     };
     let mut service_members = Namespace::new("members $", prior);
     let methods = resolver.methods(&doc.methods, "", "$", &mut service_members)?;

@@ -9,3 +9,4 @@ mod emit;
 mod resolve_methods;
 mod resolve_types;
 mod stability;
+mod workflows;
