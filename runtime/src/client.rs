@@ -460,7 +460,8 @@ impl ClientBuilder {
 
     /// Sends every request through `http`, a client the caller configured
     /// (proxies, custom roots, its own timeouts and user agent), instead of
-    /// building one. [`Self::connect_timeout`] does not apply to it.
+    /// building one; [`http_client_builder`] starts from the runtime's TLS
+    /// setup. [`Self::connect_timeout`] does not apply to it.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
@@ -569,12 +570,23 @@ fn millis(duration: Duration) -> u64 {
 /// provider and the platform's certificate store, HTTP/2, gzip. Public for
 /// tools that fetch other Google URLs (such as discovery documents) the same way.
 pub fn http_client(user_agent: &str, connect_timeout: Duration) -> Result<reqwest::Client, Error> {
-    reqwest::Client::builder()
-        .user_agent(user_agent)
-        .connect_timeout(connect_timeout)
-        .tls_backend_preconfigured(tls_config()?)
+    http_client_builder(user_agent, connect_timeout)?
         .build()
         .map_err(|error| Error::Config(format!("cannot build the HTTP client: {error}")))
+}
+
+/// The builder of [`http_client`], for a caller's own client with the same
+/// TLS setup plus its proxies, roots or headers, to pass to
+/// [`ClientBuilder::http_client`]. (reqwest's own `Client::builder()` has
+/// no TLS provider with the features this runtime enables.)
+pub fn http_client_builder(
+    user_agent: &str,
+    connect_timeout: Duration,
+) -> Result<reqwest::ClientBuilder, Error> {
+    Ok(reqwest::Client::builder()
+        .user_agent(user_agent)
+        .connect_timeout(connect_timeout)
+        .tls_backend_preconfigured(tls_config()?))
 }
 
 fn tls_config() -> Result<rustls::ClientConfig, Error> {
@@ -588,4 +600,14 @@ fn tls_config() -> Result<rustls::ClientConfig, Error> {
         .map_err(|error| {
             Error::Config(format!("TLS setup: cannot load the platform's certificates: {error}"))
         })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn credential_header_values_are_marked_sensitive_so_http_debug_output_hides_them() {
+        let value = super::sensitive_value("Bearer ya29.secret").expect("a header value");
+        assert!(value.is_sensitive());
+        assert!(!format!("{value:?}").contains("ya29"), "{value:?}");
+    }
 }

@@ -27,7 +27,9 @@ pub mod wire;
 
 pub use api::{ApiInfo, HttpMethod, MethodSpec};
 pub use auth::Authenticator;
-pub use client::{Client, ClientBuilder, Response, ResponseHeaders, http_client};
+pub use client::{
+    Client, ClientBuilder, Response, ResponseHeaders, http_client, http_client_builder,
+};
 pub use error::{BodySnippet, DecodeCause, Error, ErrorDetail, GoogleError, ValidationError};
 pub use futures_core::Stream;
 pub use media::{Download, Media, UploadSpec};
