@@ -122,6 +122,11 @@ fn age_token_file(tokens: &Path) {
     std::fs::write(tokens, file.to_string()).expect("rewritten");
 }
 
+/// What a caller's `expect` on a failed call panics with.
+fn unwrap_as_a_caller_would(result: Result<(), runtime::Error>) {
+    result.expect("the canary's call");
+}
+
 #[tokio::test]
 async fn no_secret_or_contact_data_shows_in_logs_errors_debug_output_or_panics() {
     let recorder = Recorder::default();
@@ -238,9 +243,10 @@ async fn no_secret_or_contact_data_shows_in_logs_errors_debug_output_or_panics()
             "{error} | {error:?} | {:?}",
             std::error::Error::source(&error).map(ToString::to_string)
         ));
-        let call =
-            std::panic::AssertUnwindSafe(move || Err::<(), _>(error).expect("the canary's call"));
-        let _ = std::panic::catch_unwind(call);
+        let result: Result<(), runtime::Error> = Err(error);
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+            unwrap_as_a_caller_would(result)
+        }));
     }
     let _ = std::panic::take_hook();
 

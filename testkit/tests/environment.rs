@@ -96,7 +96,9 @@ async fn application_default_credentials_follow_googles_order_and_plain_http_bas
     // GOOGLE_PEOPLE_V1_BASE_URL on plain http to another host is refused
     // before any credential is attached, unless opted in.
     set("GOOGLE_PEOPLE_V1_BASE_URL", "http://people.example.com/");
-    let error = PeopleService::new(StaticToken::new("never-sent")).err().expect("refused");
+    let Err(error) = PeopleService::new(StaticToken::new("never-sent")) else {
+        panic!("a plain-http base URL to another host was accepted");
+    };
     let message = error.to_string();
     assert!(
         message.contains("GOOGLE_PEOPLE_V1_BASE_URL") && message.contains("plain http"),
