@@ -9,11 +9,12 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use gapi_runtime::auth::OAuth;
 use gapi_testkit::FakeOAuth;
-use google_people_v1::types::PersonField;
+use google_people_v1::types::{Name, Person, PersonField};
 use google_people_v1::{PeopleService, runtime};
 use google_people_v1_fake::FakePeople;
 
 const READONLY: &str = "https://www.googleapis.com/auth/contacts.readonly";
+const CONTACTS: &str = "https://www.googleapis.com/auth/contacts";
 
 fn scratch() -> PathBuf {
     let dir = std::env::temp_dir().join(format!("gapi-installed-app-{}", std::process::id()));
@@ -129,5 +130,31 @@ async fn installed_app_signs_in_through_the_browser_once_then_reuses_refreshes_a
     run(&secret, &tokens, &after_corruption).await.expect("and the new file is read back");
     assert_eq!(browser_opened(&log), 3);
     assert_eq!(oauth.consents().len(), 3);
+
+    // A write asks for `contacts`; a read after it is served by that token,
+    // which the read's method also accepts: no second consent.
+    let fresh_file = dir.join("writer-tokens.json");
+    let writer =
+        FakePeople::builder().token(oauth.next_access_token()).start().await.expect("fake");
+    let auth = OAuth::installed_app(&secret, &fresh_file).await.expect("installed app");
+    let client = runtime::Client::builder(&google_people_v1::API)
+        .base_url(writer.base_url())
+        .authenticator(auth)
+        .retry(runtime::RetryPolicy::never())
+        .build()
+        .expect("a client");
+    let service = PeopleService::from_client(client);
+    let contact = Person::default().set_names([Name::default().set_given_name("Ada")]);
+    service.people().create_contact(contact).send().await.expect("a write");
+    service
+        .people()
+        .connections()
+        .list("people/me")
+        .person_fields(PersonField::Names)
+        .send()
+        .await
+        .expect("a read");
+    assert_eq!(oauth.consents().last().map(String::as_str), Some(CONTACTS));
+    assert_eq!((oauth.consents().len(), browser_opened(&log)), (4, 4));
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -35,6 +35,13 @@ impl Token {
     pub(crate) fn covers(&self, scopes: &[String]) -> bool {
         scopes.iter().all(|scope| self.scopes.contains(scope))
     }
+
+    /// Whether the token serves a call that wants `wanted`, or accepts any
+    /// one of `accepted` (a token for `contacts` serves a read that would
+    /// have asked for `contacts.readonly`).
+    pub(crate) fn serves(&self, wanted: &[String], accepted: &[&str]) -> bool {
+        self.covers(wanted) || self.scopes.iter().any(|scope| accepted.contains(&scope.as_str()))
+    }
 }
 
 /// Why a token request failed: the transport, or the endpoint's OAuth error.

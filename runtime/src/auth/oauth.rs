@@ -241,16 +241,21 @@ impl OAuth {
         Ok(Self { source, http, scopes: Vec::new(), tokens: Mutex::new(Vec::new()) })
     }
 
-    /// A fresh token for `wanted`: the cached one, a refreshed one, or a new one.
-    async fn token(&self, wanted: &[String]) -> Result<Secret, Error> {
+    /// A fresh token for `wanted` (or, already held, for any of `accepted`):
+    /// the cached one, a refreshed one, or a new one.
+    async fn token(&self, wanted: &[String], accepted: &[&str]) -> Result<Secret, Error> {
         let mut tokens = self.tokens.lock().await;
-        if let Some(token) = tokens.iter().find(|token| token.is_fresh() && token.covers(wanted)) {
+        if let Some(token) =
+            tokens.iter().find(|token| token.is_fresh() && token.serves(wanted, accepted))
+        {
             return Ok(token.access.clone());
         }
         let auth = |message: String| Error::Auth { method: "", message };
         let token = match &self.source {
             Source::InstalledApp { client, token_file } => {
-                return self.installed_token(&mut tokens, client, token_file, wanted).await;
+                return self
+                    .installed_token(&mut tokens, client, token_file, wanted, accepted)
+                    .await;
             }
             Source::ServiceAccount { key, subject } => {
                 let assertion = key.assertion(wanted, subject.as_deref())?;
@@ -294,9 +299,11 @@ impl OAuth {
             }
             Source::MetadataServer { host } => {
                 let url = format!(
-                    "http://{host}/computeMetadata/v1/instance/service-accounts/default/token?scopes={}",
-                    wanted.join(",")
+                    "http://{host}/computeMetadata/v1/instance/service-accounts/default/token"
                 );
+                let mut url = reqwest::Url::parse(&url)
+                    .map_err(|error| auth(format!("the metadata server at {host}: {error}")))?;
+                url.query_pairs_mut().append_pair("scopes", &wanted.join(","));
                 let request = self.http.get(url).header("metadata-flavor", "Google");
                 read_token(request, wanted)
                     .await
@@ -317,6 +324,7 @@ impl OAuth {
         client: &ClientSecret,
         token_file: &Path,
         wanted: &[String],
+        accepted: &[&str],
     ) -> Result<Secret, Error> {
         let auth = |message: String| Error::Auth { method: "", message };
         let save = |tokens: &[Token]| {
@@ -324,8 +332,11 @@ impl OAuth {
                 tracing::warn!(%error, "the token was not saved; the next run signs in again");
             }
         };
-        let stored =
-            tokens.iter().position(|token| token.refresh.is_some() && token.covers(wanted));
+        let refreshable = |serves: &dyn Fn(&Token) -> bool| {
+            tokens.iter().position(|token| token.refresh.is_some() && serves(token))
+        };
+        let stored = refreshable(&|token| token.covers(wanted))
+            .or_else(|| refreshable(&|token| token.serves(wanted, accepted)));
         if let Some((index, refresh)) = stored.and_then(|i| Some((i, tokens[i].refresh.clone()?))) {
             let scopes = tokens[index].scopes.clone();
             return match client.refresh(&self.http, &refresh, &scopes).await {
@@ -376,18 +387,18 @@ impl fmt::Debug for OAuth {
 impl Authenticator for OAuth {
     fn credential<'a>(&'a self, scopes: &'a [&'static str]) -> CredentialFuture<'a> {
         Box::pin(async move {
-            let wanted = if self.scopes.is_empty() {
+            let (wanted, accepted) = if self.scopes.is_empty() {
                 let narrowest = narrowest_scope(scopes).ok_or_else(|| Error::Auth {
                     method: "",
                     message:
                         "the method lists no OAuth scope: name the scopes with `OAuth::with_scopes`"
                             .into(),
                 })?;
-                vec![narrowest.to_owned()]
+                (vec![narrowest.to_owned()], scopes)
             } else {
-                self.scopes.clone()
+                (self.scopes.clone(), &[][..])
             };
-            self.token(&wanted).await.map(Credential::Bearer)
+            self.token(&wanted, accepted).await.map(Credential::Bearer)
         })
     }
 }
