@@ -9,7 +9,7 @@ use tracing::Instrument;
 
 use crate::api::{ApiInfo, HttpMethod};
 use crate::auth::{Authenticator, Credential};
-use crate::error::{Error, GoogleError, snippet};
+use crate::error::{BodySnippet, DecodeCause, Error, GoogleError};
 use crate::request::Request;
 use crate::retry::{Failure, RetryPolicy, parse_retry_after};
 use crate::workflow::{DEFAULT_WARMUP_IDLE, Workflows};
@@ -31,6 +31,8 @@ struct Inner {
     timeout: Option<Duration>,
     retry: RetryPolicy,
     workflows: Workflows,
+    /// Sent with every request ([`ClientBuilder::default_header`]).
+    default_headers: reqwest::header::HeaderMap,
 }
 
 impl fmt::Debug for Client {
@@ -56,6 +58,9 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     sequential_mutations: bool,
     search_warmup: Option<Duration>,
+    http: Option<reqwest::Client>,
+    default_headers: Vec<(String, String)>,
+    allow_plain_http: bool,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -86,6 +91,9 @@ impl Client {
             retry: RetryPolicy::default(),
             sequential_mutations: true,
             search_warmup: Some(DEFAULT_WARMUP_IDLE),
+            http: None,
+            default_headers: Vec::new(),
+            allow_plain_http: false,
         }
     }
 
@@ -249,11 +257,21 @@ impl Client {
         let mut builder = self.inner.http.request(outgoing.method.clone(), outgoing.url);
         builder = match credential {
             Credential::None => builder,
-            Credential::Bearer(token) => builder.bearer_auth(token.expose()),
-            Credential::ApiKey(key) => builder.header("x-goog-api-key", key.expose()),
+            Credential::Bearer(token) => builder.header(
+                reqwest::header::AUTHORIZATION,
+                sensitive_value(&format!("Bearer {}", token.expose()))
+                    .map_err(|()| invalid_credential(spec.id))?,
+            ),
+            Credential::ApiKey(key) => builder.header(
+                "x-goog-api-key",
+                sensitive_value(key.expose()).map_err(|()| invalid_credential(spec.id))?,
+            ),
         };
         for (name, value) in outgoing.headers {
             builder = builder.header(name, value);
+        }
+        for (name, value) in &self.inner.default_headers {
+            builder = builder.header(name, value.clone());
         }
         match outgoing.body {
             Some(payload) => {
@@ -423,7 +441,9 @@ pub(crate) fn decode<T: DeserializeOwned>(
     let json: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { body };
     serde_json::from_slice(json).map_err(|source| {
         let (path, source) = failing_path::<T>(json).unwrap_or_else(|| (".".to_owned(), source));
-        Error::Decode { method, status, path, source, snippet: snippet(body) }
+        let source = DecodeCause::from_serde(&source);
+        tracing::debug!(method, status, body_len = body.len(), %path, "the response does not decode");
+        Error::Decode { method, status, path, source, body_len: body.len(), snippet: BodySnippet::of(body) }
     })
 }
 
@@ -488,8 +508,34 @@ impl ClientBuilder {
         self
     }
 
-    /// Builds the client: checks the endpoint and sets up TLS (rustls with
-    /// the ring provider, trusting the platform's certificate store).
+    /// Sends every request through `http`, a client the caller configured
+    /// (proxies, custom roots, its own timeouts and user agent), instead of
+    /// building one; [`http_client_builder`] starts from the runtime's TLS
+    /// setup. [`Self::connect_timeout`] does not apply to it.
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
+    /// Adds a header to every request, such as `x-goog-user-project` naming
+    /// the project billed for quota. The value is marked sensitive (HTTP
+    /// debug output does not show it); an invalid name or value fails [`Self::build`].
+    pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.default_headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Accepts a base URL on plain `http` to a host other than this machine.
+    /// Without it, such a URL is refused, since every request's credential
+    /// would cross the network unencrypted; loopback addresses are always accepted.
+    pub fn allow_plain_http(mut self, allow: bool) -> Self {
+        self.allow_plain_http = allow;
+        self
+    }
+
+    /// Builds the client: checks the endpoint (plain `http` is refused but
+    /// to a loopback address, see [`Self::allow_plain_http`]) and sets up TLS
+    /// (rustls with the ring provider, trusting the platform's certificate store).
     pub fn build(self) -> Result<Client, Error> {
         let authenticator = self.authenticator.ok_or_else(|| {
             Error::Config(format!(
@@ -501,15 +547,36 @@ impl ClientBuilder {
             .then(|| std::env::var(self.api.base_url_env).ok())
             .flatten()
             .filter(|url| !url.trim().is_empty());
+        let origin = match (&self.base_url, &from_env) {
+            (Some(_), _) => "ClientBuilder::base_url",
+            (None, Some(_)) => self.api.base_url_env,
+            (None, None) => "the API's endpoint",
+        };
         let mut base_url =
             self.base_url.or(from_env).unwrap_or_else(|| self.api.base_url.to_owned());
-        reqwest::Url::parse(&base_url).map_err(|error| {
+        let parsed = reqwest::Url::parse(&base_url).map_err(|error| {
             Error::Config(format!("invalid base URL {base_url:?} for {}: {error}", self.api.id))
         })?;
+        if !self.allow_plain_http {
+            crate::auth::refuse_plain_http(&parsed, self.api.id, origin)?;
+        }
         if !base_url.ends_with('/') {
             base_url.push('/');
         }
-        let http = http_client(self.api.user_agent, self.connect_timeout)?;
+        let mut headers = reqwest::header::HeaderMap::new();
+        for (name, value) in &self.default_headers {
+            let name = reqwest::header::HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                Error::Config(format!("default header {name:?} is not a valid header name"))
+            })?;
+            let value = sensitive_value(value).map_err(|_| {
+                Error::Config(format!("default header {name}: the value is not valid"))
+            })?;
+            headers.append(name, value);
+        }
+        let http = match self.http {
+            Some(http) => http,
+            None => http_client(self.api.user_agent, self.connect_timeout)?,
+        };
         let root_url = base_url
             .strip_suffix(self.api.service_path)
             .filter(|root| root.ends_with('/'))
@@ -525,9 +592,24 @@ impl ClientBuilder {
                 timeout: self.timeout,
                 retry: self.retry,
                 workflows: Workflows::new(self.sequential_mutations, self.search_warmup),
+                default_headers: headers,
             }),
         })
     }
+}
+
+/// A header value that HTTP-level debug output never prints.
+fn sensitive_value(value: &str) -> Result<reqwest::header::HeaderValue, ()> {
+    let mut value = reqwest::header::HeaderValue::from_str(value).map_err(drop)?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+fn invalid_credential(method: &'static str) -> AttemptError {
+    AttemptError::final_error(Error::Auth {
+        method,
+        message: "the credential is not a valid header value".into(),
+    })
 }
 
 /// A duration in whole milliseconds, for log fields.
@@ -539,12 +621,23 @@ fn millis(duration: Duration) -> u64 {
 /// provider and the platform's certificate store, HTTP/2, gzip. Public for
 /// tools that fetch other Google URLs (such as discovery documents) the same way.
 pub fn http_client(user_agent: &str, connect_timeout: Duration) -> Result<reqwest::Client, Error> {
-    reqwest::Client::builder()
-        .user_agent(user_agent)
-        .connect_timeout(connect_timeout)
-        .tls_backend_preconfigured(tls_config()?)
+    http_client_builder(user_agent, connect_timeout)?
         .build()
         .map_err(|error| Error::Config(format!("cannot build the HTTP client: {error}")))
+}
+
+/// The builder of [`http_client`], for a caller's own client with the same
+/// TLS setup plus its proxies, roots or headers, to pass to
+/// [`ClientBuilder::http_client`]. (reqwest's own `Client::builder()` has
+/// no TLS provider with the features this runtime enables.)
+pub fn http_client_builder(
+    user_agent: &str,
+    connect_timeout: Duration,
+) -> Result<reqwest::ClientBuilder, Error> {
+    Ok(reqwest::Client::builder()
+        .user_agent(user_agent)
+        .connect_timeout(connect_timeout)
+        .tls_backend_preconfigured(tls_config()?))
 }
 
 fn tls_config() -> Result<rustls::ClientConfig, Error> {
@@ -558,4 +651,14 @@ fn tls_config() -> Result<rustls::ClientConfig, Error> {
         .map_err(|error| {
             Error::Config(format!("TLS setup: cannot load the platform's certificates: {error}"))
         })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn credential_header_values_are_marked_sensitive_so_http_debug_output_hides_them() {
+        let value = super::sensitive_value("Bearer ya29.secret").expect("a header value");
+        assert!(value.is_sensitive());
+        assert!(!format!("{value:?}").contains("ya29"), "{value:?}");
+    }
 }

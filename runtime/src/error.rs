@@ -43,9 +43,11 @@ pub enum Error {
         timeout: Duration,
     },
     /// A successful response whose body is not the JSON the method promises.
+    /// `Display` and `Debug` give the body's length and the failing JSON
+    /// path, never its contents (it may hold contact data); the caller can
+    /// look at [`BodySnippet::as_str`].
     #[error(
-        "{method}: cannot decode the HTTP {status} response at `{path}`: {source}; body starts \
-         with {snippet:?}"
+        "{method}: cannot decode the HTTP {status} response ({body_len} bytes) at `{path}`: {source}"
     )]
     Decode {
         /// The discovery method id.
@@ -55,11 +57,13 @@ pub enum Error {
         /// Where in the body decoding failed, as a JSON path
         /// (`connections[3].names[0].metadata`; `.` for the body itself).
         path: String,
-        /// What serde found wrong, with its line and column.
+        /// What was wrong, with its line and column, the offending value left out.
         #[source]
-        source: serde_json::Error,
-        /// The first bytes of the body (at most 512).
-        snippet: String,
+        source: DecodeCause,
+        /// The body's length in bytes.
+        body_len: usize,
+        /// The first bytes of the body (at most 512), for the caller to inspect.
+        snippet: BodySnippet,
     },
     /// The request was refused on the client, before anything was sent.
     #[error(transparent)]
@@ -75,6 +79,92 @@ pub enum Error {
     /// The client or an authenticator could not be set up.
     #[error("configuration error: {0}")]
     Config(String),
+}
+
+/// Why a body did not decode: serde's message with the value it found left
+/// out (`invalid type: string "…", expected a boolean at line 1 column 30`).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct DecodeCause {
+    message: String,
+    line: usize,
+    column: usize,
+}
+
+impl DecodeCause {
+    pub(crate) fn from_serde(error: &serde_json::Error) -> Self {
+        Self {
+            message: redact_values(&error.to_string()),
+            line: error.line(),
+            column: error.column(),
+        }
+    }
+
+    pub(crate) fn custom(message: &str) -> Self {
+        Self { message: message.to_owned(), line: 0, column: 0 }
+    }
+
+    /// The line of the body where decoding failed (from 1; 0 when unknown).
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
+    /// The column where decoding failed (from 1; 0 when unknown).
+    pub fn column(&self) -> usize {
+        self.column
+    }
+}
+
+/// serde's message with the quoted values it found replaced by `…`; the
+/// field names of `missing field` / `unknown field` / `duplicate field` stay.
+fn redact_values(message: &str) -> String {
+    let keep_backticks = ["missing field", "unknown field", "duplicate field"]
+        .iter()
+        .any(|start| message.starts_with(start));
+    let mut out = String::with_capacity(message.len());
+    let mut chars = message.chars();
+    while let Some(c) = chars.next() {
+        let close = match c {
+            '"' => '"',
+            '`' if !keep_backticks => '`',
+            _ => {
+                out.push(c);
+                continue;
+            }
+        };
+        out.push(c);
+        out.push('…');
+        let mut escaped = false;
+        for inner in chars.by_ref() {
+            if inner == close && !escaped {
+                break;
+            }
+            escaped = inner == '\\' && !escaped;
+        }
+        out.push(close);
+    }
+    out
+}
+
+/// The start of an undecodable body. `Debug` shows its length only.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct BodySnippet(String);
+
+impl BodySnippet {
+    pub(crate) fn of(body: &[u8]) -> Self {
+        Self(snippet(body))
+    }
+
+    /// The text: the body's first bytes (at most 512), cut at a character boundary.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for BodySnippet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "BodySnippet({} bytes)", self.0.len())
+    }
 }
 
 /// How many bytes of an undecodable body an error keeps.
@@ -386,4 +476,34 @@ impl ErrorDetail {
 pub(crate) fn snippet(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(&body[..body.len().min(SNIPPET_LIMIT)]);
     text.trim_end_matches('\u{fffd}').to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_causes_leave_out_the_values_they_found() {
+        let error = serde_json::from_str::<Vec<bool>>(r#"[true, "alice@example.com"]"#)
+            .expect_err("a string is not a boolean");
+        let cause = DecodeCause::from_serde(&error);
+        assert_eq!(
+            cause.to_string(),
+            "invalid type: string \"…\", expected a boolean at line 1 column 26"
+        );
+        assert_eq!((cause.line(), cause.column()), (1, 26));
+        assert_eq!(redact_values("missing field `names`"), "missing field `names`");
+        assert_eq!(
+            redact_values("unknown variant `SECRET`, expected `A`"),
+            "unknown variant `…`, expected `…`"
+        );
+        assert_eq!(
+            redact_values(r#"invalid value: string "a\"b", expected x"#),
+            "invalid value: string \"…\", expected x"
+        );
+        assert_eq!(
+            format!("{:?}", BodySnippet::of(b"{\"email\": \"a@b\"}")),
+            "BodySnippet(16 bytes)"
+        );
+    }
 }

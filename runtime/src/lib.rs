@@ -36,8 +36,10 @@ mod workflow;
 pub use api::ApiInfo;
 pub use auth::Authenticator;
 pub use call::CallOptions;
-pub use client::{Client, ClientBuilder, Response, ResponseHeaders, http_client};
-pub use error::{Error, ErrorDetail, GoogleError, ValidationError};
+pub use client::{
+    Client, ClientBuilder, Response, ResponseHeaders, http_client, http_client_builder,
+};
+pub use error::{BodySnippet, DecodeCause, Error, ErrorDetail, GoogleError, ValidationError};
 /// The trait of the streams that `pages()`, `items()` and `send_in_chunks()`
 /// return: the ecosystem's one `Stream`, which `futures` extends.
 pub use futures_core::Stream;

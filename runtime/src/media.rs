@@ -308,8 +308,9 @@ fn unexpected(method: &'static str, status: u16, message: &str) -> Error {
         method,
         status,
         path: ".".to_owned(),
-        source: <serde_json::Error as serde::de::Error>::custom(message),
-        snippet: String::new(),
+        source: crate::error::DecodeCause::custom(message),
+        body_len: 0,
+        snippet: crate::error::BodySnippet::default(),
     }
 }
 

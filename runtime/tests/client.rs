@@ -321,7 +321,7 @@ async fn a_non_json_error_body_is_kept_as_the_message() {
 }
 
 #[tokio::test]
-async fn an_undecodable_success_body_is_a_decode_error_with_a_snippet() {
+async fn an_undecodable_success_body_is_a_decode_error_with_a_snippet_its_display_leaves_out() {
     #[derive(Debug, Deserialize)]
     #[allow(dead_code)]
     struct Item {
@@ -339,10 +339,14 @@ async fn an_undecodable_success_body_is_a_decode_error_with_a_snippet() {
         .send::<Item>()
         .await
         .expect_err("missing field");
+    let shown = format!("{error} {error:?}");
+    assert!(!shown.contains("xxxx"), "the body stays out of Display and Debug: {shown}");
+    assert!(shown.contains("2011 bytes"), "{shown}");
     match error {
-        Error::Decode { method, status, path, snippet, .. } => {
-            assert_eq!((method, status), ("things.items.get", 200));
+        Error::Decode { method, status, path, snippet, body_len, .. } => {
+            assert_eq!((method, status, body_len), ("things.items.get", 200, 2011));
             assert_eq!(path, ".", "a missing field is missing from the body itself");
+            let snippet = snippet.as_str();
             assert!(snippet.starts_with("{\"nam\"") && snippet.len() <= 512, "{snippet}");
         }
         other => panic!("expected a decode error, got {other:?}"),
@@ -583,4 +587,79 @@ fn the_base_url_comes_from_the_builder_then_the_environment_then_the_document() 
     assert!(matches!(invalid, Err(Error::Config(message)) if message.contains("not a url")));
     let missing = Client::builder(&API).build();
     assert!(matches!(missing, Err(Error::Config(message)) if message.contains("authenticator")));
+}
+
+#[tokio::test]
+async fn a_plain_http_base_url_to_another_host_is_refused_unless_the_caller_opts_in() {
+    for url in ["http://things.example.com/", "http://10.0.0.8:8080/"] {
+        let error = Client::builder(&API)
+            .base_url(url)
+            .authenticator(StaticToken::new("ya29.never-attached"))
+            .build()
+            .expect_err("refused");
+        let message = error.to_string();
+        assert!(matches!(error, Error::Config(_)), "{error:?}");
+        assert!(
+            message.contains("plain http") && message.contains("allow_plain_http"),
+            "{message}"
+        );
+        assert!(!message.contains("never-attached"), "{message}");
+        let opted_in = Client::builder(&API)
+            .base_url(url)
+            .authenticator(StaticToken::new("t"))
+            .allow_plain_http(true)
+            .build()
+            .expect("opted in");
+        assert_eq!(opted_in.base_url(), url);
+    }
+    for url in [
+        "https://things.example.com/",
+        "http://127.0.0.1:1/",
+        "http://localhost:1/",
+        "http://[::1]:1/",
+    ] {
+        Client::builder(&API)
+            .base_url(url)
+            .authenticator(StaticToken::new("t"))
+            .build()
+            .expect(url);
+    }
+}
+
+#[tokio::test]
+async fn default_headers_and_a_callers_http_client_reach_the_server() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/items/a"))
+        .and(header("x-goog-user-project", "billing-project-7"))
+        .and(header("x-set-by-the-callers-client", "yes"))
+        .and(header("authorization", "Bearer ya29.test-token"))
+        .and(header("user-agent", "the-callers-agent/2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"name": "a"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut caller_headers = reqwest::header::HeaderMap::new();
+    caller_headers.insert("x-set-by-the-callers-client", "yes".parse().expect("a header value"));
+    let http = gapi_runtime::http_client_builder("the-callers-agent/2", Duration::from_secs(5))
+        .expect("the runtime's TLS setup")
+        .default_headers(caller_headers)
+        .build()
+        .expect("the caller's client");
+    let client = Client::builder(&API)
+        .base_url(server.uri())
+        .authenticator(StaticToken::new("ya29.test-token"))
+        .http_client(http)
+        .default_header("x-goog-user-project", "billing-project-7")
+        .retry(RetryPolicy::never())
+        .build()
+        .expect("client builds");
+    get_item(&client, "items/a").send_empty().await.expect("the headers arrived");
+
+    let error = Client::builder(&API)
+        .authenticator(StaticToken::new("t"))
+        .default_header("not a name", "v")
+        .build()
+        .expect_err("an invalid header name");
+    assert!(error.to_string().contains("not a valid header name"), "{error}");
 }

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use gapi_runtime::__private::{Call, HttpMethod, MethodSpec};
-use gapi_runtime::auth::{OAuth, yup_oauth2};
+use gapi_runtime::auth::{OAuth, ServiceAccountKey};
 use gapi_runtime::{ApiInfo, Client, RetryPolicy};
 use serde_json::json;
 use wiremock::matchers::{body_string_contains, header, method, path};
@@ -28,10 +28,10 @@ static GET: MethodSpec = MethodSpec {
 };
 
 /// A throwaway key made for these tests, its `token_uri` pointed at `server`.
-fn service_account_key(server: &MockServer) -> yup_oauth2::ServiceAccountKey {
+fn service_account_key(server: &MockServer) -> ServiceAccountKey {
     let template = include_str!("fixtures/throwaway_service_account.json");
     let key = template.replace("TOKEN_URI_PLACEHOLDER", &format!("{}/token", server.uri()));
-    yup_oauth2::parse_service_account_key(key).expect("the fixture key parses")
+    ServiceAccountKey::from_json(&key).expect("the fixture key parses")
 }
 
 async fn mount_token(server: &MockServer, token: &str, expires_in: u64) {

@@ -2,8 +2,8 @@
 //!
 //! [`Authenticator`] is the one trait the client needs. This module has the
 //! simple ones ([`StaticToken`], [`ApiKey`], [`Anonymous`]); the OAuth flows
-//! (installed app, service account, Application Default Credentials) are in
-//! `OAuth`, behind the default `oauth` feature.
+//! (installed app, service account, Application Default Credentials, the
+//! metadata server) are in `OAuth`, behind the default `oauth` feature.
 
 use std::fmt;
 use std::future::Future;
@@ -13,12 +13,19 @@ use std::sync::Arc;
 use crate::error::Error;
 
 #[cfg(feature = "oauth")]
+mod endpoint;
+#[cfg(feature = "oauth")]
+mod installed;
+#[cfg(feature = "oauth")]
 mod oauth;
 #[cfg(feature = "oauth")]
-pub use oauth::OAuth;
-/// The credentials crate under [`OAuth`], for its key and secret types.
+mod service_account;
 #[cfg(feature = "oauth")]
-pub use yup_oauth2;
+mod token_file;
+#[cfg(feature = "oauth")]
+pub use oauth::OAuth;
+#[cfg(feature = "oauth")]
+pub use service_account::ServiceAccountKey;
 
 /// A secret string (token or key) that never shows in `Debug` or `Display`.
 #[derive(Clone, PartialEq, Eq)]
@@ -118,6 +125,45 @@ impl Authenticator for ApiKey {
     }
 }
 
+/// Refuses a base URL on plain `http` to anything but this machine: every
+/// request's credential would cross the network unencrypted.
+pub(crate) fn refuse_plain_http(url: &reqwest::Url, api: &str, origin: &str) -> Result<(), Error> {
+    if url.scheme() != "http" || is_loopback(url) {
+        return Ok(());
+    }
+    Err(Error::Config(format!(
+        "refusing the base URL {url} for {api} (from {origin}): plain http to {} would carry \
+         credentials unencrypted; use https or a loopback address, or opt in with \
+         `ClientBuilder::allow_plain_http(true)`",
+        url.host_str().unwrap_or("(no host)")
+    )))
+}
+
+/// `localhost`, `127.0.0.0/8` or `::1`.
+pub(crate) fn is_loopback(url: &reqwest::Url) -> bool {
+    let Some(host) = url.host_str() else { return false };
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || bare.parse::<std::net::IpAddr>().is_ok_and(|address| address.is_loopback())
+}
+
+/// The narrowest of the scopes a method accepts, any one of which grants
+/// access: a read-only scope whose full counterpart the method also lists
+/// (`contacts.readonly` over `contacts`), else any read-only one, else the first.
+pub(crate) fn narrowest_scope<'a>(scopes: &[&'a str]) -> Option<&'a str> {
+    let full_of = |scope: &str| {
+        scope.strip_suffix(".readonly").or_else(|| scope.strip_suffix(".read")).map(str::to_owned)
+    };
+    let read_only: Vec<&'a str> =
+        scopes.iter().copied().filter(|scope| full_of(scope).is_some()).collect();
+    read_only
+        .iter()
+        .find(|scope| full_of(scope).is_some_and(|full| scopes.contains(&full.as_str())))
+        .or_else(|| read_only.first())
+        .or_else(|| scopes.first())
+        .copied()
+}
+
 /// No credential at all.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Anonymous;
@@ -138,5 +184,17 @@ mod tests {
             format!("{:?} {:?}", StaticToken::new("ya29.very-secret"), ApiKey::new("AIza-secret"));
         assert!(!shown.contains("very-secret") && !shown.contains("AIza"), "{shown}");
         assert!(shown.contains("redacted"), "{shown}");
+    }
+
+    #[test]
+    fn the_narrowest_scope_is_the_read_only_twin_of_a_listed_scope() {
+        const C: &str = "https://www.googleapis.com/auth/contacts";
+        const CR: &str = "https://www.googleapis.com/auth/contacts.readonly";
+        const COR: &str = "https://www.googleapis.com/auth/contacts.other.readonly";
+        const DR: &str = "https://www.googleapis.com/auth/directory.readonly";
+        assert_eq!(narrowest_scope(&[C, COR, CR, DR]), Some(CR));
+        assert_eq!(narrowest_scope(&[DR, C]), Some(DR));
+        assert_eq!(narrowest_scope(&[C]), Some(C));
+        assert_eq!(narrowest_scope(&[]), None);
     }
 }
