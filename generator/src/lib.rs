@@ -13,7 +13,7 @@ pub mod resolve;
 pub mod write;
 
 pub use emit::SourceFile;
-pub use error::Error;
+pub use error::{Error, Warning};
 pub use resolve::lock::Lock;
 
 /// The lock file's name beside a generated crate's sources.
@@ -36,19 +36,27 @@ pub struct Output {
     pub revision: String,
     /// Every decision made, for the next regeneration to keep (the [`LOCK_FILE`]).
     pub lock: Lock,
+    /// What the document got away with (a duplicated key), in document order.
+    pub warnings: Vec<Warning>,
 }
 
 /// Generates the crate's sources from a discovery document's text, keeping
 /// the names and shapes `lock` (the last generation's) recorded.
 pub fn generate(discovery_json: &str, lock: &Lock) -> Result<Output, Error> {
-    let document = load::load(discovery_json)?;
+    let (document, warnings) = load::load_with_warnings(discovery_json)?;
     let api = resolve::resolve(&document, lock)?;
     let header = emit::Header {
         generator_version: VERSION.to_owned(),
         fingerprint: fingerprint(discovery_json.as_bytes()),
     };
     let sources = emit::emit(&api, &header)?;
-    Ok(Output { sources, crate_name: api.crate_name, revision: api.revision, lock: api.decisions })
+    Ok(Output {
+        sources,
+        crate_name: api.crate_name,
+        revision: api.revision,
+        lock: api.decisions,
+        warnings,
+    })
 }
 
 impl Output {

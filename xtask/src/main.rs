@@ -307,8 +307,12 @@ fn read_lock(dir: &std::path::Path) -> Result<Lock> {
 fn generate_from(discovery: &std::path::Path, lock: &Lock) -> Result<gapi_generator::Output> {
     let text = std::fs::read_to_string(discovery)
         .with_context(|| format!("cannot read {}", discovery.display()))?;
-    gapi_generator::generate(&text, lock)
-        .with_context(|| format!("cannot generate from {}", discovery.display()))
+    let output = gapi_generator::generate(&text, lock)
+        .with_context(|| format!("cannot generate from {}", discovery.display()))?;
+    for warning in &output.warnings {
+        eprintln!("{}: {warning}", discovery.display());
+    }
+    Ok(output)
 }
 
 fn report(out: &std::path::Path, changes: &[Change], revision: &str) {

@@ -94,8 +94,65 @@ impl<'a> TypeTable<'a> {
             let def = table.named_def(schema, name, id, &context, names)?;
             table.types[id] = Some(def);
         }
+        table.refuse_alias_cycles()?;
         table.type_body_masks(names);
         Ok(table)
+    }
+
+    /// A named schema that is nothing but a `$ref` to itself, or to an alias
+    /// that leads back to it (directly or as an array's items or a map's
+    /// values), has no type: no struct or enum on the cycle holds it. It is an
+    /// error naming the schemas on the cycle, found without recursion (an
+    /// alias names at most one alias, so each start is a chain to follow).
+    fn refuse_alias_cycles(&self) -> Result<(), Error> {
+        // The aliases an alias names, at the top or inside arrays and maps.
+        let alias_targets = |id: TypeId| {
+            let mut ty = match self.types.get(id) {
+                Some(Some(TypeDef::Alias(alias))) => &alias.ty,
+                _ => return None,
+            };
+            while let Ty::Array(inner) | Ty::Map(inner) = ty {
+                ty = inner;
+            }
+            match ty {
+                Ty::Named(target) => match self.types.get(*target) {
+                    Some(Some(TypeDef::Alias(_))) => Some(*target),
+                    _ => None,
+                },
+                _ => None,
+            }
+        };
+        let keys: BTreeMap<TypeId, &String> =
+            self.schema_ids.iter().map(|(key, id)| (*id, key)).collect();
+        for (&start, key) in &keys {
+            let mut chain = vec![start];
+            let mut on_chain = BTreeSet::from([start]);
+            let mut current = start;
+            while let Some(target) = alias_targets(current) {
+                if target == start {
+                    chain.push(start);
+                    let names: Vec<&str> = chain
+                        .iter()
+                        .map(|id| keys.get(id).map_or("(inline)", |key| key.as_str()))
+                        .collect();
+                    return Err(Error::invalid(
+                        format!("$.schemas.{key}"),
+                        format!(
+                            "schema `{key}` is an alias of itself ({}): a cycle of `$ref`s \
+                             without an object or enum on it has no type",
+                            names.join(" -> ")
+                        ),
+                    ));
+                }
+                // A cycle that `start` only leads into is reported from one of its own.
+                if !on_chain.insert(target) {
+                    break;
+                }
+                chain.push(target);
+                current = target;
+            }
+        }
+        Ok(())
     }
 
     /// The earlier generation's decisions.
@@ -199,6 +256,27 @@ impl<'a> TypeTable<'a> {
                 format!("`$ref` names schema `{reference}`, which the document does not define"),
             )
         })
+    }
+
+    /// The type of a method's request or response body: the named schema a
+    /// `$ref` names or, for a schema given inline, a type of its own named
+    /// after the call (`ThingsGetRequest`), its name kept by the lock under
+    /// the body's JSON path (`context.path`) like any inline type's.
+    pub fn body(
+        &mut self,
+        schema: &Schema,
+        context: &Context,
+        names: &mut Namespace,
+    ) -> Result<TypeId, Error> {
+        if let Some(reference) = &schema.reference {
+            return self.reference(reference, &format!("{}.$ref", context.path));
+        }
+        let name = names.claim(&context.path, type_name(&context.name), false);
+        let id = self.types.len();
+        self.types.push(None);
+        let def = self.named_def(schema, name, id, context, names)?;
+        self.types[id] = Some(def);
+        Ok(id)
     }
 
     pub fn get(&self, id: TypeId) -> Option<&TypeDef> {
