@@ -8,6 +8,7 @@
 pub mod diff;
 pub mod emit;
 pub mod error;
+pub mod fuzz;
 pub mod load;
 pub mod resolve;
 pub mod write;

@@ -3,6 +3,7 @@
 mod api_diff;
 mod corpus;
 mod fetch;
+mod fuzz;
 mod paths;
 mod release_check;
 mod semver;
@@ -87,6 +88,24 @@ enum Command {
         only: Vec<String>,
         #[arg(long, value_enum, default_value = "clippy")]
         depth: corpus::Depth,
+    },
+    /// Feed mutated discovery documents to the generator for N minutes: an error is fine, a
+    /// panic, a hang or different output on a second run is a failure (build with --release).
+    Fuzz {
+        #[arg(long, default_value_t = 10.0)]
+        minutes: f64,
+        /// The run's seed (default: the time); each case's own seed is reported with it.
+        #[arg(long, value_parser = fuzz::parse_seed)]
+        seed: Option<u64>,
+        /// Only parts of documents, as the fuzz test in `cargo test` runs them.
+        #[arg(long)]
+        small: bool,
+        /// Run the one case with this seed (from a failure report) and save its input.
+        #[arg(long, value_parser = fuzz::parse_seed)]
+        replay: Option<u64>,
+        /// More folders of documents to mutate.
+        #[arg(long)]
+        corpus: Vec<PathBuf>,
     },
     /// Download the live discovery document, validate it, replace the pinned copy and print the API diff.
     Fetch {
@@ -195,6 +214,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Corpus { dir, only, depth } => {
             let passed = corpus::run(&root, &root.join(dir), &only, depth)?;
+            Ok(if passed { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
+        Command::Fuzz { minutes, seed, small, replay, corpus } => {
+            let options = fuzz::Options { minutes, seed, small, replay, corpus };
+            let passed = fuzz::run(&root, &options)?;
             Ok(if passed { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
         Command::Fetch { api, version, url, out } => {

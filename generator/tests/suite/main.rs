@@ -7,6 +7,7 @@ mod common;
 mod diff;
 mod emit;
 mod every_document;
+mod fuzz;
 mod resolve_methods;
 mod resolve_types;
 mod stability;
