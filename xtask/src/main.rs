@@ -308,7 +308,15 @@ pub fn generate_crate(
     out: &std::path::Path,
     lock: &Lock,
 ) -> Result<Vec<gapi_generator::SourceFile>> {
-    let output = generate_from(discovery, lock)?;
+    write_crate(root, generate_from(discovery, lock)?, out)
+}
+
+/// Writes a generated crate into `out` as [`generate_crate`] does.
+pub fn write_crate(
+    root: &std::path::Path,
+    output: gapi_generator::Output,
+    out: &std::path::Path,
+) -> Result<Vec<gapi_generator::SourceFile>> {
     let runtime = root.join("runtime").canonicalize().context("cannot find the runtime crate")?;
     let manifest = gapi_generator::standalone_manifest(&output, &runtime.to_string_lossy());
     let mut files = vec![
