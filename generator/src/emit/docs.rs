@@ -32,13 +32,22 @@ pub fn doc_lines<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> Vec<Strin
 /// their own, so that Markdown shows the list. A line is such a list when it
 /// has at least two `*` standing alone (between spaces, outside code spans:
 /// never emphasis) and the text before the first one ends with `:` or is
-/// empty (the line is a list item already). Other lines are kept as they are.
+/// empty (the line is a list item already). Other lines, and code fences, are
+/// kept as they are.
 /// A plain function of the text, for every place that shows descriptions.
 pub fn inline_lists(description: &str) -> String {
     let mut out = String::with_capacity(description.len() + 32);
+    let mut in_fence = false;
     for (index, line) in description.split('\n').enumerate() {
         if index > 0 {
             out.push('\n');
+        }
+        if line.trim_start().starts_with("```") {
+            in_fence = !in_fence;
+        }
+        if in_fence {
+            out.push_str(line);
+            continue;
         }
         let indent = &line[..line.len() - line.trim_start().len()];
         let pieces = lone_star_pieces(line.trim_start());
@@ -335,5 +344,6 @@ mod tests {
     #[test]
     fn inline_lists_are_split_before_sanitizing() {
         assert_eq!(sanitize("Valid: * a * b\nmore"), "Valid:\n* a\n* b\n  more");
+        assert_eq!(inline_lists("```\nx: * a * b\n```"), "```\nx: * a * b\n```", "code is code");
     }
 }
