@@ -102,8 +102,8 @@ impl<'a> TypeTable<'a> {
     /// A named schema that is nothing but a `$ref` to itself, or to an alias
     /// that leads back to it (directly or as an array's items or a map's
     /// values), has no type: no struct or enum on the cycle holds it. It is an
-    /// error naming the schemas on the cycle, found without recursion (an
-    /// alias names at most one alias, so each start is a chain to follow).
+    /// error naming the schemas on the cycle, found without recursion in one
+    /// pass over the aliases.
     fn refuse_alias_cycles(&self) -> Result<(), Error> {
         // The aliases an alias names, at the top or inside arrays and maps.
         let alias_targets = |id: TypeId| {
@@ -124,32 +124,39 @@ impl<'a> TypeTable<'a> {
         };
         let keys: BTreeMap<TypeId, &String> =
             self.schema_ids.iter().map(|(key, id)| (*id, key)).collect();
-        for (&start, key) in &keys {
-            let mut chain = vec![start];
-            let mut on_chain = BTreeSet::from([start]);
-            let mut current = start;
-            while let Some(target) = alias_targets(current) {
-                if target == start {
-                    chain.push(start);
-                    let names: Vec<&str> = chain
-                        .iter()
-                        .map(|id| keys.get(id).map_or("(inline)", |key| key.as_str()))
-                        .collect();
-                    return Err(Error::invalid(
-                        format!("$.schemas.{key}"),
-                        format!(
-                            "schema `{key}` is an alias of itself ({}): a cycle of `$ref`s \
-                             without an object or enum on it has no type",
-                            names.join(" -> ")
-                        ),
-                    ));
+        // Each alias leads to at most one other: walk each chain once, marking
+        // it with the walk that reached it; meeting the current walk's mark
+        // again is a cycle, meeting an earlier walk's is a chain known to end.
+        let mut walked: BTreeMap<TypeId, usize> = BTreeMap::new();
+        for (walk, &start) in keys.keys().enumerate() {
+            let mut chain = Vec::new();
+            let mut current = Some(start);
+            while let Some(id) = current {
+                match walked.get(&id) {
+                    Some(&mark) if mark == walk => {
+                        let from = chain.iter().position(|on| *on == id).unwrap_or(0);
+                        let cycle: Vec<&str> = chain[from..]
+                            .iter()
+                            .chain([&id])
+                            .map(|id| keys.get(id).map_or("(inline)", |key| key.as_str()))
+                            .collect();
+                        let key = cycle.first().copied().unwrap_or_default();
+                        return Err(Error::invalid(
+                            format!("$.schemas.{key}"),
+                            format!(
+                                "schema `{key}` is an alias of itself ({}): a cycle of `$ref`s \
+                                 without an object or enum on it has no type",
+                                cycle.join(" -> ")
+                            ),
+                        ));
+                    }
+                    Some(_) => break,
+                    None => {
+                        walked.insert(id, walk);
+                        chain.push(id);
+                        current = alias_targets(id);
+                    }
                 }
-                // A cycle that `start` only leads into is reported from one of its own.
-                if !on_chain.insert(target) {
-                    break;
-                }
-                chain.push(target);
-                current = target;
             }
         }
         Ok(())
@@ -779,14 +786,17 @@ fn common_word_prefix(values: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// The type a field holds by value (not behind a `Vec` or map), through aliases.
+/// The type a field holds by value (not behind a `Vec` or map), through
+/// aliases: a loop, not recursion, as a document's chain of aliases can be
+/// long (and has no cycle: `refuse_alias_cycles`).
 fn by_value_target(ty: &Ty, types: &[TypeDef]) -> Option<TypeId> {
-    match ty {
-        Ty::Named(id) => match types.get(*id) {
-            Some(TypeDef::Alias(alias)) => by_value_target(&alias.ty, types),
-            _ => Some(*id),
-        },
-        _ => None,
+    let mut ty = ty;
+    loop {
+        let Ty::Named(id) = ty else { return None };
+        match types.get(*id) {
+            Some(TypeDef::Alias(alias)) => ty = &alias.ty,
+            _ => return Some(*id),
+        }
     }
 }
 

@@ -195,3 +195,24 @@ fn an_alias_chain_into_a_struct_is_fine() {
     .expect("a cycle through a struct is recursion, not an alias cycle");
     assert!(source(&output, "types.rs").contains("pub type A = B;"));
 }
+
+#[test]
+fn a_long_chain_of_aliases_is_followed_without_recursion() {
+    let mut schemas = serde_json::Map::new();
+    for index in 0..5_000 {
+        schemas.insert(format!("A{index}"), json!({"$ref": format!("A{}", index + 1)}));
+    }
+    schemas.insert(
+        "A5000".into(),
+        json!({"id": "A5000", "type": "object", "properties": {"next": {"$ref": "A0"}}}),
+    );
+    let doc = load(&schemas_only(Value::Object(schemas))).expect("loads");
+    // A thread with a small stack: a recursive walk of the chain would overflow it.
+    let resolved = std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(move || resolve(&doc, &Lock::default()).map(|api| api.types.len()))
+        .expect("a thread")
+        .join()
+        .expect("no overflow");
+    assert_eq!(resolved.ok(), Some(5_001));
+}
