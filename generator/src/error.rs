@@ -13,6 +13,11 @@ pub enum Error {
     /// The emitted tokens did not parse as Rust: a generator bug, not bad input.
     #[error("generated code for {file} does not parse ({message}); this is a generator bug")]
     Emit { file: String, message: String },
+    /// A name the IR holds is not a Rust identifier: the naming rules let it
+    /// through, so a generator bug, reported instead of a panic. `within`
+    /// says where, innermost first (a JSON path or method id, then the file).
+    #[error("`{name}` is not a Rust identifier (in {}); this is a generator bug", within.join(", in "))]
+    Identifier { name: String, within: Vec<String> },
     /// Reading or writing files failed.
     #[error("{action} {path}: {source}")]
     Io {
@@ -24,7 +29,31 @@ pub enum Error {
 }
 
 impl Error {
+    /// Adds where an [`Error::Identifier`] was met (an item, then its file);
+    /// other errors say where already.
+    pub(crate) fn within(mut self, place: &str) -> Self {
+        if let Self::Identifier { within, .. } = &mut self {
+            within.push(place.to_owned());
+        }
+        self
+    }
+
     pub(crate) fn invalid(path: impl Into<String>, message: impl Into<String>) -> Self {
         Self::Invalid { path: path.into(), message: message.into() }
+    }
+}
+
+/// Something the document gets away with, which the generator reports but
+/// does not refuse (a duplicated key).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Warning {
+    /// The JSON path it is at (`$.schemas`).
+    pub path: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "warning: {} at {}", self.message, self.path)
     }
 }

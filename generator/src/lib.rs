@@ -8,12 +8,13 @@
 pub mod diff;
 pub mod emit;
 pub mod error;
+pub mod fuzz;
 pub mod load;
 pub mod resolve;
 pub mod write;
 
 pub use emit::SourceFile;
-pub use error::Error;
+pub use error::{Error, Warning};
 pub use resolve::lock::Lock;
 
 /// The lock file's name beside a generated crate's sources.
@@ -46,12 +47,14 @@ pub struct Output {
     pub lock: Lock,
     /// The crate's public API, as the [`SURFACE_FILE`] lists it.
     pub surface: String,
+    /// What the document got away with (a duplicated key), in document order.
+    pub warnings: Vec<Warning>,
 }
 
 /// Generates the crate's sources from a discovery document's text, keeping
 /// the names and shapes `lock` (the last generation's) recorded.
 pub fn generate(discovery_json: &str, lock: &Lock) -> Result<Output, Error> {
-    let document = load::load(discovery_json)?;
+    let (document, warnings) = load::load_with_warnings(discovery_json)?;
     let api = resolve::resolve(&document, lock)?;
     let header = emit::Header {
         generator_version: VERSION.to_owned(),
@@ -65,6 +68,7 @@ pub fn generate(discovery_json: &str, lock: &Lock) -> Result<Output, Error> {
         revision: api.revision,
         lock: api.decisions,
         surface,
+        warnings,
     })
 }
 

@@ -3,6 +3,7 @@
 mod api_diff;
 mod corpus;
 mod fetch;
+mod fuzz;
 mod paths;
 mod release_check;
 mod semver;
@@ -87,6 +88,24 @@ enum Command {
         only: Vec<String>,
         #[arg(long, value_enum, default_value = "clippy")]
         depth: corpus::Depth,
+    },
+    /// Feed mutated discovery documents to the generator for N minutes: an error is fine, a
+    /// panic, a hang or different output on a second run is a failure (build with --release).
+    Fuzz {
+        #[arg(long, default_value_t = 10.0)]
+        minutes: f64,
+        /// The run's seed (default: the time); each case's own seed is reported with it.
+        #[arg(long, value_parser = fuzz::parse_seed)]
+        seed: Option<u64>,
+        /// Only parts of documents, as the fuzz test in `cargo test` runs them.
+        #[arg(long)]
+        small: bool,
+        /// Run the one case with this seed (from a failure report) and save its input.
+        #[arg(long, value_parser = fuzz::parse_seed)]
+        replay: Option<u64>,
+        /// More folders of documents to mutate.
+        #[arg(long)]
+        corpus: Vec<PathBuf>,
     },
     /// Download the live discovery document, validate it, replace the pinned copy and print the API diff.
     Fetch {
@@ -197,6 +216,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let passed = corpus::run(&root, &root.join(dir), &only, depth)?;
             Ok(if passed { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
+        Command::Fuzz { minutes, seed, small, replay, corpus } => {
+            let options = fuzz::Options { minutes, seed, small, replay, corpus };
+            let passed = fuzz::run(&root, &options)?;
+            Ok(if passed { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
         Command::Fetch { api, version, url, out } => {
             let url = url.unwrap_or_else(|| fetch::default_url(&api, &version));
             let out = out.unwrap_or_else(|| root.join(format!("discovery/{api}.{version}.json")));
@@ -284,7 +308,15 @@ pub fn generate_crate(
     out: &std::path::Path,
     lock: &Lock,
 ) -> Result<Vec<gapi_generator::SourceFile>> {
-    let output = generate_from(discovery, lock)?;
+    write_crate(root, generate_from(discovery, lock)?, out)
+}
+
+/// Writes a generated crate into `out` as [`generate_crate`] does.
+pub fn write_crate(
+    root: &std::path::Path,
+    output: gapi_generator::Output,
+    out: &std::path::Path,
+) -> Result<Vec<gapi_generator::SourceFile>> {
     let runtime = root.join("runtime").canonicalize().context("cannot find the runtime crate")?;
     let manifest = gapi_generator::standalone_manifest(&output, &runtime.to_string_lossy());
     let mut files =
@@ -306,8 +338,12 @@ fn read_lock(dir: &std::path::Path) -> Result<Lock> {
 fn generate_from(discovery: &std::path::Path, lock: &Lock) -> Result<gapi_generator::Output> {
     let text = std::fs::read_to_string(discovery)
         .with_context(|| format!("cannot read {}", discovery.display()))?;
-    gapi_generator::generate(&text, lock)
-        .with_context(|| format!("cannot generate from {}", discovery.display()))
+    let output = gapi_generator::generate(&text, lock)
+        .with_context(|| format!("cannot generate from {}", discovery.display()))?;
+    for warning in &output.warnings {
+        eprintln!("{}: {warning}", discovery.display());
+    }
+    Ok(output)
 }
 
 fn report(out: &std::path::Path, changes: &[Change], revision: &str) {

@@ -367,8 +367,9 @@ fn compare_method(id: &str, old: &Method, new: &Method, changes: &mut Changes) {
             format!("`{} {}` -> `{} {}`", old.http_method, old.path, new.http_method, new.path),
         );
     }
-    let reference = |body: &Option<crate::load::model::SchemaRef>| {
-        body.as_ref().map(|body| body.reference.clone())
+    // An inline body has no name to compare: a change inside it goes unreported.
+    let reference = |body: &Option<crate::load::model::Body>| {
+        body.as_ref().map(|body| body.reference.clone().unwrap_or_else(|| "(inline)".to_owned()))
     };
     let (old_request, new_request) = (reference(&old.request), reference(&new.request));
     if old_request != new_request {

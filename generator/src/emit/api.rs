@@ -7,28 +7,45 @@ use quote::quote;
 use super::docs::doc_attrs;
 use super::ident;
 use super::types::ty_tokens;
+use crate::error::Error;
 use crate::resolve::ir::{
     Api, Chunking, HttpMethod, Location, MergeHelper, Method, Param, Resource, Ty, Upload,
 };
 
 /// The `api` module.
-pub fn api_module(api: &Api) -> TokenStream {
-    let service = ident(&api.service);
+pub fn api_module(api: &Api) -> Result<TokenStream, Error> {
+    let service = ident(&api.service)?;
     let service_doc = [
         format!(" The entry point of the {}: resources and methods hang off it.", api.title),
         String::new(),
         " Cloning is cheap: clones share one connection pool and one set of credentials."
             .to_owned(),
     ];
-    let accessors =
-        api.resources.iter().map(|resource| accessor(resource, quote! { &self.client }));
-    let root_methods =
-        api.methods.iter().map(|method| constructor(api, method, quote! { &self.client }));
-    let resources = api.resources.iter().map(|resource| resource_items(api, resource));
-    let calls = api.methods.iter().map(|method| call_items(api, method));
+    let accessors = api
+        .resources
+        .iter()
+        .map(|resource| accessor(resource, quote! { &self.client }))
+        .collect::<Result<Vec<_>, _>>()?;
+    let root_methods = api
+        .methods
+        .iter()
+        .map(|method| {
+            constructor(api, method, quote! { &self.client }).map_err(|e| e.within(&method.id))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let resources = api
+        .resources
+        .iter()
+        .map(|resource| resource_items(api, resource))
+        .collect::<Result<Vec<_>, _>>()?;
+    let calls = api
+        .methods
+        .iter()
+        .map(|method| call_items(api, method).map_err(|e| e.within(&method.id)))
+        .collect::<Result<Vec<_>, _>>()?;
     let types_import =
         mentions_api_types(&api.methods, &api.resources).then(|| quote! { use crate::types::*; });
-    quote! {
+    Ok(quote! {
         //! The API's methods: a service, its resources, and a builder per call.
         use crate::runtime;
         #types_import
@@ -62,43 +79,64 @@ pub fn api_module(api: &Api) -> TokenStream {
 
         #( #resources )*
         #( #calls )*
-    }
+    })
 }
 
-fn accessor(resource: &Resource, client: TokenStream) -> TokenStream {
-    let name = ident(&resource.accessor);
-    let ty = ident(&resource.type_name);
+fn accessor(resource: &Resource, client: TokenStream) -> Result<TokenStream, Error> {
+    let name = ident(&resource.accessor)?;
+    let ty = ident(&resource.type_name)?;
     let doc = format!(" The `{}` resource.", resource.wire_path);
     let deprecated = resource.deprecated.then(|| quote! { #[deprecated] });
-    quote! {
+    Ok(quote! {
         #[doc = #doc]
         #deprecated
         pub fn #name(&self) -> #ty<'_> {
             #ty { client: #client }
         }
-    }
+    })
 }
 
-fn resource_items(api: &Api, resource: &Resource) -> TokenStream {
-    let ty = ident(&resource.type_name);
+fn resource_items(api: &Api, resource: &Resource) -> Result<TokenStream, Error> {
+    let ty = ident(&resource.type_name)?;
     let doc = format!(" Methods of the `{}` resource.", resource.wire_path);
-    let accessors = resource.resources.iter().map(|child| {
-        let name = ident(&child.accessor);
-        let child_ty = ident(&child.type_name);
-        let doc = format!(" The `{}` resource.", child.wire_path);
-        quote! {
-            #[doc = #doc]
-            pub fn #name(&self) -> #child_ty<'a> {
-                #child_ty { client: self.client }
-            }
-        }
-    });
-    let methods =
-        resource.methods.iter().map(|method| constructor(api, method, quote! { self.client }));
-    let merges = resource.merges.iter().map(|merge| merge_helper(api, resource, merge));
-    let children = resource.resources.iter().map(|child| resource_items(api, child));
-    let calls = resource.methods.iter().map(|method| call_items(api, method));
-    quote! {
+    let accessors = resource
+        .resources
+        .iter()
+        .map(|child| {
+            let name = ident(&child.accessor)?;
+            let child_ty = ident(&child.type_name)?;
+            let doc = format!(" The `{}` resource.", child.wire_path);
+            Ok(quote! {
+                #[doc = #doc]
+                pub fn #name(&self) -> #child_ty<'a> {
+                    #child_ty { client: self.client }
+                }
+            })
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    let methods = resource
+        .methods
+        .iter()
+        .map(|method| {
+            constructor(api, method, quote! { self.client }).map_err(|e| e.within(&method.id))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let merges = resource
+        .merges
+        .iter()
+        .map(|merge| merge_helper(api, resource, merge))
+        .collect::<Result<Vec<_>, _>>()?;
+    let children = resource
+        .resources
+        .iter()
+        .map(|child| resource_items(api, child))
+        .collect::<Result<Vec<_>, _>>()?;
+    let calls = resource
+        .methods
+        .iter()
+        .map(|method| call_items(api, method).map_err(|e| e.within(&method.id)))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(quote! {
         #[doc = #doc]
         #[derive(Clone, Copy, Debug)]
         pub struct #ty<'a> {
@@ -113,7 +151,7 @@ fn resource_items(api: &Api, resource: &Resource) -> TokenStream {
 
         #( #children )*
         #( #calls )*
-    }
+    })
 }
 
 /// Whether any method names a type of the `types` module (its body, its
@@ -131,40 +169,53 @@ fn mentions_api_types(methods: &[Method], resources: &[Resource]) -> bool {
 
 /// The resource method that starts a call: required parameters and the body
 /// are its arguments, so a call cannot be built without them.
-fn constructor(api: &Api, method: &Method, client: TokenStream) -> TokenStream {
-    let name = ident(&method.rust_name);
-    let call = ident(&method.call_type);
-    let spec = ident(&method.spec_const);
+fn constructor(api: &Api, method: &Method, client: TokenStream) -> Result<TokenStream, Error> {
+    let name = ident(&method.rust_name)?;
+    let call = ident(&method.call_type)?;
+    let spec = ident(&method.spec_const)?;
     let path_args: Vec<&Param> =
         method.required.iter().filter(|param| param.location == Location::Path).collect();
     let query_args: Vec<&Param> =
         method.required.iter().filter(|param| param.location == Location::Query).collect();
-    let body_arg = method.request.map(|id| {
-        let ty = ty_tokens(api, &Ty::Named(id));
-        quote! { body: #ty, }
-    });
+    let body_arg = method
+        .request
+        .map(|id| {
+            let ty = ty_tokens(api, &Ty::Named(id))?;
+            Ok::<_, Error>(quote! { body: #ty, })
+        })
+        .transpose()?;
     let arg = |param: &&Param| {
-        let name = ident(&param.rust_name);
-        let ty = param_arg_type(api, param);
-        quote! { #name: #ty, }
+        let name = ident(&param.rust_name)?;
+        let ty = param_arg_type(api, param)?;
+        Ok::<_, Error>(quote! { #name: #ty, })
     };
-    let path_arg_list = path_args.iter().map(arg);
-    let query_arg_list = query_args.iter().map(arg);
-    let set_path = path_args.iter().map(|param| {
-        let wire = &param.wire_name;
-        let value = param_value(param);
-        let pattern = match &param.pattern {
-            Some(pattern) => quote! { Some(#pattern) },
-            None => quote! { None },
-        };
-        quote! { call.path_param(#wire, #value, #pattern); }
-    });
-    let set_query = query_args.iter().map(|param| set_param(param, quote! { call }));
-    let body_limits = method.body_limits.iter().map(|limit| {
-        let max = proc_macro2::Literal::usize_unsuffixed(limit.max);
-        let (wire, name) = (&limit.wire_name, ident(&limit.rust_name));
-        quote! { call.limit_len(#wire, body.#name.len(), #max); }
-    });
+    let path_arg_list = path_args.iter().map(arg).collect::<Result<Vec<_>, _>>()?;
+    let query_arg_list = query_args.iter().map(arg).collect::<Result<Vec<_>, _>>()?;
+    let set_path = path_args
+        .iter()
+        .map(|param| {
+            let wire = &param.wire_name;
+            let value = param_value(param)?;
+            let pattern = match &param.pattern {
+                Some(pattern) => quote! { Some(#pattern) },
+                None => quote! { None },
+            };
+            Ok(quote! { call.path_param(#wire, #value, #pattern); })
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    let set_query = query_args
+        .iter()
+        .map(|param| set_param(param, quote! { call }))
+        .collect::<Result<Vec<_>, _>>()?;
+    let body_limits = method
+        .body_limits
+        .iter()
+        .map(|limit| {
+            let max = proc_macro2::Literal::usize_unsuffixed(limit.max);
+            let (wire, name) = (&limit.wire_name, ident(&limit.rust_name)?);
+            Ok(quote! { call.limit_len(#wire, body.#name.len(), #max); })
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
     let set_body = method.request.map(|_| quote! { #( #body_limits )* call.set_json_body(&body); });
     let binding = if method.required.is_empty() && method.request.is_none() {
         quote! { let call }
@@ -173,7 +224,7 @@ fn constructor(api: &Api, method: &Method, client: TokenStream) -> TokenStream {
     };
     let docs = method_docs(method);
     let deprecated = method.deprecated.then(|| quote! { #[deprecated] });
-    quote! {
+    Ok(quote! {
         #docs
         #deprecated
         pub fn #name(&self, #( #path_arg_list )* #body_arg #( #query_arg_list )*) -> #call {
@@ -183,36 +234,35 @@ fn constructor(api: &Api, method: &Method, client: TokenStream) -> TokenStream {
             #set_body
             #call(call)
         }
-    }
+    })
 }
 
 /// A read-modify-write helper: the update's arguments but the body, a closure
 /// that sets the read's options and one that changes the latest resource.
-fn merge_helper(api: &Api, resource: &Resource, merge: &MergeHelper) -> TokenStream {
+fn merge_helper(api: &Api, resource: &Resource, merge: &MergeHelper) -> Result<TokenStream, Error> {
     let Some(update) = resource.methods.iter().find(|method| method.id == merge.update_id) else {
-        return TokenStream::new();
+        return Ok(TokenStream::new());
     };
-    let name = ident(&merge.rust_name);
-    let (update_name, read_name) = (ident(&merge.update_method), ident(&merge.read_method));
-    let read_call = ident(&merge.read_call_type);
-    let body = update.request.map(|id| ty_tokens(api, &Ty::Named(id)));
+    let name = ident(&merge.rust_name)?;
+    let (update_name, read_name) = (ident(&merge.update_method)?, ident(&merge.read_method)?);
+    let read_call = ident(&merge.read_call_type)?;
+    let body = update.request.map(|id| ty_tokens(api, &Ty::Named(id))).transpose()?;
     let response = match update.response {
-        Some(id) => ty_tokens(api, &Ty::Named(id)),
+        Some(id) => ty_tokens(api, &Ty::Named(id))?,
         None => quote! { () },
     };
     let path_args: Vec<&Param> =
         update.required.iter().filter(|param| param.location == Location::Path).collect();
     let query_args: Vec<&Param> =
         update.required.iter().filter(|param| param.location == Location::Query).collect();
-    let arguments = path_args.iter().chain(&query_args).map(|param| {
-        let name = ident(&param.rust_name);
-        let ty = param_arg_type(api, param);
-        quote! { #name: #ty, }
-    });
-    // Each argument once in a form every round can clone.
-    let owned = path_args.iter().chain(&query_args).map(|param| {
-        let name = ident(&param.rust_name);
-        match (&param.ty, param.repeated) {
+    let mut arguments = Vec::new();
+    let mut owned = Vec::new();
+    for param in path_args.iter().chain(&query_args) {
+        let name = ident(&param.rust_name)?;
+        let ty = param_arg_type(api, param)?;
+        arguments.push(quote! { #name: #ty, });
+        // Each argument once in a form every round can clone.
+        owned.push(match (&param.ty, param.repeated) {
             (_, true) => quote! { let #name: Vec<_> = #name.into_iter().collect(); },
             (Ty::String, false) => quote! { let #name: String = #name.into(); },
             (Ty::FieldMask, false) => quote! { let #name: runtime::FieldMask = #name.into(); },
@@ -220,21 +270,25 @@ fn merge_helper(api: &Api, resource: &Resource, merge: &MergeHelper) -> TokenStr
                 quote! { let #name = runtime::IntoFieldMask::into_field_mask(#name); }
             }
             _ => TokenStream::new(),
-        }
-    });
-    let read_args = merge.read_args.iter().filter_map(|wire| {
-        let param = path_args.iter().find(|param| &param.wire_name == wire)?;
-        let name = ident(&param.rust_name);
-        Some(quote! { #name.clone(), })
-    });
-    let update_path = path_args.iter().map(|param| {
-        let name = ident(&param.rust_name);
-        quote! { #name.clone(), }
-    });
-    let update_query = query_args.iter().map(|param| {
-        let name = ident(&param.rust_name);
-        quote! { #name.clone(), }
-    });
+        });
+    }
+    let clones = |params: &[&Param]| {
+        params
+            .iter()
+            .map(|param| {
+                let name = ident(&param.rust_name)?;
+                Ok(quote! { #name.clone(), })
+            })
+            .collect::<Result<Vec<_>, Error>>()
+    };
+    let read_params: Vec<&Param> = merge
+        .read_args
+        .iter()
+        .filter_map(|wire| path_args.iter().find(|param| &param.wire_name == wire).copied())
+        .collect();
+    let read_args = clones(&read_params)?;
+    let update_path = clones(&path_args)?;
+    let update_query = clones(&query_args)?;
     let doc = format!(
         " Read-modify-write with `{}`: reads the latest resource with [`Self::{}`] \
          (`read` sets that call's options, such as the fields to read), lets `change` edit it, \
@@ -243,7 +297,7 @@ fn merge_helper(api: &Api, resource: &Resource, merge: &MergeHelper) -> TokenStr
          `change`, up to [`runtime::MERGE_ATTEMPTS`] rounds; the result says how many it took.",
         update.id, merge.read_method
     );
-    quote! {
+    Ok(quote! {
         #[doc = #doc]
         pub async fn #name(
             &self,
@@ -259,7 +313,7 @@ fn merge_helper(api: &Api, resource: &Resource, merge: &MergeHelper) -> TokenStr
             )
             .await
         }
-    }
+    })
 }
 
 /// Doc comment of a method: its description, then what it is on the wire.
@@ -279,9 +333,9 @@ fn method_docs(method: &Method) -> TokenStream {
 }
 
 /// The `MethodSpec` constant and the builder of one method.
-fn call_items(api: &Api, method: &Method) -> TokenStream {
-    let call = ident(&method.call_type);
-    let spec = ident(&method.spec_const);
+fn call_items(api: &Api, method: &Method) -> Result<TokenStream, Error> {
+    let call = ident(&method.call_type)?;
+    let spec = ident(&method.spec_const)?;
     let id = &method.id;
     let http = match method.http_method {
         HttpMethod::Get => quote! { Get },
@@ -299,9 +353,10 @@ fn call_items(api: &Api, method: &Method) -> TokenStream {
     let sequential = method.sequential;
     let call_doc =
         format!(" A `{id}` call, ready to send; optional parameters are set with its methods.");
-    let setters = method.optional.iter().map(|param| setter(api, param));
+    let setters =
+        method.optional.iter().map(|param| setter(api, param)).collect::<Result<Vec<_>, _>>()?;
     let response = match method.response {
-        Some(id) => ty_tokens(api, &Ty::Named(id)),
+        Some(id) => ty_tokens(api, &Ty::Named(id))?,
         None => quote! { () },
     };
     let send_doc = format!(" Sends the request and decodes the `{id}` response.");
@@ -331,7 +386,7 @@ fn call_items(api: &Api, method: &Method) -> TokenStream {
         },
     };
     let paging = method.pagination.as_ref().map(|pagination| {
-        let token = ident(&pagination.next_token_field);
+        let token = ident(&pagination.next_token_field)?;
         let param = &pagination.page_token_param;
         let pages = quote! {
             /// Sends the request, then one per following page, and yields each page.
@@ -340,21 +395,21 @@ fn call_items(api: &Api, method: &Method) -> TokenStream {
             }
         };
         let items = pagination.items.as_ref().map(|items| {
-            let field = ident(&items.field);
-            let item = ty_tokens(api, &items.item);
+            let field = ident(&items.field)?;
+            let item = ty_tokens(api, &items.item)?;
             let doc = format!(" Like [`Self::pages`], but yields the `{}` of every page, one by one.", items.field);
-            quote! {
+            Ok::<_, Error>(quote! {
                 #[doc = #doc]
                 pub fn items(self) -> impl runtime::Stream<Item = Result<#item, runtime::Error>> + Send {
                     self.0.items(#param, |page: #response| (page.#field, page.#token))
                 }
-            }
-        });
+            })
+        }).transpose()?;
         let sync = method.sync.as_ref().zip(pagination.items.as_ref()).map(|(sync, items)| {
-            let field = ident(&items.field);
-            let item = ty_tokens(api, &items.item);
+            let field = ident(&items.field)?;
+            let item = ty_tokens(api, &items.item)?;
             let sync_token = &sync.sync_token_param;
-            let next_sync = ident(&sync.next_sync_token_field);
+            let next_sync = ident(&sync.next_sync_token_field)?;
             let request_sync_token = match &sync.request_sync_token_param {
                 Some(flag) => quote! { Some(#flag) },
                 None => quote! { None },
@@ -370,7 +425,7 @@ fn call_items(api: &Api, method: &Method) -> TokenStream {
                  asked again after the server's delay.",
                 items.field
             );
-            quote! {
+            Ok::<_, Error>(quote! {
                 #[doc = #doc]
                 pub async fn sync(
                     self,
@@ -387,10 +442,10 @@ fn call_items(api: &Api, method: &Method) -> TokenStream {
                     })
                     .await
                 }
-            }
-        });
-        quote! { #pages #items #sync }
-    });
+            })
+        }).transpose()?;
+        Ok::<_, Error>(quote! { #pages #items #sync })
+    }).transpose()?;
     let chunks = method.chunking.as_ref().map(|Chunking { field, max }| {
         let doc = format!(
             " Like [`Self::send`] for a body whose `{field}` holds more than the {max} one request \
@@ -405,8 +460,12 @@ fn call_items(api: &Api, method: &Method) -> TokenStream {
             }
         }
     });
-    let (upload_spec, upload) =
-        method.upload.as_ref().map(|upload| upload_items(upload, method, &response)).unzip();
+    let (upload_spec, upload) = method
+        .upload
+        .as_ref()
+        .map(|upload| upload_items(upload, method, &response))
+        .transpose()?
+        .unzip();
     let download = method.download.then(|| {
         quote! {
             /// Sends the call with `alt=media`: the response is the content itself,
@@ -416,7 +475,7 @@ fn call_items(api: &Api, method: &Method) -> TokenStream {
             }
         }
     });
-    quote! {
+    Ok(quote! {
         #upload_spec
 
         const #spec: runtime::__private::MethodSpec = runtime::__private::MethodSpec {
@@ -448,7 +507,7 @@ fn call_items(api: &Api, method: &Method) -> TokenStream {
             #upload
             #download
         }
-    }
+    })
 }
 
 /// The `UploadSpec` constant and the upload methods of a call.
@@ -456,8 +515,8 @@ fn upload_items(
     upload: &Upload,
     method: &Method,
     response: &TokenStream,
-) -> (TokenStream, TokenStream) {
-    let constant = ident(&upload.spec_const);
+) -> Result<(TokenStream, TokenStream), Error> {
+    let constant = ident(&upload.spec_const)?;
     let path = &upload.path;
     let max_size = match upload.max_size {
         Some(max) => {
@@ -516,61 +575,61 @@ fn upload_items(
         }
         #resumable
     };
-    (spec, methods)
+    Ok((spec, methods))
 }
 
 /// A builder method for one optional parameter.
-fn setter(api: &Api, param: &Param) -> TokenStream {
-    let name = ident(&param.rust_name);
-    let ty = param_arg_type(api, param);
+fn setter(api: &Api, param: &Param) -> Result<TokenStream, Error> {
+    let name = ident(&param.rust_name)?;
+    let ty = param_arg_type(api, param)?;
     let docs = doc_attrs(param.doc.as_deref());
     let deprecated = param.deprecated.then(|| quote! { #[deprecated] });
-    let set = set_param(param, quote! { self.0 });
-    quote! {
+    let set = set_param(param, quote! { self.0 })?;
+    Ok(quote! {
         #docs
         #deprecated
         pub fn #name(mut self, #name: #ty) -> Self {
             #set
             self
         }
-    }
+    })
 }
 
 /// What a parameter's argument accepts.
-fn param_arg_type(api: &Api, param: &Param) -> TokenStream {
+fn param_arg_type(api: &Api, param: &Param) -> Result<TokenStream, Error> {
     let item = match &param.ty {
         Ty::String => quote! { impl Into<String> },
         Ty::FieldMask => quote! { impl Into<runtime::FieldMask> },
         Ty::FieldMaskOf(paths) => {
-            let paths = ty_tokens(api, &Ty::Named(*paths));
+            let paths = ty_tokens(api, &Ty::Named(*paths))?;
             quote! { impl runtime::IntoFieldMask<#paths> }
         }
-        other => ty_tokens(api, other),
+        other => ty_tokens(api, other)?,
     };
-    if param.repeated {
+    Ok(if param.repeated {
         quote! { impl IntoIterator<Item = #item> }
     } else {
         item
-    }
+    })
 }
 
 /// The statement that stores a query parameter on the request.
-fn set_param(param: &Param, request: TokenStream) -> TokenStream {
+fn set_param(param: &Param, request: TokenStream) -> Result<TokenStream, Error> {
     let wire = &param.wire_name;
-    let name = ident(&param.rust_name);
-    if param.repeated {
+    let name = ident(&param.rust_name)?;
+    Ok(if param.repeated {
         let each = to_text(&param.ty, quote! { value });
         quote! { #request.set_query_all(#wire, #name.into_iter().map(|value| #each)); }
     } else {
-        let value = param_value(param);
+        let value = param_value(param)?;
         quote! { #request.set_query(#wire, #value); }
-    }
+    })
 }
 
 /// A single parameter argument as the text sent on the wire.
-fn param_value(param: &Param) -> TokenStream {
-    let name = ident(&param.rust_name);
-    to_text(&param.ty, quote! { #name })
+fn param_value(param: &Param) -> Result<TokenStream, Error> {
+    let name = ident(&param.rust_name)?;
+    Ok(to_text(&param.ty, quote! { #name }))
 }
 
 /// Parameters are scalars or enums (the resolve stage checks), so each has one

@@ -1,7 +1,8 @@
 //! Descriptions into doc comments that rustdoc and clippy accept as they are:
 //! bare URLs become autolinks, the few HTML tags descriptions use for layout
 //! become Markdown and all other HTML is escaped, stray brackets are escaped,
-//! indented text cannot turn into doctests, and list continuations are
+//! indented text cannot turn into doctests, lists written inline ("Valid
+//! values are: * a * b") are put one item a line, and list continuations are
 //! indented.
 
 use proc_macro2::TokenStream;
@@ -26,12 +27,97 @@ pub fn doc_lines<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> Vec<Strin
         .collect()
 }
 
+/// Puts the items of lists that descriptions write inline, one after another
+/// on one line ("Valid values are: * addresses * ageRanges"), on lines of
+/// their own, so that Markdown shows the list. A line is such a list when it
+/// has at least two `*` standing alone (between spaces, outside code spans:
+/// never emphasis) and the text before the first one ends with `:` or is
+/// empty (the line is a list item already). Other lines, and code fences, are
+/// kept as they are.
+/// A plain function of the text, for every place that shows descriptions.
+pub fn inline_lists(description: &str) -> String {
+    let mut out = String::with_capacity(description.len() + 32);
+    let mut in_fence = false;
+    for (index, line) in description.split('\n').enumerate() {
+        if index > 0 {
+            out.push('\n');
+        }
+        if line.trim_start().starts_with("```") {
+            in_fence = !in_fence;
+        }
+        if in_fence {
+            out.push_str(line);
+            continue;
+        }
+        let indent = &line[..line.len() - line.trim_start().len()];
+        let pieces = lone_star_pieces(line.trim_start());
+        let lead = pieces.first().map_or("", |lead| lead.trim_end());
+        if pieces.len() < 3 || !(lead.is_empty() || lead.ends_with(':')) {
+            out.push_str(line);
+            continue;
+        }
+        if !lead.is_empty() {
+            out.push_str(indent);
+            out.push_str(lead);
+            out.push('\n');
+        }
+        let mut items: Vec<&str> =
+            pieces[1..].iter().map(|item| item.trim()).filter(|item| !item.is_empty()).collect();
+        // A list of single words ends at its last word: the text after it
+        // ("* genders * names Mutate requests ...") is the next paragraph.
+        let mut after = None;
+        if let Some((last, words)) = items.split_last() {
+            if !words.is_empty() && words.iter().all(|word| !word.contains(char::is_whitespace)) {
+                if let Some((word, rest)) = last.split_once(char::is_whitespace) {
+                    after = Some(rest.trim_start());
+                    let last_index = words.len();
+                    items[last_index] = word;
+                }
+            }
+        }
+        let items: Vec<String> = items.iter().map(|item| format!("{indent}* {item}")).collect();
+        out.push_str(&items.join("\n"));
+        if let Some(after) = after {
+            out.push_str("\n\n");
+            out.push_str(indent);
+            out.push_str(after);
+        }
+    }
+    out
+}
+
+/// `line` split at each `*` that stands alone outside code spans.
+fn lone_star_pieces(line: &str) -> Vec<&str> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    // With an unbalanced backtick there are no code spans: every `*` counts.
+    let track_code = line.matches('`').count() % 2 == 0;
+    let mut in_code = false;
+    let bytes = line.as_bytes();
+    for (at, byte) in bytes.iter().enumerate() {
+        match byte {
+            b'`' if track_code => in_code = !in_code,
+            b'*' if !in_code => {
+                let before = at == 0 || bytes[at - 1].is_ascii_whitespace();
+                let after = bytes.get(at + 1).is_none_or(u8::is_ascii_whitespace);
+                if before && after {
+                    pieces.push(&line[start..at]);
+                    start = at + 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    pieces.push(&line[start..]);
+    pieces
+}
+
 /// Rewrites one description as safe Markdown.
 pub fn sanitize(text: &str) -> String {
     let mut lines = Vec::new();
     let mut in_fence = false;
     let mut list_indent: Option<usize> = None;
-    for raw in text.replace("\r\n", "\n").lines() {
+    for raw in inline_lists(&text.replace("\r\n", "\n")).lines() {
         let line = raw.trim();
         if line.starts_with("```") {
             let info = line.trim_start_matches('`').trim();
@@ -64,8 +150,11 @@ pub fn sanitize(text: &str) -> String {
             }
             match (list_marker_width(piece), list_indent) {
                 (Some(width), _) => {
+                    // One space after the marker: more would move the item's
+                    // text (and so the indentation its continuations need).
+                    let (marker, text) = piece.split_at(width - 1);
                     list_indent = Some(width);
-                    lines.push(piece.to_owned());
+                    lines.push(format!("{marker} {}", text.trim_start()));
                 }
                 (None, Some(width)) => lines.push(format!("{}{piece}", " ".repeat(width))),
                 (None, None) => lines.push(piece.to_owned()),
@@ -88,13 +177,18 @@ fn end_paragraph(lines: &mut Vec<String>) {
     }
 }
 
-/// The width of a list marker (`* `, `- `, `+ `, `12. `) that starts the line.
+/// The width of a list marker (`* `, `- `, `+ `, `12. `, `3) `) that starts
+/// the line, with one space (or tab) after it; the item's text starts there
+/// once [`sanitize`] leaves one space.
 fn list_marker_width(line: &str) -> Option<usize> {
-    if line.starts_with("* ") || line.starts_with("- ") || line.starts_with("+ ") {
+    let space_after = |at: usize| line[at..].starts_with([' ', '\t']);
+    if line.starts_with(['*', '-', '+']) && space_after(1) {
         return Some(2);
     }
+    // CommonMark's ordered markers have at most nine digits.
     let digits = line.chars().take_while(char::is_ascii_digit).count();
-    (digits > 0 && line[digits..].starts_with(". ")).then_some(digits + 2)
+    (digits > 0 && digits <= 9 && line[digits..].starts_with(['.', ')']) && space_after(digits + 1))
+        .then_some(digits + 2)
 }
 
 /// Escapes one line outside code spans: HTML, brackets that are not links,
@@ -241,5 +335,15 @@ mod tests {
     #[test]
     fn list_continuations_are_indented() {
         assert_eq!(sanitize("* item one\ncontinued\n\nafter"), "* item one\n  continued\n\nafter");
+        assert_eq!(sanitize("1) one\ntwo"), "1) one\n   two", "`)` ends an ordered marker too");
+        assert_eq!(sanitize("*   wide\nnext"), "* wide\n  next", "one space after the marker");
+        assert_eq!(sanitize("-\ttab\nnext"), "- tab\n  next");
+        assert_eq!(sanitize("1234567890. not a list\nnext"), "1234567890. not a list\nnext");
+    }
+
+    #[test]
+    fn inline_lists_are_split_before_sanitizing() {
+        assert_eq!(sanitize("Valid: * a * b\nmore"), "Valid:\n* a\n* b\n  more");
+        assert_eq!(inline_lists("```\nx: * a * b\n```"), "```\nx: * a * b\n```", "code is code");
     }
 }

@@ -5,11 +5,13 @@ mod api;
 mod docs;
 mod types;
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use crate::error::Error;
 use crate::resolve::ir::Api;
+
+pub use docs::inline_lists;
 
 /// One generated source file: its path relative to the crate's source root.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,16 +27,23 @@ pub struct Header {
     pub fingerprint: String,
 }
 
-/// Prints the crate's modules.
+/// Prints the crate's modules; an API without methods (a document of schemas
+/// alone) is a types-only crate, without the `api` module.
 pub fn emit(api: &Api, header: &Header) -> Result<Vec<SourceFile>, Error> {
-    [
-        ("lib.rs", lib_module(api)),
-        ("api.rs", api::api_module(api)),
-        ("types.rs", types::types_module(api)),
-    ]
-    .into_iter()
-    .map(|(path, tokens)| format_file(path, tokens, api, header))
-    .collect()
+    let mut modules = vec![("lib.rs", lib_module(api).map_err(|e| e.within("lib.rs"))?)];
+    if has_calls(api) {
+        modules.push(("api.rs", api::api_module(api).map_err(|e| e.within("api.rs"))?));
+    }
+    modules.push(("types.rs", types::types_module(api).map_err(|e| e.within("types.rs"))?));
+    modules.into_iter().map(|(path, tokens)| format_file(path, tokens, api, header)).collect()
+}
+
+/// Whether the API has a method anywhere, so a service to call it through.
+pub fn has_calls(api: &Api) -> bool {
+    fn any(resources: &[crate::resolve::ir::Resource]) -> bool {
+        resources.iter().any(|resource| !resource.methods.is_empty() || any(&resource.resources))
+    }
+    !api.methods.is_empty() || any(&api.resources)
 }
 
 fn format_file(
@@ -96,28 +105,51 @@ fn space_items(source: &str) -> String {
     out
 }
 
-fn lib_module(api: &Api) -> TokenStream {
+fn lib_module(api: &Api) -> Result<TokenStream, Error> {
+    let calls = has_calls(api);
     let mut crate_doc = vec![format!(" # {} ({})", api.title, api.version)];
     let link = api.documentation_link.as_ref().map(|link| format!("Documentation: {link}"));
     crate_doc.push(String::new());
     crate_doc
         .extend(docs::doc_lines(api.description.as_deref().into_iter().chain(link.as_deref())));
     crate_doc.push(String::new());
-    crate_doc.push(format!(
-        " Generated from the `{}` discovery document, revision {}. Start with [`{}`]; the schemas are in [`types`].",
-        api.id, api.revision, api.service
-    ));
-    let service = ident(&api.service);
+    crate_doc.push(if calls {
+        format!(
+            " Generated from the `{}` discovery document, revision {}. Start with [`{}`]; the schemas are in [`types`].",
+            api.id, api.revision, api.service
+        )
+    } else {
+        format!(
+            " Generated from the `{}` discovery document, revision {}, which has no methods: the schemas are in [`types`].",
+            api.id, api.revision
+        )
+    });
+    if !calls {
+        return Ok(quote! {
+            #( #![doc = #crate_doc] )*
+            #![forbid(unsafe_code)]
+
+            pub use gapi_runtime as runtime;
+
+            #[rustfmt::skip]
+            pub mod types;
+        });
+    }
+    let service = ident(&api.service)?;
     let id = &api.id;
     let base_url = &api.base_url;
     let base_url_env = &api.base_url_env;
     let service_path = &api.service_path;
-    let scope_consts = api.scopes.iter().map(|scope| {
-        let name = ident(&scope.const_name);
-        let url = &scope.url;
-        let docs = docs::doc_attrs(scope.description.as_deref());
-        quote! { #docs pub const #name: &str = #url; }
-    });
+    let scope_consts = api
+        .scopes
+        .iter()
+        .map(|scope| {
+            let name = ident(&scope.const_name).map_err(|e| e.within(&scope.url))?;
+            let url = &scope.url;
+            let docs = docs::doc_attrs(scope.description.as_deref());
+            Ok(quote! { #docs pub const #name: &str = #url; })
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
     let scopes = (!api.scopes.is_empty()).then(|| {
         quote! {
             /// The OAuth 2.0 scopes of the API; each call's documentation says which it needs.
@@ -128,7 +160,7 @@ fn lib_module(api: &Api) -> TokenStream {
         }
     });
     let contract = proc_macro2::Literal::u32_unsuffixed(crate::RUNTIME_CONTRACT);
-    quote! {
+    Ok(quote! {
         #( #![doc = #crate_doc] )*
         #![forbid(unsafe_code)]
 
@@ -157,13 +189,48 @@ fn lib_module(api: &Api) -> TokenStream {
         };
 
         #scopes
+    })
+}
+
+/// The identifier for a name the IR holds (`r#` names are raw identifiers).
+/// The naming rules make every name an identifier; one that is not (a keyword,
+/// a stray character) is [`Error::Identifier`], never the panic of
+/// `Ident::new`. Callers add where the name is with [`Error::within`].
+fn ident(name: &str) -> Result<Ident, Error> {
+    match syn::parse_str::<Ident>(name) {
+        Ok(ident) if ident == name => Ok(ident),
+        _ => Err(Error::Identifier { name: name.to_owned(), within: Vec::new() }),
     }
 }
 
-/// An identifier for a name the IR made valid; `r#` names become raw identifiers.
-fn ident(name: &str) -> Ident {
-    match name.strip_prefix("r#") {
-        Some(raw) => Ident::new_raw(raw, Span::call_site()),
-        None => Ident::new(name, Span::call_site()),
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_and_raw_identifiers_pass_the_check() {
+        for name in ["Person", "display_name", "r#type", "_1080p", "self_", "V2"] {
+            assert_eq!(ident(name).map(|ident| ident.to_string()).ok().as_deref(), Some(name));
+        }
+    }
+
+    #[test]
+    fn a_name_that_is_not_an_identifier_is_an_error_saying_which_and_where() {
+        for name in ["", "fn", "Self", "_", "r#self", "r#crate", "1st", "a b", "x-y", "a::b", "r#"]
+        {
+            match ident(name) {
+                Err(Error::Identifier { name: reported, .. }) => assert_eq!(reported, name),
+                other => panic!("`{name}` gave {other:?}"),
+            }
+        }
+        let error = ident("a b")
+            .map_err(|error| error.within("$.schemas.Thing").within("types.rs"))
+            .err()
+            .map(|error| error.to_string())
+            .unwrap_or_default();
+        assert_eq!(
+            error,
+            "`a b` is not a Rust identifier (in $.schemas.Thing, in types.rs); this is a generator bug"
+        );
     }
 }

@@ -6,16 +6,21 @@ use quote::quote;
 
 use super::docs::doc_attrs;
 use super::ident;
+use crate::error::Error;
 use crate::resolve::ir::{AliasDef, Api, EnumDef, Field, FieldPathsDef, StructDef, Ty, TypeDef};
 
 /// The `types` module: every type of the API.
-pub fn types_module(api: &Api) -> TokenStream {
-    let items = api.types.iter().map(|def| match def {
-        TypeDef::Struct(def) => struct_def(api, def),
-        TypeDef::Enum(def) => enum_def(def),
-        TypeDef::Alias(def) => alias_def(api, def),
-        TypeDef::FieldPaths(def) => field_paths_def(api, def),
-    });
+pub fn types_module(api: &Api) -> Result<TokenStream, Error> {
+    let items = api
+        .types
+        .iter()
+        .map(|def| match def {
+            TypeDef::Struct(def) => struct_def(api, def).map_err(|e| e.within(&def.origin)),
+            TypeDef::Enum(def) => enum_def(def).map_err(|e| e.within(&def.origin)),
+            TypeDef::Alias(def) => alias_def(api, def).map_err(|e| e.within(&def.name)),
+            TypeDef::FieldPaths(def) => field_paths_def(api, def).map_err(|e| e.within(&def.name)),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     let mentions = |test: &dyn Fn(&Ty) -> bool| {
         api.types.iter().any(|def| match def {
             TypeDef::Struct(def) => def.fields.iter().any(|field| field.ty.any(&test)),
@@ -36,18 +41,18 @@ pub fn types_module(api: &Api) -> TokenStream {
             )
         });
     let runtime_import = uses_runtime.then(|| quote! { use crate::runtime; });
-    quote! {
+    Ok(quote! {
         //! The API's schemas as Rust types.
         #map_import
         #runtime_import
         #( #items )*
-    }
+    })
 }
 
 /// The Rust spelling of a type, relative to a module that imports `runtime`
 /// and `BTreeMap` and sees every API type.
-pub fn ty_tokens(api: &Api, ty: &Ty) -> TokenStream {
-    match ty {
+pub fn ty_tokens(api: &Api, ty: &Ty) -> Result<TokenStream, Error> {
+    Ok(match ty {
         Ty::Bool => quote! { bool },
         Ty::I32 => quote! { i32 },
         Ty::U32 => quote! { u32 },
@@ -62,40 +67,47 @@ pub fn ty_tokens(api: &Api, ty: &Ty) -> TokenStream {
         Ty::FieldMask | Ty::FieldMaskOf(_) => quote! { runtime::FieldMask },
         Ty::Any => quote! { serde_json::Value },
         Ty::Named(id) => {
-            let name = ident(api.types.get(*id).map_or("UnresolvedType", TypeDef::name));
+            let name = ident(api.types.get(*id).map_or("UnresolvedType", TypeDef::name))?;
             quote! { #name }
         }
         Ty::Array(inner) => {
-            let inner = ty_tokens(api, inner);
+            let inner = ty_tokens(api, inner)?;
             quote! { Vec<#inner> }
         }
         Ty::Map(inner) => {
-            let inner = ty_tokens(api, inner);
+            let inner = ty_tokens(api, inner)?;
             quote! { BTreeMap<String, #inner> }
         }
-    }
+    })
 }
 
-fn struct_def(api: &Api, def: &StructDef) -> TokenStream {
-    let name = ident(&def.name);
+fn struct_def(api: &Api, def: &StructDef) -> Result<TokenStream, Error> {
+    let name = ident(&def.name)?;
     let deprecated_note = def.deprecated.then_some("**Deprecated.**");
     let docs = doc_attrs(def.doc.as_deref().into_iter().chain(deprecated_note));
-    let fields = def.fields.iter().map(|field| field_def(api, field));
-    let extras = ident(&def.extras_field);
-    let setters = (!def.fields.is_empty()).then(|| {
-        let setters = def.fields.iter().map(|field| {
-            let setter = setter(api, field);
-            let clearer = clearer(field, &extras);
-            quote! { #setter #clearer }
-        });
-        quote! {
-            impl #name {
-                #( #setters )*
-            }
-        }
-    });
-    let serde = struct_serde(def);
-    quote! {
+    let fields =
+        def.fields.iter().map(|field| field_def(api, field)).collect::<Result<Vec<_>, _>>()?;
+    let extras = ident(&def.extras_field)?;
+    let setters = (!def.fields.is_empty())
+        .then(|| {
+            let setters = def
+                .fields
+                .iter()
+                .map(|field| {
+                    let setter = setter(api, field)?;
+                    let clearer = clearer(field, &extras)?;
+                    Ok(quote! { #setter #clearer })
+                })
+                .collect::<Result<Vec<_>, Error>>()?;
+            Ok::<_, Error>(quote! {
+                impl #name {
+                    #( #setters )*
+                }
+            })
+        })
+        .transpose()?;
+    let serde = struct_serde(def)?;
+    Ok(quote! {
         #docs
         #[derive(Clone, Debug, Default, PartialEq)]
         #[non_exhaustive]
@@ -117,32 +129,30 @@ fn struct_def(api: &Api, def: &StructDef) -> TokenStream {
         }
 
         #serde
-    }
+    })
 }
 
 /// Serde impls that list each field once by its wire name and leave the
 /// rest to the runtime, instead of serde's derives: their expansion made
 /// type checking the larger APIs' crates several times slower.
-fn struct_serde(def: &StructDef) -> TokenStream {
-    let name = ident(&def.name);
-    let extras = ident(&def.extras_field);
+fn struct_serde(def: &StructDef) -> Result<TokenStream, Error> {
+    let name = ident(&def.name)?;
+    let extras = ident(&def.extras_field)?;
     let type_name = &def.name;
-    let (writes, reads): (Vec<TokenStream>, Vec<TokenStream>) = def
-        .fields
-        .iter()
-        .map(|field| {
-            let (rust, wire) = (ident(&field.rust_name), &field.wire_name);
+    let mut writes = Vec::with_capacity(def.fields.len());
+    let mut reads = Vec::with_capacity(def.fields.len());
+    for field in &def.fields {
+        {
+            let (rust, wire) = (ident(&field.rust_name)?, &field.wire_name);
             let (write, read) = if field.ty.has_string_integers() {
                 (quote! { string_integer_field }, quote! { next_string_integer })
             } else {
                 (quote! { field }, quote! { next_field })
             };
-            (
-                quote! { object.#write(#wire, &self.#rust)?; },
-                quote! { #wire => self.#rust = runtime::__private::#read(map)?, },
-            )
-        })
-        .unzip();
+            writes.push(quote! { object.#write(#wire, &self.#rust)?; });
+            reads.push(quote! { #wire => self.#rust = runtime::__private::#read(map)?, });
+        }
+    }
     // Without fields there is no key to match and nothing to write.
     let (writer, key, read_body) = if def.fields.is_empty() {
         (
@@ -165,7 +175,7 @@ fn struct_serde(def: &StructDef) -> TokenStream {
         };
         (writer, quote! { key }, read_body)
     };
-    quote! {
+    Ok(quote! {
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 #writer
@@ -185,49 +195,49 @@ fn struct_serde(def: &StructDef) -> TokenStream {
                 #read_body
             }
         }
-    }
+    })
 }
 
-fn field_type(api: &Api, field: &Field) -> TokenStream {
-    let inner = ty_tokens(api, &field.ty);
+fn field_type(api: &Api, field: &Field) -> Result<TokenStream, Error> {
+    let inner = ty_tokens(api, &field.ty)?;
     let inner = if field.boxed {
         quote! { Box<#inner> }
     } else {
         inner
     };
-    if field.ty.is_container() {
+    Ok(if field.ty.is_container() {
         inner
     } else {
         quote! { Option<#inner> }
-    }
+    })
 }
 
-fn field_def(api: &Api, field: &Field) -> TokenStream {
-    let name = ident(&field.rust_name);
-    let ty = field_type(api, field);
+fn field_def(api: &Api, field: &Field) -> Result<TokenStream, Error> {
+    let name = ident(&field.rust_name)?;
+    let ty = field_type(api, field)?;
     let notes = [
         (field.read_only && !field.doc.as_deref().unwrap_or_default().contains("Output only"))
             .then_some("Output only: set by the server, ignored in requests."),
         field.deprecated.then_some("**Deprecated.**"),
     ];
     let docs = doc_attrs(field.doc.as_deref().into_iter().chain(notes.into_iter().flatten()));
-    quote! {
+    Ok(quote! {
         #docs
         pub #name: #ty,
-    }
+    })
 }
 
-fn setter(api: &Api, field: &Field) -> TokenStream {
-    let name = ident(&field.rust_name);
-    let setter = ident(&field.setter);
+fn setter(api: &Api, field: &Field) -> Result<TokenStream, Error> {
+    let name = ident(&field.rust_name)?;
+    let setter = ident(&field.setter)?;
     let doc = match field.rust_name.strip_prefix("r#") {
         Some(raw) => format!(" Sets `{raw}`."),
         None => format!(" Sets [`Self::{}`].", field.rust_name),
     };
     let deprecated = field.deprecated.then(|| quote! { #[deprecated] });
-    match &field.ty {
+    Ok(match &field.ty {
         Ty::Array(item) => {
-            let item = ty_tokens(api, item);
+            let item = ty_tokens(api, item)?;
             quote! {
                 #[doc = #doc]
                 #deprecated
@@ -238,7 +248,7 @@ fn setter(api: &Api, field: &Field) -> TokenStream {
             }
         }
         Ty::Map(value) => {
-            let value = ty_tokens(api, value);
+            let value = ty_tokens(api, value)?;
             quote! {
                 #[doc = #doc]
                 #deprecated
@@ -249,7 +259,7 @@ fn setter(api: &Api, field: &Field) -> TokenStream {
             }
         }
         Ty::FieldMaskOf(paths) => {
-            let paths = ty_tokens(api, &Ty::Named(*paths));
+            let paths = ty_tokens(api, &Ty::Named(*paths))?;
             quote! {
                 #[doc = #doc]
                 #deprecated
@@ -260,7 +270,7 @@ fn setter(api: &Api, field: &Field) -> TokenStream {
             }
         }
         ty => {
-            let ty = ty_tokens(api, ty);
+            let ty = ty_tokens(api, ty)?;
             let value = if field.boxed {
                 quote! { Box::new(value.into()) }
             } else {
@@ -275,13 +285,13 @@ fn setter(api: &Api, field: &Field) -> TokenStream {
                 }
             }
         }
-    }
+    })
 }
 
 /// `clear_names()`: the field unset, and sent all the same, as `null` or empty.
-fn clearer(field: &Field, extras: &Ident) -> TokenStream {
-    let name = ident(&field.rust_name);
-    let clearer = ident(&field.clearer);
+fn clearer(field: &Field, extras: &Ident) -> Result<TokenStream, Error> {
+    let name = ident(&field.rust_name)?;
+    let clearer = ident(&field.clearer)?;
     let wire = &field.wire_name;
     let sent_as = if field.ty.is_container() { "empty" } else { "`null`" };
     let doc = format!(
@@ -289,7 +299,7 @@ fn clearer(field: &Field, extras: &Ident) -> TokenStream {
          field mask clears it."
     );
     let deprecated = field.deprecated.then(|| quote! { #[deprecated] });
-    quote! {
+    Ok(quote! {
         #[doc = #doc]
         #deprecated
         pub fn #clearer(mut self) -> Self {
@@ -297,24 +307,24 @@ fn clearer(field: &Field, extras: &Ident) -> TokenStream {
             self.#extras.send_unset(#wire);
             self
         }
-    }
+    })
 }
 
-fn enum_def(def: &EnumDef) -> TokenStream {
-    let name = ident(&def.name);
+fn enum_def(def: &EnumDef) -> Result<TokenStream, Error> {
+    let name = ident(&def.name)?;
     let docs = doc_attrs(def.doc.as_deref());
-    let unknown = ident(&def.unknown_variant);
-    let variants = def.variants.iter().map(|variant| {
-        let variant_name = ident(&variant.name);
+    let unknown = ident(&def.unknown_variant)?;
+    let names: Vec<Ident> =
+        def.variants.iter().map(|variant| ident(&variant.name)).collect::<Result<_, _>>()?;
+    let variants = def.variants.iter().zip(&names).map(|(variant, variant_name)| {
         let docs = doc_attrs(variant.doc.as_deref());
         let deprecated = variant.deprecated.then(|| quote! { #[deprecated] });
         quote! { #docs #deprecated #variant_name, }
     });
-    let names: Vec<Ident> = def.variants.iter().map(|variant| ident(&variant.name)).collect();
     let wires: Vec<&str> = def.variants.iter().map(|variant| variant.wire.as_str()).collect();
     let any_deprecated = def.variants.iter().any(|variant| variant.deprecated);
     let allow_deprecated = any_deprecated.then(|| quote! { #[allow(deprecated)] });
-    quote! {
+    Ok(quote! {
         #docs
         #[derive(Clone, Debug)]
         #[non_exhaustive]
@@ -387,12 +397,12 @@ fn enum_def(def: &EnumDef) -> TokenStream {
                 runtime::__private::deserialize_enum(deserializer)
             }
         }
-    }
+    })
 }
 
 /// A closed enum of the paths: a mask of them names only real fields.
-fn field_paths_def(api: &Api, def: &FieldPathsDef) -> TokenStream {
-    let name = ident(&def.name);
+fn field_paths_def(api: &Api, def: &FieldPathsDef) -> Result<TokenStream, Error> {
+    let name = ident(&def.name)?;
     let schema = api.types.get(def.schema).map_or("", TypeDef::name);
     let used_by = def.used_by.iter().map(|user| format!("`{user}`")).collect::<Vec<_>>().join(", ");
     let summary = format!(
@@ -400,16 +410,16 @@ fn field_paths_def(api: &Api, def: &FieldPathsDef) -> TokenStream {
     );
     let detail = " Each mask's documentation says which paths it accepts; text such as \
                   `\"names,photos\"` is accepted too, for paths newer than this crate.";
-    let variants = def.paths.iter().map(|path| {
-        let variant = ident(&path.variant);
+    let names: Vec<Ident> =
+        def.paths.iter().map(|path| ident(&path.variant)).collect::<Result<_, _>>()?;
+    let variants = def.paths.iter().zip(&names).map(|(path, variant)| {
         let wire = format!("`{}`", path.wire);
         let docs = doc_attrs(path.doc.as_deref().or(Some(wire.as_str())));
         let discriminant = proc_macro2::Literal::u32_unsuffixed(path.discriminant);
         quote! { #docs #variant = #discriminant, }
     });
-    let names: Vec<Ident> = def.paths.iter().map(|path| ident(&path.variant)).collect();
     let wires: Vec<&str> = def.paths.iter().map(|path| path.wire.as_str()).collect();
-    quote! {
+    Ok(quote! {
         #[doc = #summary]
         #[doc = ""]
         #[doc = #detail]
@@ -449,12 +459,12 @@ fn field_paths_def(api: &Api, def: &FieldPathsDef) -> TokenStream {
                 }
             }
         }
-    }
+    })
 }
 
-fn alias_def(api: &Api, def: &AliasDef) -> TokenStream {
-    let name = ident(&def.name);
+fn alias_def(api: &Api, def: &AliasDef) -> Result<TokenStream, Error> {
+    let name = ident(&def.name)?;
     let docs = doc_attrs(def.doc.as_deref());
-    let ty = ty_tokens(api, &def.ty);
-    quote! { #docs pub type #name = #ty; }
+    let ty = ty_tokens(api, &def.ty)?;
+    Ok(quote! { #docs pub type #name = #ty; })
 }

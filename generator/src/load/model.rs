@@ -127,8 +127,8 @@ pub struct Method {
     pub parameters: BTreeMap<String, Parameter>,
     #[serde(default)]
     pub parameter_order: Vec<String>,
-    pub request: Option<SchemaRef>,
-    pub response: Option<SchemaRef>,
+    pub request: Option<Body>,
+    pub response: Option<Body>,
     #[serde(default)]
     pub scopes: Vec<String>,
     #[serde(default)]
@@ -144,14 +144,11 @@ pub struct Method {
     pub media_upload: Option<MediaUpload>,
 }
 
-/// A method's request or response body: a reference to a named schema.
-#[derive(Clone, Debug, Default, Deserialize)]
-pub struct SchemaRef {
-    #[serde(rename = "$ref")]
-    pub reference: String,
-    #[serde(rename = "parameterName")]
-    pub parameter_name: Option<String>,
-}
+/// A method's request or response body: almost always a schema that is only
+/// a `$ref` to a named one, but a few documents give the schema inline
+/// (`{"type": "object", "additionalProperties": {"type": "any"}}`).
+/// `parameterName`, the body's name in Google's older clients, is ignored.
+pub type Body = Schema;
 
 /// How a method accepts media uploads.
 #[derive(Clone, Debug, Default, Deserialize)]

@@ -190,15 +190,11 @@ impl MethodResolver<'_, '_> {
         arg_names.close(self.table.decided());
 
         let request = match &method.request {
-            Some(body) => {
-                Some(self.table.reference(&body.reference, &format!("{path}.request.$ref"))?)
-            }
+            Some(body) => Some(self.body(body, path, "request", &call_stem)?),
             None => None,
         };
         let response = match &method.response {
-            Some(body) => {
-                Some(self.table.reference(&body.reference, &format!("{path}.response.$ref"))?)
-            }
+            Some(body) => Some(self.body(body, path, "response", &call_stem)?),
             None => None,
         };
         let pagination = response.and_then(|id| self.pagination(method, id));
@@ -304,6 +300,22 @@ impl MethodResolver<'_, '_> {
             });
         }
         merges
+    }
+
+    /// A request or response body's type (`role` is `request` or `response`):
+    /// the schema its `$ref` names, or a type of its own for an inline one.
+    fn body(
+        &mut self,
+        body: &model::Body,
+        method_path: &str,
+        role: &str,
+        call_stem: &str,
+    ) -> Result<usize, Error> {
+        let context = Context {
+            path: format!("{method_path}.{role}"),
+            name: format!("{call_stem}{}", camel_ident(role)),
+        };
+        self.table.body(body, &context, self.type_names)
     }
 
     fn param(

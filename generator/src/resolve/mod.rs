@@ -136,10 +136,22 @@ fn base_url(doc: &Document) -> Result<String, Error> {
             Ok(format!("{root}{}", service_path.as_deref().unwrap_or("")))
         }
         (None, _, Some(base)) => Ok(base.clone()),
-        (None, _, None) => {
-            Err(Error::invalid("$.rootUrl", "the document has neither `rootUrl` nor `baseUrl`"))
-        }
+        // Nothing to call: a types-only crate, which needs no endpoint.
+        (None, _, None) if !has_methods(&doc.methods, &doc.resources) => Ok(String::new()),
+        (None, _, None) => Err(Error::invalid(
+            "$.rootUrl",
+            "the document has methods but neither `rootUrl` nor `baseUrl`",
+        )),
     }
+}
+
+/// Whether there is a method at the top or in any resource, at any depth.
+fn has_methods(
+    methods: &std::collections::BTreeMap<String, crate::load::model::Method>,
+    resources: &std::collections::BTreeMap<String, crate::load::model::Resource>,
+) -> bool {
+    !methods.is_empty()
+        || resources.values().any(|resource| has_methods(&resource.methods, &resource.resources))
 }
 
 /// `https://www.googleapis.com/auth/contacts.readonly` is `CONTACTS_READONLY`.

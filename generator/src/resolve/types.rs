@@ -94,8 +94,72 @@ impl<'a> TypeTable<'a> {
             let def = table.named_def(schema, name, id, &context, names)?;
             table.types[id] = Some(def);
         }
+        table.refuse_alias_cycles()?;
         table.type_body_masks(names);
         Ok(table)
+    }
+
+    /// A named schema that is nothing but a `$ref` to itself, or to an alias
+    /// that leads back to it (directly or as an array's items or a map's
+    /// values), has no type: no struct or enum on the cycle holds it. It is an
+    /// error naming the schemas on the cycle, found without recursion in one
+    /// pass over the aliases.
+    fn refuse_alias_cycles(&self) -> Result<(), Error> {
+        // The aliases an alias names, at the top or inside arrays and maps.
+        let alias_targets = |id: TypeId| {
+            let mut ty = match self.types.get(id) {
+                Some(Some(TypeDef::Alias(alias))) => &alias.ty,
+                _ => return None,
+            };
+            while let Ty::Array(inner) | Ty::Map(inner) = ty {
+                ty = inner;
+            }
+            match ty {
+                Ty::Named(target) => match self.types.get(*target) {
+                    Some(Some(TypeDef::Alias(_))) => Some(*target),
+                    _ => None,
+                },
+                _ => None,
+            }
+        };
+        let keys: BTreeMap<TypeId, &String> =
+            self.schema_ids.iter().map(|(key, id)| (*id, key)).collect();
+        // Each alias leads to at most one other: walk each chain once, marking
+        // it with the walk that reached it; meeting the current walk's mark
+        // again is a cycle, meeting an earlier walk's is a chain known to end.
+        let mut walked: BTreeMap<TypeId, usize> = BTreeMap::new();
+        for (walk, &start) in keys.keys().enumerate() {
+            let mut chain = Vec::new();
+            let mut current = Some(start);
+            while let Some(id) = current {
+                match walked.get(&id) {
+                    Some(&mark) if mark == walk => {
+                        let from = chain.iter().position(|on| *on == id).unwrap_or(0);
+                        let cycle: Vec<&str> = chain[from..]
+                            .iter()
+                            .chain([&id])
+                            .map(|id| keys.get(id).map_or("(inline)", |key| key.as_str()))
+                            .collect();
+                        let key = cycle.first().copied().unwrap_or_default();
+                        return Err(Error::invalid(
+                            format!("$.schemas.{key}"),
+                            format!(
+                                "schema `{key}` is an alias of itself ({}): a cycle of `$ref`s \
+                                 without an object or enum on it has no type",
+                                cycle.join(" -> ")
+                            ),
+                        ));
+                    }
+                    Some(_) => break,
+                    None => {
+                        walked.insert(id, walk);
+                        chain.push(id);
+                        current = alias_targets(id);
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The earlier generation's decisions.
@@ -199,6 +263,27 @@ impl<'a> TypeTable<'a> {
                 format!("`$ref` names schema `{reference}`, which the document does not define"),
             )
         })
+    }
+
+    /// The type of a method's request or response body: the named schema a
+    /// `$ref` names or, for a schema given inline, a type of its own named
+    /// after the call (`ThingsGetRequest`), its name kept by the lock under
+    /// the body's JSON path (`context.path`) like any inline type's.
+    pub fn body(
+        &mut self,
+        schema: &Schema,
+        context: &Context,
+        names: &mut Namespace,
+    ) -> Result<TypeId, Error> {
+        if let Some(reference) = &schema.reference {
+            return self.reference(reference, &format!("{}.$ref", context.path));
+        }
+        let name = names.claim(&context.path, type_name(&context.name), false);
+        let id = self.types.len();
+        self.types.push(None);
+        let def = self.named_def(schema, name, id, context, names)?;
+        self.types[id] = Some(def);
+        Ok(id)
     }
 
     pub fn get(&self, id: TypeId) -> Option<&TypeDef> {
@@ -701,14 +786,17 @@ fn common_word_prefix(values: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// The type a field holds by value (not behind a `Vec` or map), through aliases.
+/// The type a field holds by value (not behind a `Vec` or map), through
+/// aliases: a loop, not recursion, as a document's chain of aliases can be
+/// long (and has no cycle: `refuse_alias_cycles`).
 fn by_value_target(ty: &Ty, types: &[TypeDef]) -> Option<TypeId> {
-    match ty {
-        Ty::Named(id) => match types.get(*id) {
-            Some(TypeDef::Alias(alias)) => by_value_target(&alias.ty, types),
-            _ => Some(*id),
-        },
-        _ => None,
+    let mut ty = ty;
+    loop {
+        let Ty::Named(id) = ty else { return None };
+        match types.get(*id) {
+            Some(TypeDef::Alias(alias)) => ty = &alias.ty,
+            _ => return Some(*id),
+        }
     }
 }
 

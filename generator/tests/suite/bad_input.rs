@@ -122,8 +122,10 @@ fn a_method_body_with_a_dangling_ref_is_rejected() {
 }
 
 #[test]
-fn a_document_without_an_endpoint_is_rejected() {
-    let mut doc = document(json!({}), json!({}));
+fn a_document_with_methods_but_without_an_endpoint_is_rejected() {
+    let mut doc =
+        with_method(json!({"id": "s.things.get", "httpMethod": "GET", "path": "v1/things"}));
     doc.as_object_mut().map(|map| map.remove("rootUrl"));
-    assert!(error_of(&doc).contains("$.rootUrl"));
+    let error = error_of(&doc);
+    assert!(error.contains("$.rootUrl") && error.contains("has methods"), "{error}");
 }

@@ -6,6 +6,8 @@ mod bad_input;
 mod common;
 mod diff;
 mod emit;
+mod every_document;
+mod fuzz;
 mod resolve_methods;
 mod resolve_types;
 mod stability;
