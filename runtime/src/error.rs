@@ -172,7 +172,7 @@ const SNIPPET_LIMIT: usize = 512;
 
 /// An error and its sources, joined: reqwest's own message alone ("error
 /// sending request") does not say that the connection was refused.
-fn causes(error: &dyn std::error::Error) -> String {
+pub(crate) fn causes(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
     let mut source = error.source();
     while let Some(cause) = source {

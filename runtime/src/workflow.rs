@@ -122,7 +122,9 @@ impl Workflows {
 
     /// A successful mutation: the search caches may be behind it now.
     fn changed_data(&self) {
-        self.warmed.lock().unwrap_or_else(PoisonError::into_inner).clear();
+        if self.warmup_idle.is_some() {
+            self.warmed.lock().unwrap_or_else(PoisonError::into_inner).clear();
+        }
     }
 
     /// A failed warm-up: try again before the next search.

@@ -400,3 +400,38 @@ fn public_key_of(pem: &str) -> Vec<u8> {
         .map(|pair| ring::signature::KeyPair::public_key(&pair).as_ref().to_vec())
         .unwrap_or_default()
 }
+
+/// One People read (the signed-in user's connections) against `people` with
+/// `auth`, without retries: what a program does with fresh credentials.
+pub async fn read_connections(
+    auth: impl gapi_runtime::Authenticator,
+    people: &google_people_v1_fake::FakePeople,
+) -> Result<(), gapi_runtime::Error> {
+    use google_people_v1::types::PersonField;
+    let client = gapi_runtime::Client::builder(&google_people_v1::API)
+        .base_url(people.base_url())
+        .authenticator(auth)
+        .retry(gapi_runtime::RetryPolicy::never())
+        .build()?;
+    let service = google_people_v1::PeopleService::from_client(client);
+    service
+        .people()
+        .connections()
+        .list("people/me")
+        .person_fields(PersonField::Names)
+        .send()
+        .await?;
+    Ok(())
+}
+
+/// The clock moves on: every token in the token file at `tokens` expired an hour ago.
+pub fn age_token_file(tokens: &std::path::Path) {
+    let mut file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(tokens).expect("the token file"))
+            .expect("json");
+    let an_hour_ago = SystemTime::now().duration_since(UNIX_EPOCH).expect("clock").as_secs() - 3600;
+    for token in file["tokens"].as_array_mut().expect("tokens") {
+        token["expires_at"] = an_hour_ago.into();
+    }
+    std::fs::write(tokens, file.to_string()).expect("rewritten");
+}

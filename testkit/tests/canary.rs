@@ -7,13 +7,11 @@
 //! `BROWSER` and `GCE_METADATA_HOST` are process-wide.
 
 use std::fmt::Write as _;
-use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use gapi_runtime::auth::{ApiKey, OAuth, StaticToken};
-use gapi_testkit::FakeOAuth;
+use gapi_testkit::{FakeOAuth, age_token_file};
 use google_people_v1::types::{EmailAddress, Name, Person, PersonField};
 use google_people_v1::{PeopleService, runtime};
 use google_people_v1_fake::FakePeople;
@@ -109,17 +107,6 @@ async fn read(client: &runtime::Client) -> Result<(), runtime::Error> {
     let fields = [PersonField::Names, PersonField::EmailAddresses];
     service.people().connections().list("people/me").person_fields(fields).send().await?;
     Ok(())
-}
-
-fn age_token_file(tokens: &Path) {
-    let mut file: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(tokens).expect("the token file"))
-            .expect("json");
-    let an_hour_ago = SystemTime::now().duration_since(UNIX_EPOCH).expect("clock").as_secs() - 3600;
-    for token in file["tokens"].as_array_mut().expect("tokens") {
-        token["expires_at"] = an_hour_ago.into();
-    }
-    std::fs::write(tokens, file.to_string()).expect("rewritten");
 }
 
 /// What a caller's `expect` on a failed call panics with.

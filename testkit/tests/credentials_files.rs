@@ -5,9 +5,8 @@
 use std::path::PathBuf;
 
 use gapi_runtime::auth::OAuth;
-use gapi_testkit::FakeOAuth;
-use google_people_v1::types::PersonField;
-use google_people_v1::{PeopleService, runtime};
+use gapi_testkit::{FakeOAuth, read_connections};
+use google_people_v1::runtime;
 use google_people_v1_fake::FakePeople;
 
 const READONLY: &str = "https://www.googleapis.com/auth/contacts.readonly";
@@ -18,23 +17,6 @@ fn write(name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, text).expect("written");
     path
-}
-
-async fn read_connections(auth: OAuth, people: &FakePeople) -> Result<(), runtime::Error> {
-    let client = runtime::Client::builder(&google_people_v1::API)
-        .base_url(people.base_url())
-        .authenticator(auth)
-        .retry(runtime::RetryPolicy::never())
-        .build()?;
-    let service = PeopleService::from_client(client);
-    service
-        .people()
-        .connections()
-        .list("people/me")
-        .person_fields(PersonField::Names)
-        .send()
-        .await?;
-    Ok(())
 }
 
 #[tokio::test]

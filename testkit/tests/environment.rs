@@ -4,29 +4,11 @@
 //! test, because the environment is process-wide.
 
 use gapi_runtime::auth::{OAuth, StaticToken};
-use gapi_testkit::FakeOAuth;
-use google_people_v1::types::PersonField;
+use gapi_testkit::{FakeOAuth, read_connections};
 use google_people_v1::{PeopleService, runtime};
 use google_people_v1_fake::FakePeople;
 
 const READONLY: &str = "https://www.googleapis.com/auth/contacts.readonly";
-
-async fn read_connections(auth: OAuth, people: &FakePeople) -> Result<(), runtime::Error> {
-    let client = runtime::Client::builder(&google_people_v1::API)
-        .base_url(people.base_url())
-        .authenticator(auth)
-        .retry(runtime::RetryPolicy::never())
-        .build()?;
-    let service = PeopleService::from_client(client);
-    service
-        .people()
-        .connections()
-        .list("people/me")
-        .person_fields(PersonField::Names)
-        .send()
-        .await?;
-    Ok(())
-}
 
 /// SAFETY (for every `set_var` / `remove_var` below): this binary's only
 /// test runs them between awaits on its own runtime, with no other thread

@@ -5,10 +5,9 @@
 //! One test, because `BROWSER` is process-wide.
 
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use gapi_runtime::auth::OAuth;
-use gapi_testkit::FakeOAuth;
+use gapi_testkit::{FakeOAuth, age_token_file, read_connections};
 use google_people_v1::types::{Name, Person, PersonField};
 use google_people_v1::{PeopleService, runtime};
 use google_people_v1_fake::FakePeople;
@@ -25,37 +24,11 @@ fn scratch() -> PathBuf {
 
 /// One run of a program: a new authenticator from the files, one People read.
 async fn run(secret: &Path, tokens: &Path, people: &FakePeople) -> Result<(), runtime::Error> {
-    let auth = OAuth::installed_app(secret, tokens).await?;
-    let client = runtime::Client::builder(&google_people_v1::API)
-        .base_url(people.base_url())
-        .authenticator(auth)
-        .retry(runtime::RetryPolicy::never())
-        .build()?;
-    let service = PeopleService::from_client(client);
-    service
-        .people()
-        .connections()
-        .list("people/me")
-        .person_fields(PersonField::Names)
-        .send()
-        .await?;
-    Ok(())
+    read_connections(OAuth::installed_app(secret, tokens).await?, people).await
 }
 
 fn browser_opened(log: &Path) -> usize {
     std::fs::read_to_string(log).map_or(0, |text| text.lines().count())
-}
-
-/// The clock moves on: every token in the file expired an hour ago.
-fn age_token_file(tokens: &Path) {
-    let mut file: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(tokens).expect("the token file"))
-            .expect("json");
-    let an_hour_ago = SystemTime::now().duration_since(UNIX_EPOCH).expect("clock").as_secs() - 3600;
-    for token in file["tokens"].as_array_mut().expect("tokens") {
-        token["expires_at"] = an_hour_ago.into();
-    }
-    std::fs::write(tokens, file.to_string()).expect("rewritten");
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use super::ir::{
     BodyLimit, Chunking, Field, HttpMethod, Location, MergeHelper, Method, PageItems, Pagination,
-    Param, Resource, SyncSpec, Ty, TypeDef, Upload,
+    Param, Resource, StructDef, SyncSpec, Ty, TypeDef, Upload,
 };
 use super::names::{Namespace, camel_ident, const_ident, snake_ident};
 use super::types::{Context, TypeTable};
@@ -233,19 +233,30 @@ impl MethodResolver<'_, '_> {
         })
     }
 
-    /// A paged list method syncs when it takes `syncToken` and its response
-    /// has a string `nextSyncToken`.
-    fn sync(&self, method: &model::Method, response: usize) -> Option<SyncSpec> {
-        if !method.parameters.contains_key(SYNC_TOKEN) {
+    /// For a method that takes the token parameter `param`: its response
+    /// struct and the struct's string field `next` that hands out the next one.
+    fn token_field(
+        &self,
+        method: &model::Method,
+        param: &str,
+        response: usize,
+        next: &str,
+    ) -> Option<(&StructDef, &Field)> {
+        if !method.parameters.contains_key(param) {
             return None;
         }
         let Some(TypeDef::Struct(def)) = self.table.get(response) else {
             return None;
         };
-        let token = def
-            .fields
-            .iter()
-            .find(|field| field.wire_name == "nextSyncToken" && field.ty == Ty::String)?;
+        let token =
+            def.fields.iter().find(|field| field.wire_name == next && field.ty == Ty::String)?;
+        Some((def, token))
+    }
+
+    /// A paged list method syncs when it takes `syncToken` and its response
+    /// has a string `nextSyncToken`.
+    fn sync(&self, method: &model::Method, response: usize) -> Option<SyncSpec> {
+        let (_, token) = self.token_field(method, SYNC_TOKEN, response, "nextSyncToken")?;
         let request_sync_token = method
             .parameters
             .get(REQUEST_SYNC_TOKEN)
@@ -395,16 +406,7 @@ impl MethodResolver<'_, '_> {
 
     /// A method pages when it takes `pageToken` and its response has `nextPageToken`.
     fn pagination(&mut self, method: &model::Method, response: usize) -> Option<Pagination> {
-        if !method.parameters.contains_key(PAGE_TOKEN) {
-            return None;
-        }
-        let Some(TypeDef::Struct(def)) = self.table.get(response) else {
-            return None;
-        };
-        let token = def
-            .fields
-            .iter()
-            .find(|field| field.wire_name == "nextPageToken" && field.ty == Ty::String)?;
+        let (def, token) = self.token_field(method, PAGE_TOKEN, response, "nextPageToken")?;
         let lists: Vec<&Field> =
             def.fields.iter().filter(|field| matches!(field.ty, Ty::Array(_))).collect();
         let recorded = self.table.prior().page_items.get(&method.id);
