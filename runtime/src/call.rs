@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::api::MethodSpec;
-use crate::client::{Client, Response};
+use crate::client::{Client, Preview, Response};
 use crate::error::Error;
 use crate::media::{Download, Media, UploadSpec};
 use crate::request::Request;
@@ -105,6 +105,13 @@ impl Call {
     /// Serialises `body` as the JSON body.
     pub fn set_json_body(&mut self, body: &impl Serialize) {
         self.request.set_json_body(body);
+    }
+
+    /// The request the call would send first, without sending it or
+    /// fetching credentials (a dry run); mistakes found while assembling it
+    /// are the same `Error::Validation` that sending reports.
+    pub fn preview(&self) -> Result<Preview, Error> {
+        self.client.preview(&self.request)
     }
 
     /// Sends the call and decodes its JSON response (an empty body decodes as `{}`).

@@ -33,6 +33,9 @@ struct Inner {
     workflows: Workflows,
     /// Sent with every request ([`ClientBuilder::default_header`]).
     default_headers: reqwest::header::HeaderMap,
+    /// The `User-Agent` the runtime's own HTTP client sends; `None` with a
+    /// caller's client ([`ClientBuilder::http_client`]), which sets its own.
+    user_agent: Option<&'static str>,
 }
 
 impl fmt::Debug for Client {
@@ -132,6 +135,26 @@ impl Client {
     ) -> Result<Response<()>, Error> {
         let (status, headers, _) = self.execute(&request).await?;
         Ok(Response { status, headers: ResponseHeaders(headers), body: () })
+    }
+
+    /// What `request` would put on the wire first, as [`Self::attempt`]
+    /// sends it, but for the credential: it is not fetched, so there is no
+    /// `Authorization` header. Default headers, which may hold secrets,
+    /// show as `[redacted]`.
+    pub(crate) fn preview(&self, request: &Request) -> Result<Preview, Error> {
+        let url = request.url(&self.inner.base_url)?;
+        let mut headers = Vec::new();
+        if let Some(user_agent) = self.inner.user_agent {
+            headers.push(("user-agent".to_owned(), user_agent.to_owned()));
+        }
+        let body = request.body().map(<[u8]>::to_vec);
+        if body.is_some() {
+            headers.push(("content-type".to_owned(), Payload::JSON.to_owned()));
+        }
+        for name in self.inner.default_headers.keys() {
+            headers.push((name.as_str().to_owned(), "[redacted]".to_owned()));
+        }
+        Ok(Preview { method: request.spec().http_method.as_str(), url, headers, body })
     }
 
     /// Sends `request` as its API's documentation asks: after the warm-up a
@@ -348,9 +371,25 @@ pub(crate) struct Payload {
 }
 
 impl Payload {
+    const JSON: &'static str = "application/json";
+
     pub(crate) fn json(bytes: Vec<u8>) -> Self {
-        Self { content_type: "application/json".to_owned(), bytes: bytes.into() }
+        Self { content_type: Self::JSON.to_owned(), bytes: bytes.into() }
     }
+}
+
+/// A request as a call would send it, from `Call::preview` (a dry run).
+/// Not `Debug`: the body may hold personal data.
+#[non_exhaustive]
+pub struct Preview {
+    /// `GET`, `POST`, ...
+    pub method: &'static str,
+    /// The full URL, query included.
+    pub url: String,
+    /// The headers the runtime adds, lowercase, in the order it adds them.
+    pub headers: Vec<(String, String)>,
+    /// The JSON body.
+    pub body: Option<Vec<u8>>,
 }
 
 /// A failed attempt: the error, how retryable it is, and the delay the server asked for.
@@ -573,9 +612,11 @@ impl ClientBuilder {
             })?;
             headers.append(name, value);
         }
-        let http = match self.http {
-            Some(http) => http,
-            None => http_client(self.api.user_agent, self.connect_timeout)?,
+        let (http, user_agent) = match self.http {
+            Some(http) => (http, None),
+            None => {
+                (http_client(self.api.user_agent, self.connect_timeout)?, Some(self.api.user_agent))
+            }
         };
         let root_url = base_url
             .strip_suffix(self.api.service_path)
@@ -593,6 +634,7 @@ impl ClientBuilder {
                 retry: self.retry,
                 workflows: Workflows::new(self.sequential_mutations, self.search_warmup),
                 default_headers: headers,
+                user_agent,
             }),
         })
     }

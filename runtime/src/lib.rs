@@ -54,6 +54,7 @@ pub use workflow::{MERGE_ATTEMPTS, Merged, OnExpiry, Synced};
 pub mod __private {
     pub use crate::api::{HttpMethod, MethodSpec};
     pub use crate::call::Call;
+    pub use crate::client::Preview;
     pub use crate::contract::{CONTRACT, Contract, Provided, require_contract};
     pub use crate::media::UploadSpec;
     pub use crate::wire::extras::WireExtras;

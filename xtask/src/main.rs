@@ -26,19 +26,24 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Regenerate `generated/` from the pinned discovery document.
+    /// Regenerate `generated/` (and the CLI's `generated-cli/src/`) from the pinned discovery document.
     Regen {
         #[arg(long, default_value = paths::PINNED_DISCOVERY)]
         discovery: PathBuf,
         #[arg(long, default_value = paths::GENERATED_DIR)]
         out: PathBuf,
+        /// Where the command-line client's `main.rs` goes.
+        #[arg(long, default_value = paths::GENERATED_CLI_DIR)]
+        cli_out: PathBuf,
     },
-    /// Fail with a diff when `generated/` is not what the generator makes now.
+    /// Fail with a diff when `generated/` or `generated-cli/src/` is not what the generator makes now.
     Check {
         #[arg(long, default_value = paths::PINNED_DISCOVERY)]
         discovery: PathBuf,
         #[arg(long, default_value = paths::GENERATED_DIR)]
         out: PathBuf,
+        #[arg(long, default_value = paths::GENERATED_CLI_DIR)]
+        cli_out: PathBuf,
     },
     /// Compare two discovery documents: what changed, and what it breaks for the generated crate.
     Diff {
@@ -126,6 +131,9 @@ enum Command {
         discovery: PathBuf,
         #[arg(long)]
         out: PathBuf,
+        /// Also generate its command-line client, a binary crate in OUT/cli.
+        #[arg(long)]
+        cli: bool,
     },
     /// Serve a stateful fake People API on 127.0.0.1 until Ctrl-C; prints its base URL.
     FakeServer {
@@ -163,7 +171,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode> {
     let root = paths::workspace_root();
     match cli.command {
-        Command::Regen { discovery, out } => {
+        Command::Regen { discovery, out, cli_out } => {
             let previous = api_diff::previous_input(&root, &discovery, &out);
             let lock = read_lock(&root.join(&out))?;
             let output = generate_from(&root.join(&discovery), &lock)?;
@@ -171,6 +179,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             files.extend(output.records());
             let changes = write_files(&root.join(&out), &files)?;
             report(&out, &changes, &output.revision);
+            if let Some(cli) = &output.cli {
+                let changes = write_files(&root.join(&cli_out), std::slice::from_ref(cli))?;
+                report(&cli_out, &changes, &output.revision);
+            }
             if let Some(summary) = previous
                 .and_then(|old| api_diff::summary_since(&old, &root.join(&discovery), &lock))
             {
@@ -178,7 +190,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Check { discovery, out } => check(&root.join(discovery), &root.join(out)),
+        Command::Check { discovery, out, cli_out } => {
+            check(&root.join(discovery), &root.join(out), &root.join(cli_out))
+        }
         Command::Diff { old, new, json, deny_breaking, lock } => {
             let lock = match lock {
                 Some(path) => Lock::parse(
@@ -233,10 +247,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
             fetch::run(&url, &api, &version, &out, &lock)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Generate { discovery, out } => {
+        Command::Generate { discovery, out, cli } => {
             let lock = read_lock(&out)?;
-            let files = generate_crate(&root, &discovery, &out, &lock)?;
+            let output = generate_from(&discovery, &lock)?;
+            let cli_source = output.cli.clone();
+            let files = write_crate(&root, output.clone(), &out)?;
             println!("{} file(s) in {}", files.len(), out.display());
+            if cli {
+                let cli_dir = out.join("cli");
+                let main = cli_source.with_context(|| {
+                    format!("{} has no methods: there is no CLI to generate", discovery.display())
+                })?;
+                let files = write_cli_crate(&root, &output, main, &out, &cli_dir)?;
+                println!("{} file(s) in {}", files.len(), cli_dir.display());
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::FakeServer { port, seed, token } => {
@@ -330,6 +354,32 @@ pub fn write_crate(
     Ok(files)
 }
 
+/// Writes the command-line client of the crate in `library_dir` into `out`:
+/// a manifest and `src/main.rs`.
+pub fn write_cli_crate(
+    root: &std::path::Path,
+    output: &gapi_generator::Output,
+    main: gapi_generator::SourceFile,
+    library_dir: &std::path::Path,
+    out: &std::path::Path,
+) -> Result<Vec<gapi_generator::SourceFile>> {
+    let engine = root.join("cli").canonicalize().context("cannot find the gapi-cli crate")?;
+    let library = library_dir
+        .canonicalize()
+        .with_context(|| format!("cannot find {}", library_dir.display()))?;
+    let manifest = gapi_generator::standalone_cli_manifest(
+        output,
+        &library.to_string_lossy(),
+        &engine.to_string_lossy(),
+    );
+    let files = vec![
+        gapi_generator::SourceFile { path: "Cargo.toml".into(), contents: manifest },
+        gapi_generator::SourceFile { path: format!("src/{}", main.path), contents: main.contents },
+    ];
+    write_files(out, &files)?;
+    Ok(files)
+}
+
 /// The lock of the crate generated into `dir` (none yet: an empty one).
 fn read_lock(dir: &std::path::Path) -> Result<Lock> {
     Ok(gapi_generator::write::read_lock(dir)?)
@@ -363,12 +413,18 @@ fn report(out: &std::path::Path, changes: &[Change], revision: &str) {
 
 /// Regenerates in memory, from the lock on disk, and compares the sources
 /// and the new lock with what is on disk.
-fn check(discovery: &std::path::Path, out: &std::path::Path) -> Result<ExitCode> {
+fn check(
+    discovery: &std::path::Path,
+    out: &std::path::Path,
+    cli_out: &std::path::Path,
+) -> Result<ExitCode> {
     let output = generate_from(discovery, &read_lock(out)?)?;
     let records = output.records();
     let mut stale = 0;
-    for file in output.sources.iter().chain(&records) {
-        let path = out.join(&file.path);
+    let library = output.sources.iter().chain(&records).map(|file| (out, file));
+    let cli = output.cli.iter().map(|file| (cli_out, file));
+    for (dir, file) in library.chain(cli) {
+        let path = dir.join(&file.path);
         let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
         if on_disk != file.contents {
             stale += 1;

@@ -8,6 +8,8 @@ pub const PINNED_DISCOVERY: &str = "discovery/people.v1.json";
 pub const CORPUS_DIR: &str = "../shared/discovery/corpus";
 /// The People crate's generated sources, relative to the workspace root.
 pub const GENERATED_DIR: &str = "generated";
+/// The People command-line client's generated source folder.
+pub const GENERATED_CLI_DIR: &str = "generated-cli/src";
 
 /// The workspace root: xtask's manifest sits one level below it.
 pub fn workspace_root() -> PathBuf {

@@ -335,22 +335,8 @@ fn method_docs(method: &Method) -> TokenStream {
 /// The `MethodSpec` constant and the builder of one method.
 fn call_items(api: &Api, method: &Method) -> Result<TokenStream, Error> {
     let call = ident(&method.call_type)?;
-    let spec = ident(&method.spec_const)?;
     let id = &method.id;
-    let http = match method.http_method {
-        HttpMethod::Get => quote! { Get },
-        HttpMethod::Post => quote! { Post },
-        HttpMethod::Put => quote! { Put },
-        HttpMethod::Patch => quote! { Patch },
-        HttpMethod::Delete => quote! { Delete },
-    };
-    let path = &method.path;
-    let scopes = &method.scopes;
-    let warmup_query = match &method.warmup_query {
-        Some(param) => quote! { Some(#param) },
-        None => quote! { None },
-    };
-    let sequential = method.sequential;
+    let spec_const = method_spec(method)?;
     let call_doc =
         format!(" A `{id}` call, ready to send; optional parameters are set with its methods.");
     let setters =
@@ -478,14 +464,7 @@ fn call_items(api: &Api, method: &Method) -> Result<TokenStream, Error> {
     Ok(quote! {
         #upload_spec
 
-        const #spec: runtime::__private::MethodSpec = runtime::__private::MethodSpec {
-            id: #id,
-            http_method: runtime::__private::HttpMethod::#http,
-            path: #path,
-            scopes: &[#( #scopes ),*],
-            warmup_query: #warmup_query,
-            sequential: #sequential,
-        };
+        #spec_const
 
         #[doc = #call_doc]
         #[derive(Clone, Debug)]
@@ -510,12 +489,40 @@ fn call_items(api: &Api, method: &Method) -> Result<TokenStream, Error> {
     })
 }
 
-/// The `UploadSpec` constant and the upload methods of a call.
-fn upload_items(
-    upload: &Upload,
-    method: &Method,
-    response: &TokenStream,
-) -> Result<(TokenStream, TokenStream), Error> {
+/// The method's `MethodSpec` constant: what the runtime needs to know of
+/// it. The generated CLI declares the same constant, so it sends the same
+/// requests as the library.
+pub(super) fn method_spec(method: &Method) -> Result<TokenStream, Error> {
+    let spec = ident(&method.spec_const)?;
+    let id = &method.id;
+    let http = match method.http_method {
+        HttpMethod::Get => quote! { Get },
+        HttpMethod::Post => quote! { Post },
+        HttpMethod::Put => quote! { Put },
+        HttpMethod::Patch => quote! { Patch },
+        HttpMethod::Delete => quote! { Delete },
+    };
+    let path = &method.path;
+    let scopes = &method.scopes;
+    let warmup_query = match &method.warmup_query {
+        Some(param) => quote! { Some(#param) },
+        None => quote! { None },
+    };
+    let sequential = method.sequential;
+    Ok(quote! {
+        const #spec: runtime::__private::MethodSpec = runtime::__private::MethodSpec {
+            id: #id,
+            http_method: runtime::__private::HttpMethod::#http,
+            path: #path,
+            scopes: &[#( #scopes ),*],
+            warmup_query: #warmup_query,
+            sequential: #sequential,
+        };
+    })
+}
+
+/// A method's `UploadSpec` constant, shared with the generated CLI like [`method_spec`].
+pub(super) fn upload_spec(upload: &Upload) -> Result<TokenStream, Error> {
     let constant = ident(&upload.spec_const)?;
     let path = &upload.path;
     let max_size = match upload.max_size {
@@ -526,13 +533,23 @@ fn upload_items(
         None => quote! { None },
     };
     let accept = &upload.accept;
-    let spec = quote! {
+    Ok(quote! {
         const #constant: runtime::__private::UploadSpec = runtime::__private::UploadSpec {
             path: #path,
             max_size: #max_size,
             accept: &[#( #accept ),*],
         };
-    };
+    })
+}
+
+/// The `UploadSpec` constant and the upload methods of a call.
+fn upload_items(
+    upload: &Upload,
+    method: &Method,
+    response: &TokenStream,
+) -> Result<(TokenStream, TokenStream), Error> {
+    let constant = ident(&upload.spec_const)?;
+    let spec = upload_spec(upload)?;
     let (returns, finish) = match method.response {
         Some(_) => (quote! { #response }, quote! {}),
         None => (quote! { () }, quote! { .map(drop) }),

@@ -2,6 +2,7 @@
 //! parsed as a `syn::File` and formatted with prettyplease.
 
 mod api;
+mod cli;
 mod docs;
 mod types;
 
@@ -36,6 +37,17 @@ pub fn emit(api: &Api, header: &Header) -> Result<Vec<SourceFile>, Error> {
     }
     modules.push(("types.rs", types::types_module(api).map_err(|e| e.within("types.rs"))?));
     modules.into_iter().map(|(path, tokens)| format_file(path, tokens, api, header)).collect()
+}
+
+/// The command-line client's `main.rs`, for a binary crate that depends on
+/// the library crate (its Rust name: `google_people_v1`) and on `gapi-cli`.
+/// An API without methods has no CLI: `None`.
+pub fn emit_cli(api: &Api, header: &Header, library: &str) -> Result<Option<SourceFile>, Error> {
+    if !has_calls(api) {
+        return Ok(None);
+    }
+    let tokens = cli::main_module(api, library).map_err(|e| e.within("main.rs"))?;
+    format_file("main.rs", tokens, api, header).map(Some)
 }
 
 /// Whether the API has a method anywhere, so a service to call it through.

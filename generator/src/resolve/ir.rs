@@ -23,6 +23,10 @@ pub struct Api {
     pub service_path: String,
     /// The environment variable that overrides `base_url`.
     pub base_url_env: String,
+    /// The generated command-line client's name: `people`.
+    pub command: String,
+    /// The variable the CLI reads a bearer token from: `GOOGLE_PEOPLE_V1_TOKEN`.
+    pub token_env: String,
     /// The entry point type, `PeopleService`.
     pub service: String,
     pub scopes: Vec<Scope>,
@@ -202,6 +206,8 @@ impl Ty {
 pub struct Resource {
     /// The accessor on the parent: `people.connections()`.
     pub accessor: String,
+    /// The CLI's subcommand: `contact-groups`.
+    pub command: String,
     pub type_name: String,
     /// `people.connections`, for docs.
     pub wire_path: String,
@@ -239,6 +245,8 @@ pub struct Method {
     pub id: String,
     /// The method on its resource: `get`, `create_contact`.
     pub rust_name: String,
+    /// The CLI's subcommand: `create-contact`.
+    pub command: String,
     /// The builder type: `PeopleGetCall`.
     pub call_type: String,
     /// The `MethodSpec` constant: `PEOPLE_GET`.
@@ -327,6 +335,8 @@ pub enum Location {
 pub struct Param {
     pub wire_name: String,
     pub rust_name: String,
+    /// The CLI's flag (`person-fields`), or its positional's name.
+    pub flag: String,
     pub location: Location,
     pub repeated: bool,
     /// A scalar or a `Named` enum; `repeated` says whether a list is taken.

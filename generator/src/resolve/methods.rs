@@ -100,6 +100,7 @@ impl MethodResolver<'_, '_> {
             members.close(self.table.decided());
             out.push(Resource {
                 accessor: siblings.claim(&format!("resource {name}"), snake_ident(name), true),
+                command: super::commands::kebab(name),
                 type_name,
                 wire_path: wire_path.join("."),
                 deprecated: resource.deprecated,
@@ -211,6 +212,7 @@ impl MethodResolver<'_, '_> {
         Ok(Method {
             id: method.id.clone(),
             rust_name,
+            command: super::commands::kebab(name),
             call_type,
             spec_const,
             http_method,
@@ -376,6 +378,7 @@ impl MethodResolver<'_, '_> {
         Ok(Param {
             wire_name: wire.to_owned(),
             rust_name: names.claim(wire, snake_ident(wire), true),
+            flag: super::commands::kebab(wire),
             location,
             repeated: schema.repeated,
             ty,

@@ -1,6 +1,7 @@
 //! Stage 2, resolve: the loaded document into the [`ir::Api`], where every
 //! naming and typing decision is made once and every reference is checked.
 
+pub mod commands;
 pub mod ir;
 pub mod lock;
 pub mod methods;
@@ -54,6 +55,7 @@ pub fn resolve(doc: &Document, prior: &Lock) -> Result<Api, Error> {
         standard_params.push(Param {
             wire_name: wire.clone(),
             rust_name: snake_ident(wire),
+            flag: commands::kebab(wire),
             location: Location::Query,
             repeated: schema.repeated,
             ty,
@@ -71,8 +73,9 @@ pub fn resolve(doc: &Document, prior: &Lock) -> Result<Api, Error> {
         sequential_mutations: methods::asks_for_sequential_mutations(doc),
     };
     let mut service_members = Namespace::new("members $", prior);
-    let methods = resolver.methods(&doc.methods, "", "$", &mut service_members)?;
-    let resources = resolver.resources(&doc.resources, &[], "$", &mut service_members)?;
+    let mut methods = resolver.methods(&doc.methods, "", "$", &mut service_members)?;
+    let mut resources = resolver.resources(&doc.resources, &[], "$", &mut service_members)?;
+    commands::name(&mut methods, &mut resources);
     let const_names = std::mem::replace(&mut resolver.const_names, Namespace::new("", prior));
 
     let mut scope_names = Namespace::new("scopes", prior);
@@ -108,6 +111,12 @@ pub fn resolve(doc: &Document, prior: &Lock) -> Result<Api, Error> {
         },
         base_url_env: format!(
             "GOOGLE_{}_{}_BASE_URL",
+            doc.name.to_shouty_snake_case(),
+            doc.version.to_shouty_snake_case()
+        ),
+        command: commands::program(&doc.name),
+        token_env: format!(
+            "GOOGLE_{}_{}_TOKEN",
             doc.name.to_shouty_snake_case(),
             doc.version.to_shouty_snake_case()
         ),

@@ -1,0 +1,245 @@
+//! One method call from parsed arguments: the library's call assembled from
+//! flags and body, then previewed (`--dry-run`) or sent, paged, chunked,
+//! uploaded or downloaded through the runtime.
+
+use std::io::{IsTerminal, Read, Write};
+use std::time::Duration;
+
+use clap::ArgMatches;
+use gapi_runtime::__private::Call;
+use gapi_runtime::{Client, Error, Media, RetryPolicy, Stream};
+use serde_json::Value;
+use serde_json::value::RawValue;
+
+use crate::Failure;
+use crate::table::{Api, Kind, Method};
+use crate::{body, credentials, output};
+
+/// A page of a list response: its fields, each as the server sent it.
+type Page = std::collections::HashMap<String, Box<RawValue>>;
+
+pub(crate) async fn run(
+    api: &'static Api,
+    method: &'static Method,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let dry_run = matches.get_flag("dry-run");
+    let client = client(api, matches, dry_run).await?;
+    let mut call = Call::new(&client, method.spec);
+    set_params(&mut call, method, matches);
+    if let Some(text) = matches.get_one::<String>("fields") {
+        call.set_query("fields", text.clone());
+    }
+    if let Some(user) = matches.get_one::<String>("quota-user") {
+        call.set_query("quotaUser", user.clone());
+    }
+    if let Some(body) = method.body {
+        let text = read_input(matches.get_one::<String>("json").map_or("{}", String::as_str))?;
+        let json: Value = serde_json::from_str(&text)
+            .map_err(|error| Failure::Usage(format!("--json is not JSON: {error}")))?;
+        body::check_fields(api, body.schema, &json).map_err(|e| Failure::Usage(e.to_string()))?;
+        for (field, max) in method.body_limits {
+            let len = json.get(*field).and_then(Value::as_array).map_or(0, Vec::len);
+            call.limit_len(field, len, *max);
+        }
+        let encoded = (body.encode)(&text).map_err(|error| Failure::Usage(error.to_string()))?;
+        call.set_json_body(&encoded);
+    }
+    if dry_run {
+        let preview = call.preview().map_err(usage_or_call)?;
+        return output::preview(&preview, credentials::redacted_header(matches));
+    }
+    let format = output::Format::from_matches(matches);
+    if let Ok(Some(path)) = matches.try_get_one::<String>("output") {
+        let mut download = call.download().await.map_err(usage_or_call)?;
+        return output::download(&mut download, path).await;
+    }
+    if let (Some(upload), Ok(Some(path))) = (method.upload, matches.try_get_one::<String>("upload"))
+    {
+        let content_type = matches
+            .try_get_one::<String>("upload-type")
+            .ok()
+            .flatten()
+            .cloned()
+            .unwrap_or_else(|| "application/octet-stream".into());
+        let data = std::fs::read(path)
+            .map_err(|error| Failure::Usage(format!("cannot read --upload {path}: {error}")))?;
+        let response: Box<RawValue> =
+            call.upload(upload, Media::new(content_type, data)).await.map_err(usage_or_call)?;
+        return format.print_response(method, &response);
+    }
+    if matches.get_flag_if_present("chunked") {
+        if let Some(field) = method.chunked_field {
+            let responses = call.send_in_chunks::<Box<RawValue>>(field);
+            let mut responses = std::pin::pin!(responses);
+            while let Some(response) = next(&mut responses).await {
+                format.print_response(method, &response.map_err(usage_or_call)?)?;
+            }
+            return Ok(());
+        }
+    }
+    if let (Some(pages), true) = (method.pages, matches.get_flag_if_present("page-all")) {
+        return page_all(call, method, pages, &format).await;
+    }
+    if method.response.is_none() {
+        return call.send_empty().await.map_err(usage_or_call);
+    }
+    let response: Box<RawValue> = call.send().await.map_err(usage_or_call)?;
+    format.print_response(method, &response)
+}
+
+/// Follows `nextPageToken` to the end, printing each page's items as they
+/// come (JSON lines, or table rows) and a progress line on stderr.
+async fn page_all(
+    call: Call,
+    method: &'static Method,
+    pages: crate::table::Pages,
+    format: &output::Format,
+) -> Result<(), Failure> {
+    let mut token: Option<String> = None;
+    let (mut count, mut number) = (0usize, 0usize);
+    let mut progress = output::Progress::new();
+    let mut table = format.table_for(method);
+    loop {
+        let mut page_call = call.clone();
+        if let Some(token) = token.take() {
+            page_call.set_query(pages.token_param, token);
+        }
+        let page: Page = page_call.send().await.map_err(usage_or_call)?;
+        number += 1;
+        let items: Vec<Box<RawValue>> = match pages.items_field.and_then(|field| page.get(field)) {
+            Some(raw) => serde_json::from_str(raw.get()).map_err(|error| {
+                Failure::Call(format!("a page's items are not a list: {error}"))
+            })?,
+            None => Vec::new(),
+        };
+        count += items.len();
+        for item in &items {
+            match &mut table {
+                Some(table) => table.push(item),
+                None => output::json_line(item.get())?,
+            }
+        }
+        progress.update(number, count);
+        token = page
+            .get(pages.next_token_field)
+            .and_then(|raw| serde_json::from_str::<String>(raw.get()).ok())
+            .filter(|token| !token.is_empty());
+        if token.is_none() {
+            break;
+        }
+    }
+    progress.finish(number, count);
+    if let Some(table) = table {
+        table.print()?;
+    }
+    Ok(())
+}
+
+async fn next<S: Stream + Unpin>(stream: &mut S) -> Option<S::Item> {
+    std::future::poll_fn(|cx| std::pin::Pin::new(&mut *stream).poll_next(cx)).await
+}
+
+/// The client for this invocation: endpoint, credentials, timeout and retries.
+async fn client(api: &'static Api, matches: &ArgMatches, dry_run: bool) -> Result<Client, Failure> {
+    let mut builder = Client::builder(api.info);
+    if let Some(url) = matches.get_one::<String>("base-url") {
+        builder = builder.base_url(url.clone());
+    }
+    if let Some(seconds) = matches.get_one::<u64>("timeout") {
+        builder = builder.timeout(Some(Duration::from_secs(*seconds)));
+    }
+    if matches.get_flag("no-retry") {
+        builder = builder.retry(RetryPolicy::never());
+    }
+    builder = if dry_run {
+        // A dry run never fetches a credential: it may open a browser.
+        builder.authenticator(gapi_runtime::auth::Anonymous)
+    } else {
+        credentials::authenticate(api, matches, builder).await?
+    };
+    builder.build().map_err(|error| Failure::Usage(error.to_string()))
+}
+
+/// Each flag's values onto the call, as the library's setters put them.
+fn set_params(call: &mut Call, method: &Method, matches: &ArgMatches) {
+    for param in method.params {
+        let values: Vec<String> = match param.kind {
+            Kind::Bool => values::<bool>(matches, param.wire),
+            Kind::Integer => values::<i64>(matches, param.wire),
+            Kind::Unsigned => values::<u64>(matches, param.wire),
+            Kind::Number => values::<f64>(matches, param.wire),
+            Kind::Text | Kind::Enum(_) | Kind::FieldMask(_) => {
+                values::<String>(matches, param.wire)
+            }
+        };
+        if values.is_empty() {
+            continue;
+        }
+        if param.path {
+            let value = values.into_iter().next().unwrap_or_default();
+            call.path_param(param.wire, value, param.pattern);
+        } else if matches!(param.kind, Kind::FieldMask(_)) {
+            call.set_query(param.wire, values.join(","));
+        } else if param.repeated {
+            call.set_query_all(param.wire, values);
+        } else if let Some(value) = values.into_iter().next() {
+            call.set_query(param.wire, value);
+        }
+    }
+}
+
+fn values<T: Clone + Send + Sync + std::fmt::Display + 'static>(
+    matches: &ArgMatches,
+    id: &str,
+) -> Vec<String> {
+    matches.get_many::<T>(id).into_iter().flatten().map(ToString::to_string).collect()
+}
+
+/// `--json`'s text: as given, from `@FILE`, or from stdin for `-`.
+fn read_input(argument: &str) -> Result<String, Failure> {
+    if argument == "-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|error| Failure::Usage(format!("cannot read the body from stdin: {error}")))?;
+        return Ok(text);
+    }
+    match argument.strip_prefix('@') {
+        Some(path) => std::fs::read_to_string(path)
+            .map_err(|error| Failure::Usage(format!("cannot read --json @{path}: {error}"))),
+        None => Ok(argument.to_owned()),
+    }
+}
+
+/// A runtime error as a failure: what the caller got wrong is a usage
+/// mistake (exit 2), anything else a failed call (exit 1).
+pub(crate) fn usage_or_call(error: Error) -> Failure {
+    match &error {
+        Error::Validation(_) => Failure::Usage(error.to_string()),
+        _ => Failure::Call(output::describe_error(&error)),
+    }
+}
+
+trait FlagIfPresent {
+    /// Whether the flag `id` is set, for flags only some methods define.
+    fn get_flag_if_present(&self, id: &str) -> bool;
+}
+
+impl FlagIfPresent for ArgMatches {
+    fn get_flag_if_present(&self, id: &str) -> bool {
+        matches!(self.try_get_one::<bool>(id), Ok(Some(true)))
+    }
+}
+
+/// Whether stdout is a terminal (pretty JSON) or a pipe (compact).
+pub(crate) fn stdout_is_terminal() -> bool {
+    std::io::stdout().is_terminal()
+}
+
+/// Flushes stdout, reporting a closed pipe as a failure rather than a panic.
+pub(crate) fn flush() -> Result<(), Failure> {
+    std::io::stdout()
+        .flush()
+        .map_err(|error| Failure::Call(format!("cannot write the output: {error}")))
+}

@@ -1,0 +1,336 @@
+//! The generated command-line client: one `main.rs` holding the API as a
+//! `gapi_cli::table::Api` (static data, decided in the IR like the
+//! library's names) and a `main` that hands it to the `gapi-cli` engine.
+//! The `MethodSpec` constants are the library's own (the same emitter), so
+//! the CLI sends exactly the requests the library sends; bodies decode into
+//! the library's types.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::api::{method_spec, upload_spec};
+use super::docs::inline_lists;
+use super::ident;
+use crate::error::Error;
+use crate::resolve::ir::{Api, Location, Method, Param, Resource, Ty, TypeDef};
+
+/// The CLI's `main.rs`, for a binary crate that depends on the library crate
+/// `library` (its Rust name, `google_people_v1`) and on `gapi-cli`.
+pub fn main_module(api: &Api, library: &str) -> Result<TokenStream, Error> {
+    let library = ident(library)?;
+    let command = &api.command;
+    let title = format!("{} ({})", api.title, api.version);
+    let description = text(api.description.as_deref());
+    let token_env = &api.token_env;
+    let scopes = api.scopes.iter().map(|scope| &scope.url);
+    let methods = methods(api, &api.methods)?;
+    let resources = resources(api, &api.resources)?;
+    let mut specs = Vec::new();
+    collect_specs(&api.methods, &api.resources, &mut specs)?;
+    let types = types(api)?;
+    let doc = format!(
+        " `{command}`: the {title} from the command line. Run `{command} --help`; the commands \
+         are the API's resources and methods."
+    );
+    Ok(quote! {
+        #![doc = #doc]
+        #![forbid(unsafe_code)]
+
+        use #library::{runtime, types};
+        use gapi_cli::table;
+
+        fn main() -> std::process::ExitCode {
+            gapi_cli::main(&API)
+        }
+
+        static API: table::Api = table::Api {
+            command: #command,
+            title: #title,
+            description: #description,
+            version: env!("CARGO_PKG_VERSION"),
+            info: &#library::API,
+            token_env: #token_env,
+            scopes: &[#( #scopes ),*],
+            methods: &[#( #methods ),*],
+            resources: &[#( #resources ),*],
+            types: &[#( #types ),*],
+        };
+
+        #( #specs )*
+    })
+}
+
+/// A description as one help text: inline lists one item a line.
+fn text(description: Option<&str>) -> String {
+    description.map(inline_lists).unwrap_or_default()
+}
+
+fn collect_specs(
+    methods: &[Method],
+    resources: &[Resource],
+    out: &mut Vec<TokenStream>,
+) -> Result<(), Error> {
+    for method in methods {
+        out.push(method_spec(method)?);
+        if let Some(upload) = &method.upload {
+            out.push(upload_spec(upload)?);
+        }
+    }
+    for resource in resources {
+        collect_specs(&resource.methods, &resource.resources, out)?;
+    }
+    Ok(())
+}
+
+fn resources(api: &Api, resources: &[Resource]) -> Result<Vec<TokenStream>, Error> {
+    resources
+        .iter()
+        .map(|resource| {
+            let command = &resource.command;
+            let wire_path = &resource.wire_path;
+            let deprecated = resource.deprecated;
+            let methods = methods(api, &resource.methods)?;
+            let children = self::resources(api, &resource.resources)?;
+            Ok(quote! {
+                table::Resource {
+                    command: #command,
+                    wire_path: #wire_path,
+                    deprecated: #deprecated,
+                    methods: &[#( #methods ),*],
+                    resources: &[#( #children ),*],
+                }
+            })
+        })
+        .collect()
+}
+
+fn methods(api: &Api, methods: &[Method]) -> Result<Vec<TokenStream>, Error> {
+    methods
+        .iter()
+        .map(|method| self::method(api, method).map_err(|e| e.within(&method.id)))
+        .collect()
+}
+
+fn method(api: &Api, method: &Method) -> Result<TokenStream, Error> {
+    let command = &method.command;
+    let spec = ident(&method.spec_const)?;
+    let description = text(method.doc.as_deref());
+    // Path parameters first, as positionals, in `parameterOrder`; then flags.
+    let all: Vec<(&Param, bool)> = method
+        .required
+        .iter()
+        .map(|param| (param, true))
+        .chain(method.optional.iter().map(|param| (param, false)))
+        .collect();
+    let is_path = |(param, _): &&(&Param, bool)| param.location == Location::Path;
+    let params = all
+        .iter()
+        .filter(is_path)
+        .chain(all.iter().filter(|entry| !is_path(entry)))
+        .map(|(param, required)| self::param(api, param, *required))
+        .collect::<Result<Vec<_>, _>>()?;
+    let body = match method.request {
+        Some(id) => {
+            let name = type_name(api, id)?;
+            let ty = ident(name)?;
+            quote! { Some(table::Body { schema: #name, encode: gapi_cli::encode::<types::#ty> }) }
+        }
+        None => quote! { None },
+    };
+    let response = match method.response {
+        Some(id) => {
+            let name = type_name(api, id)?;
+            quote! { Some(#name) }
+        }
+        None => quote! { None },
+    };
+    let pages = match (&method.pagination, method.response) {
+        (Some(pagination), Some(response)) => {
+            let token_param = &pagination.page_token_param;
+            let next = wire_field(api, response, &pagination.next_token_field);
+            let items = match &pagination.items {
+                Some(items) => {
+                    let wire = &items.wire_name;
+                    quote! { Some(#wire) }
+                }
+                None => quote! { None },
+            };
+            quote! {
+                Some(table::Pages { token_param: #token_param, next_token_field: #next, items_field: #items })
+            }
+        }
+        _ => quote! { None },
+    };
+    let limits = method.body_limits.iter().map(|limit| {
+        let (field, max) = (&limit.wire_name, limit.max);
+        quote! { (#field, #max) }
+    });
+    let chunked = match &method.chunking {
+        Some(chunking) => {
+            let field = &chunking.field;
+            quote! { Some(#field) }
+        }
+        None => quote! { None },
+    };
+    let upload = match &method.upload {
+        Some(upload) => {
+            let constant = ident(&upload.spec_const)?;
+            quote! { Some(&#constant) }
+        }
+        None => quote! { None },
+    };
+    let download = method.download;
+    let deprecated = method.deprecated;
+    Ok(quote! {
+        table::Method {
+            command: #command,
+            spec: &#spec,
+            description: #description,
+            params: &[#( #params ),*],
+            body: #body,
+            response: #response,
+            pages: #pages,
+            body_limits: &[#( #limits ),*],
+            chunked_field: #chunked,
+            upload: #upload,
+            download: #download,
+            deprecated: #deprecated,
+        }
+    })
+}
+
+fn param(api: &Api, param: &Param, required: bool) -> Result<TokenStream, Error> {
+    let wire = &param.wire_name;
+    let flag = &param.flag;
+    let path = param.location == Location::Path;
+    let repeated = param.repeated;
+    let kind = match &param.ty {
+        Ty::Bool => quote! { table::Kind::Bool },
+        Ty::I32 | Ty::I64 { .. } => quote! { table::Kind::Integer },
+        Ty::U32 | Ty::U64 => quote! { table::Kind::Unsigned },
+        Ty::F32 | Ty::F64 => quote! { table::Kind::Number },
+        Ty::Named(id) => match api.types.get(*id) {
+            Some(TypeDef::Enum(def)) => {
+                let values = def.variants.iter().map(|variant| &variant.wire);
+                quote! { table::Kind::Enum(&[#( #values ),*]) }
+            }
+            _ => quote! { table::Kind::Text },
+        },
+        Ty::FieldMaskOf(id) => match api.types.get(*id) {
+            Some(TypeDef::FieldPaths(def)) => {
+                let paths = def.paths.iter().map(|path| &path.wire);
+                quote! { table::Kind::FieldMask(&[#( #paths ),*]) }
+            }
+            _ => quote! { table::Kind::Text },
+        },
+        _ => quote! { table::Kind::Text },
+    };
+    let pattern = match &param.pattern {
+        Some(pattern) => quote! { Some(#pattern) },
+        None => quote! { None },
+    };
+    let description = text(param.doc.as_deref());
+    let deprecated = param.deprecated;
+    Ok(quote! {
+        table::Param {
+            wire: #wire,
+            flag: #flag,
+            path: #path,
+            required: #required,
+            repeated: #repeated,
+            kind: #kind,
+            pattern: #pattern,
+            description: #description,
+            deprecated: #deprecated,
+        }
+    })
+}
+
+fn type_name(api: &Api, id: usize) -> Result<&str, Error> {
+    api.types
+        .get(id)
+        .map(TypeDef::name)
+        .ok_or_else(|| Error::Emit { file: "main.rs".into(), message: format!("no type #{id}") })
+}
+
+/// The wire name of the field `rust_name` of the struct `id`.
+fn wire_field(api: &Api, id: usize, rust_name: &str) -> String {
+    match api.types.get(id) {
+        Some(TypeDef::Struct(def)) => def
+            .fields
+            .iter()
+            .find(|field| field.rust_name == rust_name)
+            .map_or_else(|| rust_name.to_owned(), |field| field.wire_name.clone()),
+        _ => rust_name.to_owned(),
+    }
+}
+
+/// Every schema the `schema` command can show and bodies are checked against.
+fn types(api: &Api) -> Result<Vec<TokenStream>, Error> {
+    let mut out = Vec::new();
+    for def in &api.types {
+        let (name, description, fields, values) = match def {
+            TypeDef::Struct(def) => {
+                let fields = def
+                    .fields
+                    .iter()
+                    .map(|field| {
+                        let wire = &field.wire_name;
+                        let shape = shape(api, &field.ty);
+                        let description = text(field.doc.as_deref());
+                        let read_only = field.read_only;
+                        quote! {
+                            table::Field { wire: #wire, shape: #shape, description: #description, read_only: #read_only }
+                        }
+                    })
+                    .collect::<Vec<_>>();
+                (&def.name, text(def.doc.as_deref()), fields, Vec::new())
+            }
+            TypeDef::Enum(def) => {
+                let values = def.variants.iter().map(|variant| variant.wire.clone()).collect();
+                (&def.name, text(def.doc.as_deref()), Vec::new(), values)
+            }
+            TypeDef::Alias(def) => (&def.name, text(def.doc.as_deref()), Vec::new(), Vec::new()),
+            TypeDef::FieldPaths(_) => continue,
+        };
+        out.push(quote! {
+            table::Type {
+                name: #name,
+                description: #description,
+                fields: &[#( #fields ),*],
+                values: &[#( #values ),*],
+            }
+        });
+    }
+    Ok(out)
+}
+
+fn shape(api: &Api, ty: &Ty) -> TokenStream {
+    let scalar = |name: &str| quote! { table::Shape::Scalar(#name) };
+    match ty {
+        Ty::Bool => scalar("boolean"),
+        Ty::I32 | Ty::I64 { as_string: false } => scalar("integer"),
+        Ty::U32 => scalar("unsigned integer"),
+        Ty::I64 { as_string: true } => scalar("int64 (a string)"),
+        Ty::U64 => scalar("uint64 (a string)"),
+        Ty::F32 | Ty::F64 => scalar("number"),
+        Ty::String => scalar("string"),
+        Ty::Bytes => scalar("bytes (base64)"),
+        Ty::Timestamp => scalar("timestamp (RFC 3339)"),
+        Ty::Duration => scalar("duration (seconds, `3.5s`)"),
+        Ty::FieldMask | Ty::FieldMaskOf(_) => scalar("field mask"),
+        Ty::Any => scalar("any JSON"),
+        Ty::Named(id) => {
+            let name = api.types.get(*id).map_or("unknown", TypeDef::name);
+            quote! { table::Shape::Ref(#name) }
+        }
+        Ty::Array(inner) => {
+            let inner = shape(api, inner);
+            quote! { table::Shape::Array(&#inner) }
+        }
+        Ty::Map(inner) => {
+            let inner = shape(api, inner);
+            quote! { table::Shape::Map(&#inner) }
+        }
+    }
+}
