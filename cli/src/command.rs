@@ -281,11 +281,33 @@ fn param_arg(param: &'static Param) -> Arg {
     arg
 }
 
-/// The first sentence of a description, for one-line help.
+/// The first sentence of a description, for one-line help; the lead-ins
+/// Google's descriptions start with ("Required.", "Output only.") are skipped.
 pub(crate) fn first_sentence(text: &str) -> String {
-    let line = text.lines().next().unwrap_or_default();
-    match line.find(". ") {
-        Some(end) => line[..=end].to_owned(),
-        None => line.to_owned(),
+    let mut line = text.lines().next().unwrap_or_default().trim();
+    loop {
+        let Some(end) = line.find(". ") else { return line.to_owned() };
+        let (sentence, rest) = line.split_at(end + 1);
+        if sentence.split_whitespace().count() > 2 || rest.trim().is_empty() {
+            return sentence.to_owned();
+        }
+        line = rest.trim_start();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_sentence;
+
+    #[test]
+    fn one_line_help_is_the_first_real_sentence() {
+        assert_eq!(first_sentence("Required. A field mask. More."), "A field mask.");
+        assert_eq!(first_sentence("Output only. The time."), "The time.");
+        assert_eq!(
+            first_sentence("Delete a contact person. Any non-contact data."),
+            "Delete a contact person."
+        );
+        assert_eq!(first_sentence("Required."), "Required.");
+        assert_eq!(first_sentence(""), "");
     }
 }
