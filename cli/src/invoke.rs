@@ -45,12 +45,22 @@ pub(crate) async fn run(
         let encoded = (body.encode)(&text).map_err(|error| Failure::Usage(error.to_string()))?;
         call.set_json_body(&encoded);
     }
+    let download_to = matches.try_get_one::<String>("output").ok().flatten();
     if dry_run {
+        if download_to.is_some() {
+            // As the runtime's download sends it.
+            call.set_query("alt", "media".to_owned());
+        }
+        if matches.try_get_one::<String>("upload").ok().flatten().is_some() {
+            eprintln!(
+                "note: the preview is the call's JSON request; the media goes to the upload URL"
+            );
+        }
         let preview = call.preview().map_err(usage_or_call)?;
         return output::preview(&preview, credentials::redacted_header(matches));
     }
     let format = output::Format::from_matches(matches);
-    if let Ok(Some(path)) = matches.try_get_one::<String>("output") {
+    if let Some(path) = download_to {
         let mut download = call.download().await.map_err(usage_or_call)?;
         return output::download(&mut download, path).await;
     }

@@ -41,7 +41,10 @@ struct Outcome {
 }
 
 /// Generates and checks every `*.json` in `dir`; returns whether all passed.
-pub fn run(root: &Path, dir: &Path, only: &[String], depth: Depth) -> Result<bool> {
+/// With `cli`, each API's command-line client is also generated, checked
+/// with clippy and built (in the workspace's `target/`, whose dependencies
+/// the People CLI has built already).
+pub fn run(root: &Path, dir: &Path, only: &[String], depth: Depth, cli: bool) -> Result<bool> {
     let mut documents: Vec<PathBuf> = std::fs::read_dir(dir)
         .with_context(|| format!("cannot list {}", dir.display()))?
         .filter_map(|entry| entry.ok().map(|entry| entry.path()))
@@ -66,7 +69,8 @@ pub fn run(root: &Path, dir: &Path, only: &[String], depth: Depth) -> Result<boo
     let started = Instant::now();
     let mut outcomes = Vec::new();
     for (index, document) in documents.iter().enumerate() {
-        let outcome = check_one(root, document, &work, &shared_target, lockfile.as_deref(), depth);
+        let outcome =
+            check_one(root, document, &work, &shared_target, lockfile.as_deref(), depth, cli);
         let build = outcome.build_s.map_or(String::new(), |seconds| format!(" {seconds:>7.1}s"));
         let result = match (&outcome.refused, &outcome.error) {
             (Some(reason), _) => format!("REFUSED: {}", first_line(reason)),
@@ -188,6 +192,7 @@ fn check_one(
     target: &Path,
     lockfile: Option<&[u8]>,
     depth: Depth,
+    cli: bool,
 ) -> Outcome {
     let name = stem(document);
     let mut outcome = Outcome {
@@ -208,10 +213,21 @@ fn check_one(
         .and_then(|text| Ok(gapi_generator::generate(&text, &gapi_generator::Lock::default())?));
     outcome.generate_ms = started.elapsed().as_millis();
     // A crate that cannot be written is a failed check, not a refusal.
+    let mut cli_written = None;
     let generated = generated.map(|output| {
         let warnings = output.warnings.len();
+        let cli_output = cli.then(|| output.clone());
         match crate::write_crate(root, output, &out) {
-            Ok(files) => (files, warnings),
+            Ok(files) => {
+                if let Some(output) = cli_output {
+                    cli_written = output.cli.clone().map(|main| {
+                        let written =
+                            crate::write_cli_crate(root, &output, main, &out, &out.join("cli"));
+                        (written, output.command.clone())
+                    });
+                }
+                (files, warnings)
+            }
             Err(error) => {
                 outcome.error = Some(format!("{error:#}"));
                 (Vec::new(), warnings)
@@ -246,6 +262,9 @@ fn check_one(
             break;
         }
     }
+    if let (Some((written, command)), None) = (cli_written, &outcome.error) {
+        outcome.error = check_cli(root, &out.join("cli"), written, &command, lockfile).err();
+    }
     outcome.check_s = started.elapsed().as_secs_f64();
     if matches!(depth, Depth::Build) && outcome.error.is_none() {
         outcome.build_s = match time_crate_build(&out, target) {
@@ -257,6 +276,35 @@ fn check_one(
         };
     }
     outcome
+}
+
+/// Clippy on the generated CLI crate in `dir`, a build of its binary, and a
+/// run that builds its whole command tree (`completions bash`), which clap
+/// checks in a debug build: no two commands or flags share a name.
+fn check_cli(
+    root: &Path,
+    dir: &Path,
+    written: Result<Vec<gapi_generator::SourceFile>>,
+    command: &str,
+    lockfile: Option<&[u8]>,
+) -> Result<(), String> {
+    written.map_err(|error| format!("cannot write the CLI crate: {error:#}"))?;
+    if let Some(lockfile) = lockfile {
+        let _ = std::fs::write(dir.join("Cargo.lock"), lockfile);
+    }
+    let target = root.join("target");
+    cargo(dir, &target, &["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"])
+        .map_err(|error| format!("the CLI: {error}"))?;
+    cargo(dir, &target, &["build", "--quiet"]).map_err(|error| format!("the CLI: {error}"))?;
+    let binary = target.join("debug").join(command);
+    match Command::new(&binary).args(["completions", "bash"]).output() {
+        Ok(output) if output.status.success() => Ok(()),
+        Ok(output) => Err(format!(
+            "`{command} completions bash` failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )),
+        Err(error) => Err(format!("cannot run {}: {error}", binary.display())),
+    }
 }
 
 /// Builds once (dependencies included), then touches the crate and times a

@@ -93,6 +93,9 @@ enum Command {
         only: Vec<String>,
         #[arg(long, value_enum, default_value = "clippy")]
         depth: corpus::Depth,
+        /// Also generate, check and build each API's command-line client.
+        #[arg(long)]
+        cli: bool,
     },
     /// Feed mutated discovery documents to the generator for N minutes: an error is fine, a
     /// panic, a hang or different output on a second run is a failure (build with --release).
@@ -226,8 +229,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let bumped = release_check::run(&root, &base, report.as_deref())?;
             Ok(if bumped { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
-        Command::Corpus { dir, only, depth } => {
-            let passed = corpus::run(&root, &root.join(dir), &only, depth)?;
+        Command::Corpus { dir, only, depth, cli } => {
+            let passed = corpus::run(&root, &root.join(dir), &only, depth, cli)?;
             Ok(if passed { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
         Command::Fuzz { minutes, seed, small, replay, corpus } => {
