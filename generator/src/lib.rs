@@ -49,9 +49,9 @@ pub struct Output {
     pub surface: String,
     /// What the document got away with (a duplicated key), in document order.
     pub warnings: Vec<Warning>,
-    /// The command-line client's `main.rs` ([`emit::emit_cli`]); `None` for
-    /// an API without methods.
-    pub cli: Option<SourceFile>,
+    /// The command-line client's sources ([`emit::emit_cli`]), relative to
+    /// its `src/`; none for an API without methods.
+    pub cli: Vec<SourceFile>,
     /// The command-line client's program name: `people`.
     pub command: String,
 }

@@ -219,12 +219,9 @@ fn check_one(
         let cli_output = cli.then(|| output.clone());
         match crate::write_crate(root, output, &out) {
             Ok(files) => {
-                if let Some(output) = cli_output {
-                    cli_written = output.cli.clone().map(|main| {
-                        let written =
-                            crate::write_cli_crate(root, &output, main, &out, &out.join("cli"));
-                        (written, output.command.clone())
-                    });
+                if let Some(output) = cli_output.filter(|output| !output.cli.is_empty()) {
+                    let written = crate::write_cli_crate(root, &output, &out, &out.join("cli"));
+                    cli_written = Some((written, output.command.clone()));
                 }
                 (files, warnings)
             }

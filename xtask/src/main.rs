@@ -182,8 +182,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             files.extend(output.records());
             let changes = write_files(&root.join(&out), &files)?;
             report(&out, &changes, &output.revision);
-            if let Some(cli) = &output.cli {
-                let changes = write_files(&root.join(&cli_out), std::slice::from_ref(cli))?;
+            if !output.cli.is_empty() {
+                let changes = write_files(&root.join(&cli_out), &output.cli)?;
                 report(&cli_out, &changes, &output.revision);
             }
             if let Some(summary) = previous
@@ -253,15 +253,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Generate { discovery, out, cli } => {
             let lock = read_lock(&out)?;
             let output = generate_from(&discovery, &lock)?;
-            let cli_source = output.cli.clone();
             let files = write_crate(&root, output.clone(), &out)?;
             println!("{} file(s) in {}", files.len(), out.display());
             if cli {
                 let cli_dir = out.join("cli");
-                let main = cli_source.with_context(|| {
-                    format!("{} has no methods: there is no CLI to generate", discovery.display())
-                })?;
-                let files = write_cli_crate(&root, &output, main, &out, &cli_dir)?;
+                if output.cli.is_empty() {
+                    anyhow::bail!(
+                        "{} has no methods: there is no CLI to generate",
+                        discovery.display()
+                    );
+                }
+                let files = write_cli_crate(&root, &output, &out, &cli_dir)?;
                 println!("{} file(s) in {}", files.len(), cli_dir.display());
             }
             Ok(ExitCode::SUCCESS)
@@ -362,7 +364,6 @@ pub fn write_crate(
 pub fn write_cli_crate(
     root: &std::path::Path,
     output: &gapi_generator::Output,
-    main: gapi_generator::SourceFile,
     library_dir: &std::path::Path,
     out: &std::path::Path,
 ) -> Result<Vec<gapi_generator::SourceFile>> {
@@ -375,10 +376,12 @@ pub fn write_cli_crate(
         &library.to_string_lossy(),
         &engine.to_string_lossy(),
     );
-    let files = vec![
-        gapi_generator::SourceFile { path: "Cargo.toml".into(), contents: manifest },
-        gapi_generator::SourceFile { path: format!("src/{}", main.path), contents: main.contents },
-    ];
+    let mut files =
+        vec![gapi_generator::SourceFile { path: "Cargo.toml".into(), contents: manifest }];
+    files.extend(output.cli.iter().map(|file| gapi_generator::SourceFile {
+        path: format!("src/{}", file.path),
+        contents: file.contents.clone(),
+    }));
     write_files(out, &files)?;
     Ok(files)
 }

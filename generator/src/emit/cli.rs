@@ -14,9 +14,33 @@ use super::ident;
 use crate::error::Error;
 use crate::resolve::ir::{Api, Location, Method, Param, Resource, Ty, TypeDef};
 
-/// The CLI's `main.rs`, for a binary crate that depends on the library crate
-/// `library` (its Rust name, `google_people_v1`) and on `gapi-cli`.
-pub fn main_module(api: &Api, library: &str) -> Result<TokenStream, Error> {
+/// The CLI's `main.rs`: the table module and `main`. It is small and stays
+/// as rustfmt formats it; the table, `api.rs`, is skipped by rustfmt.
+pub fn main_module(api: &Api) -> TokenStream {
+    let doc = format!(
+        " `{command}`: the {title} ({version}) from the command line. Run `{command} --help`; \
+         the commands are the API's resources and methods.",
+        command = api.command,
+        title = api.title,
+        version = api.version,
+    );
+    quote! {
+        #![doc = #doc]
+        #![forbid(unsafe_code)]
+
+        #[rustfmt::skip]
+        mod api;
+
+        fn main() -> std::process::ExitCode {
+            gapi_cli::main(&api::API)
+        }
+    }
+}
+
+/// The CLI's `api.rs`: the API as a `gapi_cli::table::Api`, and the
+/// library's `MethodSpec` constants, for a binary crate that depends on the
+/// library crate `library` (its Rust name, `google_people_v1`) and on `gapi-cli`.
+pub fn table_module(api: &Api, library: &str) -> Result<TokenStream, Error> {
     let library = ident(library)?;
     let command = &api.command;
     let title = format!("{} ({})", api.title, api.version);
@@ -28,22 +52,14 @@ pub fn main_module(api: &Api, library: &str) -> Result<TokenStream, Error> {
     let mut specs = Vec::new();
     collect_specs(&api.methods, &api.resources, &mut specs)?;
     let types = types(api)?;
-    let doc = format!(
-        " `{command}`: the {title} from the command line. Run `{command} --help`; the commands \
-         are the API's resources and methods."
-    );
     Ok(quote! {
-        #![doc = #doc]
-        #![forbid(unsafe_code)]
+        //! The API's resources, methods, parameters and schemas, as the
+        //! generator decided them, for the `gapi-cli` engine.
 
         use #library::{runtime, types};
         use gapi_cli::table;
 
-        fn main() -> std::process::ExitCode {
-            gapi_cli::main(&API)
-        }
-
-        static API: table::Api = table::Api {
+        pub(crate) static API: table::Api = table::Api {
             command: #command,
             title: #title,
             description: #description,

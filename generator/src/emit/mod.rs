@@ -39,15 +39,18 @@ pub fn emit(api: &Api, header: &Header) -> Result<Vec<SourceFile>, Error> {
     modules.into_iter().map(|(path, tokens)| format_file(path, tokens, api, header)).collect()
 }
 
-/// The command-line client's `main.rs`, for a binary crate that depends on
-/// the library crate (its Rust name: `google_people_v1`) and on `gapi-cli`.
-/// An API without methods has no CLI: `None`.
-pub fn emit_cli(api: &Api, header: &Header, library: &str) -> Result<Option<SourceFile>, Error> {
+/// The command-line client's sources, `main.rs` and `api.rs` (the table),
+/// for a binary crate that depends on the library crate (its Rust name:
+/// `google_people_v1`) and on `gapi-cli`. An API without methods has no CLI.
+pub fn emit_cli(api: &Api, header: &Header, library: &str) -> Result<Vec<SourceFile>, Error> {
     if !has_calls(api) {
-        return Ok(None);
+        return Ok(Vec::new());
     }
-    let tokens = cli::main_module(api, library).map_err(|e| e.within("main.rs"))?;
-    format_file("main.rs", tokens, api, header).map(Some)
+    let table = cli::table_module(api, library).map_err(|e| e.within("cli api.rs"))?;
+    Ok(vec![
+        format_file("main.rs", cli::main_module(api), api, header)?,
+        format_file("api.rs", table, api, header)?,
+    ])
 }
 
 /// Whether the API has a method anywhere, so a service to call it through.
