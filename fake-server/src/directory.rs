@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use crate::dispatch::Call;
 use crate::error::ApiError;
-use crate::listing::{AboveMaximum, Listing, PageSize};
+use crate::listing::{AboveMaximum, Listing, PageSize, Syncs};
 use crate::mask::{PERSON_FIELDS, required_mask};
 use crate::query::Query;
 use crate::search;
@@ -32,7 +32,8 @@ pub(crate) fn list(store: &Store, call: &Call) -> Result<Value, ApiError> {
     let source_types = requested_source_types(&call.query)?;
     call.query.enums("mergeSources", MERGE_SOURCES)?;
     let request_sync_token = call.query.flag("requestSyncToken")?;
-    let listing = Listing::begin(&call.query, &store.tokens, store.revision(), LIST_PAGE, true)?;
+    let listing =
+        Listing::begin(&call.query, &store.tokens, store.moment(), LIST_PAGE, Syncs::Tokens)?;
     // The directory never changes after seeding: a sync finds nothing new.
     let entries: Vec<&Value> = match listing.changed_since {
         Some(_) => Vec::new(),
@@ -59,7 +60,8 @@ pub(crate) fn search(store: &Store, call: &Call) -> Result<Value, ApiError> {
     let Some(query) = call.query.non_empty("query")? else {
         return Err(ApiError::invalid_field("query", "query is required."));
     };
-    let listing = Listing::begin(&call.query, &store.tokens, store.revision(), SEARCH_PAGE, false)?;
+    let listing =
+        Listing::begin(&call.query, &store.tokens, store.moment(), SEARCH_PAGE, Syncs::Never)?;
     let matches: Vec<&Value> = in_sources(store, &source_types)
         .filter(|person| search::matches(person, query, search::CONTACT_FIELDS))
         .collect();

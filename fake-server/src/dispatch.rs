@@ -3,7 +3,9 @@
 //! parameters, parse the body, run the method under the store lock, and
 //! render the result (`fields`, `prettyPrint`).
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -21,11 +23,37 @@ pub(crate) struct Shared {
     store: Mutex<Store>,
     /// The only bearer token accepted, when configured.
     token: Option<String>,
+    /// How long each mutation is "in flight"; zero turns contention off.
+    mutation_delay: Mutex<Duration>,
+    /// Whether a mutation of the (one) user is being processed.
+    mutation_in_flight: AtomicBool,
 }
 
 impl Shared {
-    pub(crate) fn new(store: Store, token: Option<String>) -> Self {
-        Self { store: Mutex::new(store), token }
+    pub(crate) fn new(store: Store, token: Option<String>, mutation_delay: Duration) -> Self {
+        Self {
+            store: Mutex::new(store),
+            token,
+            mutation_delay: Mutex::new(mutation_delay),
+            mutation_in_flight: AtomicBool::new(false),
+        }
+    }
+
+    pub(crate) fn mutation_delay(&self) -> Duration {
+        *self.mutation_delay.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn set_mutation_delay(&self, delay: Duration) {
+        *self.mutation_delay.lock().unwrap_or_else(PoisonError::into_inner) = delay;
+    }
+
+    /// Marks a mutation in flight until the returned guard drops; `None`
+    /// when another one already is.
+    pub(crate) fn begin_mutation(&self) -> Option<InFlight<'_>> {
+        self.mutation_in_flight
+            .compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire)
+            .ok()
+            .map(|_| InFlight(&self.mutation_in_flight))
     }
 
     /// The store, locked. Methods run synchronously under the lock, so it is
@@ -34,6 +62,17 @@ impl Shared {
     /// so a poisoned lock is recovered rather than failing every later call.
     pub(crate) fn lock(&self) -> MutexGuard<'_, Store> {
         self.store.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// A mutation in flight; dropping it (when the mutation is done, or its
+/// connection is gone) lets the next one in.
+#[derive(Debug)]
+pub(crate) struct InFlight<'a>(&'a AtomicBool);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Release);
     }
 }
 
@@ -53,6 +92,8 @@ pub(crate) struct Incoming<'a> {
 pub(crate) struct Reply {
     pub(crate) status: u16,
     pub(crate) body: Vec<u8>,
+    /// The `Retry-After` to send, if any.
+    pub(crate) retry_after: Option<Duration>,
 }
 
 /// One routed call, as the method implementations see it.
@@ -77,16 +118,20 @@ impl Call {
 
 /// The reply to a request that failed before it could be dispatched.
 pub(crate) fn error_reply(error: &ApiError) -> Reply {
-    Reply { status: error.http_status, body: Presentation::default().render(&error.to_body()) }
+    Reply {
+        status: error.http_status,
+        body: Presentation::default().render(&error.to_body()),
+        retry_after: error.retry_after,
+    }
 }
 
 pub(crate) fn handle(shared: &Shared, request: &Incoming<'_>) -> Reply {
     let mut presentation = Presentation::default();
-    let (status, body) = match serve(shared, request, &mut presentation) {
-        Ok(body) => (200, presentation.select(body)),
-        Err(error) => (error.http_status, error.to_body()),
+    let (status, body, retry_after) = match serve(shared, request, &mut presentation) {
+        Ok(body) => (200, presentation.select(body), None),
+        Err(error) => (error.http_status, error.to_body(), error.retry_after),
     };
-    Reply { status, body: presentation.render(&body) }
+    Reply { status, body: presentation.render(&body), retry_after }
 }
 
 fn serve(
@@ -106,7 +151,20 @@ fn serve(
     let body = if route.method.has_body { parse_body(request.body)? } else { Value::Null };
     let call = Call { resource_name: route.resource_name, query, body };
     let mut store = shared.lock();
+    if is_full_sync_first_page(route.method.operation, &call.query) {
+        store.check_full_sync_quota()?;
+    }
     run(route.method.operation, &mut store, &call)
+}
+
+/// "The first page of a full sync request has an additional quota": a
+/// request for a sync token without a sync or page token, of a method
+/// whose documentation says so.
+fn is_full_sync_first_page(operation: Operation, query: &Query) -> bool {
+    matches!(operation, Operation::ListConnections | Operation::ListOtherContacts)
+        && query.flag("requestSyncToken").unwrap_or(false)
+        && query.non_empty("syncToken").ok().flatten().is_none()
+        && query.non_empty("pageToken").ok().flatten().is_none()
 }
 
 fn run(operation: Operation, store: &mut Store, call: &Call) -> Result<Value, ApiError> {

@@ -2,10 +2,13 @@
 //! handling meets the same bodies here as in production:
 //! `{"error":{"code":400,"message":"...","status":"INVALID_ARGUMENT","details":[...]}}`.
 
+use std::time::Duration;
+
 use serde_json::{Value, json};
 
 const BAD_REQUEST_TYPE: &str = "type.googleapis.com/google.rpc.BadRequest";
 const ERROR_INFO_TYPE: &str = "type.googleapis.com/google.rpc.ErrorInfo";
+const RETRY_INFO_TYPE: &str = "type.googleapis.com/google.rpc.RetryInfo";
 
 /// One failed call: the HTTP status, the canonical `google.rpc.Code` name
 /// and the details Google attaches.
@@ -15,11 +18,19 @@ pub(crate) struct ApiError {
     pub(crate) status: &'static str,
     pub(crate) message: String,
     details: Vec<Value>,
+    /// Sent as `Retry-After` (whole seconds, rounded up).
+    pub(crate) retry_after: Option<Duration>,
 }
 
 impl ApiError {
     fn new(http_status: u16, status: &'static str, message: impl Into<String>) -> Self {
-        Self { http_status, status, message: message.into(), details: Vec::new() }
+        Self {
+            http_status,
+            status,
+            message: message.into(),
+            details: Vec::new(),
+            retry_after: None,
+        }
     }
 
     /// 400 INVALID_ARGUMENT without field details (a malformed path or token).
@@ -85,6 +96,59 @@ impl ApiError {
         )
     }
 
+    /// People's answer to a sync token older than [`crate::SYNC_TOKEN_LIFETIME`]:
+    /// HTTP 400 `FAILED_PRECONDITION` with the `ErrorInfo` reason `EXPIRED_SYNC_TOKEN`.
+    pub(crate) fn expired_sync_token() -> Self {
+        let mut error = Self::failed_precondition(
+            "Sync token is expired. Clear local cache and retry call without the sync token.",
+        );
+        error.details.push(json!({
+            "@type": ERROR_INFO_TYPE,
+            "reason": "EXPIRED_SYNC_TOKEN",
+            "domain": "people.googleapis.com",
+        }));
+        error
+    }
+
+    /// 429 `RESOURCE_EXHAUSTED` for the first page of a full sync, which "has
+    /// an additional quota": `Retry-After` and a `RetryInfo` detail say when
+    /// to come back.
+    pub(crate) fn full_sync_quota_exceeded(retry_after: Duration) -> Self {
+        let mut error = Self::new(
+            429,
+            "RESOURCE_EXHAUSTED",
+            "Quota exceeded for quota metric 'Full sync list requests' and limit 'Full sync \
+             list requests per minute per user' of service 'people.googleapis.com'.",
+        );
+        error.details.push(json!({
+            "@type": ERROR_INFO_TYPE,
+            "reason": "RATE_LIMIT_EXCEEDED",
+            "domain": "googleapis.com",
+            "metadata": {
+                "service": "people.googleapis.com",
+                "quota_metric": "people.googleapis.com/full_sync_list_requests",
+            },
+        }));
+        error.details.push(json!({
+            "@type": RETRY_INFO_TYPE,
+            "retryDelay": proto_duration(retry_after),
+        }));
+        error.retry_after = Some(retry_after);
+        error
+    }
+
+    /// 409 `ABORTED`: a mutation arrived while another of the same user was
+    /// still being processed (the fake's model of the documented "increased
+    /// latency and failures" of concurrent mutations).
+    pub(crate) fn concurrent_mutation() -> Self {
+        Self::new(
+            409,
+            "ABORTED",
+            "The request was aborted because of a concurrent mutation for the same user. \
+             Mutate requests for the same user should be sent sequentially.",
+        )
+    }
+
     pub(crate) fn not_found(message: impl Into<String>) -> Self {
         Self::new(404, "NOT_FOUND", message)
     }
@@ -99,7 +163,9 @@ impl ApiError {
             "INVALID_ARGUMENT" => 3,
             "NOT_FOUND" => 5,
             "ALREADY_EXISTS" => 6,
+            "RESOURCE_EXHAUSTED" => 8,
             "FAILED_PRECONDITION" => 9,
+            "ABORTED" => 10,
             "UNAUTHENTICATED" => 16,
             _ => 2,
         }
@@ -124,6 +190,14 @@ impl ApiError {
     }
 }
 
+/// A `google.protobuf.Duration` in its JSON form: `"1s"`, `"1.500000000s"`.
+fn proto_duration(duration: Duration) -> String {
+    match duration.subsec_nanos() {
+        0 => format!("{}s", duration.as_secs()),
+        nanos => format!("{}.{nanos:09}s", duration.as_secs()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,5 +215,11 @@ mod tests {
     fn errors_without_details_omit_the_details_key() {
         let body = ApiError::not_found("gone").to_body();
         assert_eq!(body, json!({"error": {"code": 404, "message": "gone", "status": "NOT_FOUND"}}));
+    }
+
+    #[test]
+    fn retry_delays_are_protobuf_durations() {
+        assert_eq!(proto_duration(Duration::from_secs(2)), "2s");
+        assert_eq!(proto_duration(Duration::from_millis(1500)), "1.500000000s");
     }
 }

@@ -5,7 +5,7 @@ use serde_json::{Map, Value, json};
 
 use crate::dispatch::Call;
 use crate::error::ApiError;
-use crate::listing::{AboveMaximum, Listing, PageSize};
+use crate::listing::{AboveMaximum, Listing, PageSize, Syncs};
 use crate::mask::{CREATED_GROUP_FIELDS, FieldMask, GROUP_FIELDS, UPDATABLE_GROUP_FIELDS, mask_or};
 use crate::query::Query;
 use crate::store::{Group, Store};
@@ -75,8 +75,9 @@ pub(crate) fn batch_get(store: &Store, call: &Call) -> Result<Value, ApiError> {
 
 pub(crate) fn list(store: &Store, call: &Call) -> Result<Value, ApiError> {
     let read_mask = group_fields(&call.query)?;
-    let listing = Listing::begin(&call.query, &store.tokens, store.revision(), LIST_PAGE, true)?;
-    let changed = |revision: u64| listing.changed_since.is_none_or(|since| revision > since);
+    let listing =
+        Listing::begin(&call.query, &store.tokens, store.moment(), LIST_PAGE, Syncs::Tokens)?;
+    let changed = |revision: u64| listing.includes(revision);
     // "Members of the contact groups are not populated."
     let mut entries: Vec<Value> = store
         .groups()

@@ -36,9 +36,57 @@
 //!   as every fake resource has a single source;
 //! - other contacts and the directory come from the seed and are read-only;
 //! - a known path with the wrong HTTP method is a 404 naming the right one.
+//!
+//! # What the documentation asks of clients, modelled
+//!
+//! The method descriptions ask clients to work around behaviours of the real
+//! service. The fake has them too, so that a client's handling of them is
+//! tested against behaviour:
+//!
+//! - **Sync tokens expire.** "Sync tokens expire 7 days after the full
+//!   sync": a token remembers when its full sync began, on a [`FakeClock`]
+//!   the test controls ([`FakePeopleBuilder::clock`], [`FakePeople::clock`]),
+//!   and [`SYNC_TOKEN_LIFETIME`] later it gets Google's answer, HTTP 400
+//!   `FAILED_PRECONDITION` with a `google.rpc.ErrorInfo` detail whose reason
+//!   is `EXPIRED_SYNC_TOKEN` (domain `people.googleapis.com`). Tokens from
+//!   incremental syncs keep the time of the full sync they descend from.
+//!   This applies to `people.connections.list` and `otherContacts.list`,
+//!   whose documentation says so; the other sync tokens do not expire.
+//! - **Deletions come back marked.** With a sync token, deleted contacts
+//!   (and groups) are listed as `{"resourceName", "metadata": {"deleted": true}}`.
+//! - **The first page of a full sync has its own quota.**
+//!   [`FakePeopleBuilder::full_sync_rate_limit`] (or
+//!   [`FakePeople::full_sync_rate_limit`] mid-test) makes the next full
+//!   syncs (`requestSyncToken=true` without `syncToken` or `pageToken`) of
+//!   those two methods fail with 429 `RESOURCE_EXHAUSTED`, a `Retry-After`
+//!   header (whole seconds, rounded up) and a `google.rpc.RetryInfo` detail.
+//! - **Writes propagate to sync reads with a delay.**
+//!   [`FakePeopleBuilder::sync_propagation_delay`]: changes younger than it
+//!   (on the clock) are left out of incremental syncs of those two methods,
+//!   and come with a later sync once the clock has moved past it. Full
+//!   listings and reads see every change at once. Default: none.
+//! - **Searches answer from a cache.** "Before searching, clients should
+//!   send a warmup request with an empty query to update the cache": with
+//!   [`FakePeopleBuilder::search_cache`] on (the default), `searchContacts`
+//!   answers from the contacts as they were at the last warm-up request
+//!   (an empty `query`), or at the start: contacts created since are
+//!   missing, changed ones are found by their old values, deleted ones are
+//!   still found. Other contacts never change, so `otherContacts.search` is
+//!   never behind. With the cache off, searches see the data as it is.
+//! - **Concurrent mutations of one user fail.** "Mutate requests for the
+//!   same user should be sent sequentially to avoid increased latency and
+//!   failures": with [`FakePeopleBuilder::mutation_delay`] (real time; zero,
+//!   the default, turns this off), every mutation (any method but GET) is
+//!   processed for that long, and a mutation that arrives while another is
+//!   in flight is refused with 409 `ABORTED` ("The request was aborted
+//!   because of a concurrent mutation for the same user"), Google's code for
+//!   a concurrency conflict. This is the fake's model of the documented
+//!   "increased latency and failures"; the fake is one user, so every
+//!   mutation counts. Reads are never delayed or refused.
 
 #![forbid(unsafe_code)]
 
+mod clock;
 mod directory;
 mod dispatch;
 mod error;
@@ -60,15 +108,22 @@ mod tokens;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
+use std::time::Duration;
 
 use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
+pub use clock::FakeClock;
 pub use seed::{Seed, SeedError};
 
 use dispatch::Shared;
-use store::Store;
+use store::{Behaviour, Store};
+
+/// How long after its full sync a sync token of `people.connections.list`
+/// or `otherContacts.list` expires, on the fake's [`FakeClock`]: 7 days,
+/// as documented.
+pub const SYNC_TOKEN_LIFETIME: Duration = Duration::from_secs(7 * 24 * 60 * 60);
 
 /// A running fake server. It stops when dropped, or with [`shutdown`](Self::shutdown).
 #[derive(Debug)]
@@ -107,6 +162,34 @@ impl FakePeople {
         self.shared.lock().snapshot()
     }
 
+    /// The clock sync token ages and propagation are measured on; advance it
+    /// to let time pass for the fake.
+    pub fn clock(&self) -> FakeClock {
+        self.shared.lock().clock().clone()
+    }
+
+    /// From now on, the first page of the next `times` full syncs is refused
+    /// with 429 and `Retry-After: retry_after` (see the crate docs).
+    pub fn full_sync_rate_limit(&self, times: u32, retry_after: Duration) {
+        self.shared.lock().refuse_full_syncs(times, retry_after);
+    }
+
+    /// From now on, each mutation is in flight for `delay` and concurrent
+    /// ones are refused with 409 `ABORTED`; zero turns that off.
+    pub fn set_mutation_delay(&self, delay: Duration) {
+        self.shared.set_mutation_delay(delay);
+    }
+
+    /// From now on, incremental syncs leave out changes younger than `delay`.
+    pub fn set_sync_propagation_delay(&self, delay: Duration) {
+        self.shared.lock().behaviour_mut().propagation_delay = delay;
+    }
+
+    /// Turns the search cache on or off from now on (see the crate docs).
+    pub fn set_search_cache(&self, on: bool) {
+        self.shared.lock().behaviour_mut().search_cache = on;
+    }
+
     /// One contact (`people/c<number>`) with every field, if it exists.
     pub fn contact(&self, resource_name: &str) -> Option<Value> {
         self.shared.lock().contact(resource_name).ok().map(store::Contact::to_person)
@@ -137,6 +220,9 @@ pub struct FakePeopleBuilder {
     seed: Seed,
     token: Option<String>,
     port: u16,
+    behaviour: Behaviour,
+    full_sync_refusals: (u32, Duration),
+    mutation_delay: Duration,
 }
 
 impl FakePeopleBuilder {
@@ -158,15 +244,52 @@ impl FakePeopleBuilder {
         self
     }
 
+    /// Measures sync token ages and propagation on `clock` (default: a new
+    /// one, standing still); keep a clone to advance it.
+    pub fn clock(mut self, clock: FakeClock) -> Self {
+        self.behaviour.clock = clock;
+        self
+    }
+
+    /// Refuses the first page of the first `times` full syncs with 429
+    /// `RESOURCE_EXHAUSTED` and `Retry-After: retry_after`.
+    pub fn full_sync_rate_limit(mut self, times: u32, retry_after: Duration) -> Self {
+        self.full_sync_refusals = (times, retry_after);
+        self
+    }
+
+    /// Leaves changes younger than `delay` (on the clock) out of incremental
+    /// syncs. Default: zero.
+    pub fn sync_propagation_delay(mut self, delay: Duration) -> Self {
+        self.behaviour.propagation_delay = delay;
+        self
+    }
+
+    /// Whether searches answer from the cache of the last warm-up (default:
+    /// on, as documented) or from the data as it is.
+    pub fn search_cache(mut self, on: bool) -> Self {
+        self.behaviour.search_cache = on;
+        self
+    }
+
+    /// Holds each mutation in flight for `delay` (real time) and refuses
+    /// concurrent ones with 409 `ABORTED`. Default: zero, no contention.
+    pub fn mutation_delay(mut self, delay: Duration) -> Self {
+        self.mutation_delay = delay;
+        self
+    }
+
     /// Loads the seed, binds the port and starts serving on a spawned task.
     /// Connections are accepted as soon as this returns.
     pub async fn start(self) -> Result<FakePeople, StartError> {
-        let store = Store::from_seed(self.seed)?;
+        let mut store = Store::from_seed(self.seed, self.behaviour)?;
+        let (times, retry_after) = self.full_sync_refusals;
+        store.refuse_full_syncs(times, retry_after);
         let requested = SocketAddr::from((Ipv4Addr::LOCALHOST, self.port));
         let bind_error = |source| StartError::Bind { address: requested, source };
         let listener = TcpListener::bind(requested).await.map_err(bind_error)?;
         let address = listener.local_addr().map_err(bind_error)?;
-        let shared = Arc::new(Shared::new(store, self.token));
+        let shared = Arc::new(Shared::new(store, self.token, self.mutation_delay));
         let task = tokio::spawn(server::serve(listener, Arc::clone(&shared)));
         Ok(FakePeople { base_url: format!("http://{address}/"), address, shared, task: Some(task) })
     }

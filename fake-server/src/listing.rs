@@ -56,47 +56,111 @@ impl PageSize {
     }
 }
 
+/// Where the store stands when a listing page is read; from [`Store::moment`](crate::store::Store::moment).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Moment {
+    /// The revision of the last mutation.
+    pub(crate) revision: u64,
+    /// The last revision incremental syncs can see: changes younger than the
+    /// propagation delay come after it.
+    pub(crate) visible_revision: u64,
+    /// The fake clock, in milliseconds since it was made.
+    pub(crate) now_ms: u64,
+}
+
+impl Moment {
+    /// A moment without propagation delay, at clock time 0 (for unit tests).
+    #[cfg(test)]
+    pub(crate) fn at(revision: u64) -> Self {
+        Self { revision, visible_revision: revision, now_ms: 0 }
+    }
+}
+
+/// Which of the documented sync rules a list method follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Syncs {
+    /// No sync tokens: `syncToken` is not read.
+    Never,
+    /// Sync tokens that do not expire (`contactGroups.list`, the directory).
+    Tokens,
+    /// "Sync tokens expire 7 days after the full sync", and "writes may have
+    /// a propagation delay of several minutes for sync requests"
+    /// (`people.connections.list`, `otherContacts.list`).
+    Documented,
+}
+
 /// One page request of a listing, its tokens checked.
 #[derive(Debug)]
 pub(crate) struct Listing {
     offset: usize,
     page_size: usize,
-    /// The store revision when the first page was read.
+    /// The store revision the listing covers: on the first page, the
+    /// revision then (for an incremental sync, the last one it can see).
     snapshot: u64,
     /// With a sync token: only what changed after this revision.
     pub(crate) changed_since: Option<u64>,
+    /// When the full sync began, in clock milliseconds: now for a first
+    /// page, otherwise carried by the tokens.
+    synced_at: u64,
     page_params: u64,
     sync_params: u64,
 }
 
 impl Listing {
-    /// Reads `pageSize`, `pageToken` and (when `syncs`) `syncToken`.
+    /// Reads `pageSize`, `pageToken` and (unless [`Syncs::Never`]) `syncToken`;
+    /// an expired sync token is the documented `EXPIRED_SYNC_TOKEN` error.
     pub(crate) fn begin(
         query: &Query,
         tokens: &TokenCodec,
-        revision: u64,
+        moment: Moment,
         page_size: PageSize,
-        syncs: bool,
+        syncs: Syncs,
     ) -> Result<Self, ApiError> {
         let page_params = query.fingerprint(PAGE_INDEPENDENT);
         let sync_params = query.fingerprint(SYNC_INDEPENDENT);
         let page_size = page_size.read(query)?;
-        let (offset, snapshot) = match query.non_empty("pageToken")? {
-            None => (0, revision),
-            Some(text) => {
-                let token = decode(tokens, text, "pageToken", TokenKind::Page, page_params)?;
-                let offset = usize::try_from(token.offset)
-                    .map_err(|_| ApiError::invalid_field("pageToken", "Invalid pageToken."))?;
-                (offset, token.revision)
-            }
+        let page = match query.non_empty("pageToken")? {
+            None => None,
+            Some(text) => Some(decode(tokens, text, "pageToken", TokenKind::Page, page_params)?),
         };
-        let changed_since = match query.non_empty("syncToken")? {
-            Some(text) if syncs => {
-                Some(decode(tokens, text, "syncToken", TokenKind::Sync, sync_params)?.revision)
+        let sync = match query.non_empty("syncToken")? {
+            Some(text) if syncs != Syncs::Never => {
+                Some(decode(tokens, text, "syncToken", TokenKind::Sync, sync_params)?)
             }
             _ => None,
         };
-        Ok(Self { offset, page_size, snapshot, changed_since, page_params, sync_params })
+        if let Some(sync) = sync {
+            if syncs == Syncs::Documented
+                && moment.now_ms.saturating_sub(sync.synced_at) >= lifetime_ms()
+            {
+                return Err(ApiError::expired_sync_token());
+            }
+        }
+        let changed_since = sync.map(|sync| sync.revision);
+        let synced_at = sync.or(page).map_or(moment.now_ms, |token| token.synced_at);
+        let (offset, snapshot) = match page {
+            Some(token) => (
+                usize::try_from(token.offset)
+                    .map_err(|_| ApiError::invalid_field("pageToken", "Invalid pageToken."))?,
+                token.revision,
+            ),
+            None => match changed_since {
+                // Changes since the token that have propagated; never behind the token.
+                Some(since) if syncs == Syncs::Documented => {
+                    (0, since.max(moment.visible_revision))
+                }
+                _ => (0, moment.revision),
+            },
+        };
+        Ok(Self { offset, page_size, snapshot, changed_since, synced_at, page_params, sync_params })
+    }
+
+    /// Whether a resource last changed at `revision` belongs in this listing:
+    /// every one in a full listing; in an incremental sync, those changed
+    /// after the token and up to the revision the sync covers (later ones
+    /// come with the next sync).
+    pub(crate) fn includes(&self, revision: u64) -> bool {
+        self.changed_since.is_none_or(|since| since < revision && revision <= self.snapshot)
     }
 
     /// This request's page of `items` and the token for the next one, if any.
@@ -110,6 +174,7 @@ impl Listing {
                 offset: end as u64,
                 revision: self.snapshot,
                 params: self.page_params,
+                synced_at: self.synced_at,
             })
         });
         (page, next)
@@ -144,8 +209,14 @@ impl Listing {
             offset: 0,
             revision: self.snapshot,
             params: self.sync_params,
+            synced_at: self.synced_at,
         })
     }
+}
+
+/// [`crate::SYNC_TOKEN_LIFETIME`] in clock milliseconds.
+fn lifetime_ms() -> u64 {
+    u64::try_from(crate::SYNC_TOKEN_LIFETIME.as_millis()).unwrap_or(u64::MAX)
 }
 
 fn decode(
@@ -195,16 +266,17 @@ mod tests {
     #[test]
     fn pages_follow_tokens_to_the_end() {
         let tokens = TokenCodec::default();
-        let first = Listing::begin(&query("a=1"), &tokens, 5, SIZE, true).unwrap();
+        let first =
+            Listing::begin(&query("a=1"), &tokens, Moment::at(5), SIZE, Syncs::Tokens).unwrap();
         let (page, next) = first.page(vec![1, 2, 3, 4, 5], &tokens);
         assert_eq!(page, [1, 2]);
         let next = next.unwrap();
         let second = Listing::begin(
             &query(&format!("a=1&pageToken={next}&pageSize=3")),
             &tokens,
-            9,
+            Moment::at(9),
             SIZE,
-            true,
+            Syncs::Tokens,
         )
         .unwrap();
         let (page, next) = second.page(vec![1, 2, 3, 4, 5], &tokens);
@@ -215,22 +287,33 @@ mod tests {
     #[test]
     fn tokens_are_bound_to_the_other_parameters_and_their_kind() {
         let tokens = TokenCodec::default();
-        let listing = Listing::begin(&query("a=1"), &tokens, 5, SIZE, true).unwrap();
+        let listing =
+            Listing::begin(&query("a=1"), &tokens, Moment::at(5), SIZE, Syncs::Tokens).unwrap();
         let (_, next) = listing.page(vec![1, 2, 3], &tokens);
         let next = next.unwrap();
-        let changed =
-            Listing::begin(&query(&format!("a=2&pageToken={next}")), &tokens, 5, SIZE, true);
+        let changed = Listing::begin(
+            &query(&format!("a=2&pageToken={next}")),
+            &tokens,
+            Moment::at(5),
+            SIZE,
+            Syncs::Tokens,
+        );
         assert_eq!(changed.unwrap_err().status, "INVALID_ARGUMENT");
-        let as_sync =
-            Listing::begin(&query(&format!("a=1&syncToken={next}")), &tokens, 5, SIZE, true);
+        let as_sync = Listing::begin(
+            &query(&format!("a=1&syncToken={next}")),
+            &tokens,
+            Moment::at(5),
+            SIZE,
+            Syncs::Tokens,
+        );
         assert_eq!(as_sync.unwrap_err().status, "INVALID_ARGUMENT");
         let sync = listing.sync_token(&tokens);
         let resumed = Listing::begin(
             &query(&format!("a=1&syncToken={sync}&pageSize=1")),
             &tokens,
-            8,
+            Moment::at(8),
             SIZE,
-            true,
+            Syncs::Tokens,
         );
         assert_eq!(resumed.unwrap().changed_since, Some(5));
     }

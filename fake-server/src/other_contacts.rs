@@ -6,7 +6,7 @@ use serde_json::{Map, Value, json};
 
 use crate::dispatch::Call;
 use crate::error::ApiError;
-use crate::listing::{AboveMaximum, Listing, PageSize};
+use crate::listing::{AboveMaximum, Listing, PageSize, Syncs};
 use crate::mask::{
     COPY_FIELDS, FieldMask, OTHER_CONTACT_FIELDS, OTHER_CONTACT_SEARCH_FIELDS, PERSON_FIELDS,
     mask_or, required_mask,
@@ -38,7 +38,8 @@ pub(crate) fn list(store: &Store, call: &Call) -> Result<Value, ApiError> {
     let valid = if with_profile { PERSON_FIELDS } else { OTHER_CONTACT_FIELDS };
     let read_mask = required_mask(&call.query, "readMask", valid)?;
     let request_sync_token = call.query.flag("requestSyncToken")?;
-    let listing = Listing::begin(&call.query, &store.tokens, store.revision(), LIST_PAGE, true)?;
+    let listing =
+        Listing::begin(&call.query, &store.tokens, store.moment(), LIST_PAGE, Syncs::Documented)?;
     // Other contacts never change after seeding: a sync finds nothing new.
     let entries: Vec<&Value> = match listing.changed_since {
         Some(_) => Vec::new(),
@@ -62,7 +63,9 @@ pub(crate) fn list(store: &Store, call: &Call) -> Result<Value, ApiError> {
 pub(crate) fn search(store: &Store, call: &Call) -> Result<Value, ApiError> {
     let read_mask = required_mask(&call.query, "readMask", OTHER_CONTACT_SEARCH_FIELDS)?;
     let page_size = SEARCH_PAGE.read(&call.query)?;
-    // An empty query is the documented warm-up request: no results.
+    // An empty query is the documented warm-up request: no results. Other
+    // contacts never change after seeding, so their search cache is never
+    // behind and the warm-up has nothing to refresh.
     let query = call.query.single("query")?.unwrap_or_default();
     let people = store.other_contacts().iter().cloned();
     Ok(search_results(people, query, search::OTHER_CONTACT_FIELDS, page_size, &read_mask))

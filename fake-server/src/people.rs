@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 
 use crate::dispatch::Call;
 use crate::error::ApiError;
-use crate::listing::{AboveMaximum, Listing, PageSize};
+use crate::listing::{AboveMaximum, Listing, PageSize, Syncs};
 use crate::mask::{
     FieldMask, PERSON_FIELDS, UPDATABLE_PERSON_FIELDS, mask_or, required_mask,
     required_person_fields,
@@ -260,13 +260,17 @@ pub(crate) fn batch_delete_contacts(store: &mut Store, call: &Call) -> Result<Va
     Ok(json!({}))
 }
 
-pub(crate) fn search_contacts(store: &Store, call: &Call) -> Result<Value, ApiError> {
+pub(crate) fn search_contacts(store: &mut Store, call: &Call) -> Result<Value, ApiError> {
     let read_mask = required_mask(&call.query, "readMask", PERSON_FIELDS)?;
     check_read_sources(&call.query)?;
     let page_size = SEARCH_PAGE.read(&call.query)?;
-    // An empty query is the documented warm-up request: no results.
+    // An empty query is the documented warm-up request: it brings the
+    // search cache up to date and finds nothing.
     let query = call.query.single("query")?.unwrap_or_default();
-    let people = store.contacts().map(Contact::to_person);
+    if query.trim().is_empty() {
+        store.warm_up_search();
+    }
+    let people = store.searchable_contacts().into_iter();
     Ok(search_results(people, query, search::CONTACT_FIELDS, page_size, &read_mask))
 }
 
@@ -298,18 +302,22 @@ pub(crate) fn list_connections(store: &Store, call: &Call) -> Result<Value, ApiE
     check_read_sources(&call.query)?;
     let sort_order = call.query.single_enum("sortOrder", SORT_ORDERS)?;
     let request_sync_token = call.query.flag("requestSyncToken")?;
-    let listing =
-        Listing::begin(&call.query, &store.tokens, store.revision(), CONNECTIONS_PAGE, true)?;
-    let mut contacts: Vec<&Contact> = store
-        .contacts()
-        .filter(|contact| listing.changed_since.is_none_or(|since| contact.revision() > since))
-        .collect();
+    let listing = Listing::begin(
+        &call.query,
+        &store.tokens,
+        store.moment(),
+        CONNECTIONS_PAGE,
+        Syncs::Documented,
+    )?;
+    let mut contacts: Vec<&Contact> =
+        store.contacts().filter(|contact| listing.includes(contact.revision())).collect();
     sort_contacts(&mut contacts, sort_order.unwrap_or("LAST_MODIFIED_ASCENDING"));
     let mut entries: Vec<Entry<'_>> = contacts.into_iter().map(Entry::Contact).collect();
-    if let Some(since) = listing.changed_since {
-        let deleted =
-            store.deleted_contacts().iter().filter(|tombstone| tombstone.revision > since);
-        entries.extend(deleted.map(Entry::Deleted));
+    if listing.changed_since.is_some() {
+        let deleted = store.deleted_contacts().iter();
+        entries.extend(
+            deleted.filter(|tombstone| listing.includes(tombstone.revision)).map(Entry::Deleted),
+        );
     }
     let total = entries.len();
     let (page, next_page_token) = listing.page(entries, &store.tokens);

@@ -1,5 +1,8 @@
 //! The HTTP/1 transport: accepts connections until the task is aborted and
-//! hands each request to [`dispatch`](crate::dispatch).
+//! hands each request to [`dispatch`](crate::dispatch). Mutation contention
+//! is modelled here, where waiting is asynchronous: with a mutation delay,
+//! each mutation (any method but GET) is in flight for that long before it
+//! is dispatched, and one that arrives meanwhile is refused with 409 `ABORTED`.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -7,10 +10,10 @@ use std::time::Duration;
 
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Bytes, Incoming};
-use hyper::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue, WWW_AUTHENTICATE};
+use hyper::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue, RETRY_AFTER, WWW_AUTHENTICATE};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper::{Request, Response, StatusCode};
+use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio::task::JoinSet;
@@ -54,26 +57,36 @@ async fn respond(
     request: Request<Incoming>,
 ) -> Result<Response<Full<Bytes>>, Infallible> {
     let (parts, body) = request.into_parts();
-    let reply = match Limited::new(body, MAX_BODY_BYTES).collect().await {
-        Ok(body) => {
-            let body = body.to_bytes();
-            let authorization =
-                parts.headers.get(AUTHORIZATION).and_then(|value| value.to_str().ok());
-            dispatch::handle(
-                &shared,
-                &dispatch::Incoming {
-                    method: parts.method.as_str(),
-                    path: parts.uri.path(),
-                    query: parts.uri.query(),
-                    authorization,
-                    body: &body,
-                },
-            )
+    let body = match Limited::new(body, MAX_BODY_BYTES).collect().await {
+        Ok(body) => body.to_bytes(),
+        Err(error) => {
+            return Ok(to_response(dispatch::error_reply(&ApiError::invalid_argument(format!(
+                "Cannot read the request body: {error}."
+            )))));
         }
-        Err(error) => dispatch::error_reply(&ApiError::invalid_argument(format!(
-            "Cannot read the request body: {error}."
-        ))),
     };
+    let delay = shared.mutation_delay();
+    let in_flight = if parts.method != Method::GET && !delay.is_zero() {
+        let Some(in_flight) = shared.begin_mutation() else {
+            return Ok(to_response(dispatch::error_reply(&ApiError::concurrent_mutation())));
+        };
+        tokio::time::sleep(delay).await;
+        Some(in_flight)
+    } else {
+        None
+    };
+    let authorization = parts.headers.get(AUTHORIZATION).and_then(|value| value.to_str().ok());
+    let reply = dispatch::handle(
+        &shared,
+        &dispatch::Incoming {
+            method: parts.method.as_str(),
+            path: parts.uri.path(),
+            query: parts.uri.query(),
+            authorization,
+            body: &body,
+        },
+    );
+    drop(in_flight);
     Ok(to_response(reply))
 }
 
@@ -83,6 +96,11 @@ fn to_response(reply: Reply) -> Response<Full<Bytes>> {
         StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let headers = response.headers_mut();
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json; charset=UTF-8"));
+    if let Some(retry_after) = reply.retry_after {
+        // Whole seconds, rounded up, as the header carries them.
+        let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+        headers.insert(RETRY_AFTER, HeaderValue::from(seconds));
+    }
     if reply.status == 401 {
         headers.insert(
             WWW_AUTHENTICATE,

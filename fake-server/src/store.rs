@@ -6,16 +6,22 @@
 //!   with every mutation and sync tokens can ask "changed after revision r";
 //! - a contact's group memberships only name groups that exist, and a group's
 //!   member count is derived from the contacts, so the two never disagree;
-//! - deletions leave tombstones for sync listings.
+//! - deletions leave tombstones for sync listings;
+//! - every revision's time on the [`FakeClock`] is recorded, so that
+//!   incremental syncs can leave out changes younger than the propagation
+//!   delay, and times only grow with revisions.
 
 use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::{Map, Value, json};
 
+use crate::clock::FakeClock;
 use crate::error::ApiError;
+use crate::listing::Moment;
 use crate::person;
 use crate::seed::{Seed, SeedError};
 use crate::tokens::TokenCodec;
@@ -203,12 +209,45 @@ pub(crate) struct Store {
     deleted_contacts: Vec<Tombstone>,
     deleted_groups: Vec<Tombstone>,
     pub(crate) tokens: TokenCodec,
+    /// The documented behaviours around the data, as configured.
+    behaviour: Behaviour,
+    /// `revision_times[r]`: when revision `r` was made, on the clock.
+    revision_times: Vec<Duration>,
+    /// What `searchContacts` answers from while the search cache is on: the
+    /// contacts as they were at the last warm-up (or at the start).
+    search_snapshot: Vec<Value>,
+    /// How many of the next full syncs are refused with a 429.
+    full_sync_refusals: u32,
+}
+
+/// How the fake models the behaviours the documentation describes; set with
+/// [`FakePeopleBuilder`](crate::FakePeopleBuilder).
+#[derive(Debug, Clone)]
+pub(crate) struct Behaviour {
+    pub(crate) clock: FakeClock,
+    /// Changes younger than this are not yet seen by incremental syncs.
+    pub(crate) propagation_delay: Duration,
+    /// Whether searches answer from the snapshot of the last warm-up.
+    pub(crate) search_cache: bool,
+    /// The `Retry-After` of a refused full sync.
+    pub(crate) full_sync_retry_after: Duration,
+}
+
+impl Default for Behaviour {
+    fn default() -> Self {
+        Self {
+            clock: FakeClock::new(),
+            propagation_delay: Duration::ZERO,
+            search_cache: true,
+            full_sync_retry_after: Duration::ZERO,
+        }
+    }
 }
 
 impl Store {
     /// A store holding `seed`, with resource names and etags assigned where
     /// the seed has none.
-    pub(crate) fn from_seed(seed: Seed) -> Result<Self, SeedError> {
+    pub(crate) fn from_seed(seed: Seed, behaviour: Behaviour) -> Result<Self, SeedError> {
         let groups = SYSTEM_GROUPS
             .iter()
             .map(|(id, _)| {
@@ -237,6 +276,10 @@ impl Store {
             deleted_contacts: Vec::new(),
             deleted_groups: Vec::new(),
             tokens: TokenCodec::default(),
+            revision_times: vec![behaviour.clock.elapsed()],
+            behaviour,
+            search_snapshot: Vec::new(),
+            full_sync_refusals: 0,
         };
         for (index, group) in seed.contact_groups.iter().enumerate() {
             store
@@ -282,6 +325,7 @@ impl Store {
                 )));
             }
         }
+        store.search_snapshot = store.live_contacts();
         Ok(store)
     }
 
@@ -365,20 +409,79 @@ impl Store {
 
     fn next_revision(&mut self) -> u64 {
         self.revision += 1;
+        self.revision_times.push(self.behaviour.clock.elapsed());
         self.revision
     }
 
-    /// The revision of the last mutation: a sync token taken now covers
-    /// everything up to it.
-    pub(crate) fn revision(&self) -> u64 {
-        self.revision
+    /// The revisions and the clock now, for a listing page.
+    pub(crate) fn moment(&self) -> Moment {
+        let elapsed = self.behaviour.clock.elapsed();
+        let visible_revision = match elapsed.checked_sub(self.behaviour.propagation_delay) {
+            // Times grow with revisions: the visible ones are a prefix.
+            Some(cutoff) => {
+                let visible = self.revision_times.partition_point(|time| *time <= cutoff);
+                u64::try_from(visible.saturating_sub(1)).unwrap_or(u64::MAX)
+            }
+            None => 0,
+        };
+        Moment {
+            revision: self.revision,
+            visible_revision: visible_revision.min(self.revision),
+            now_ms: u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
+        }
+    }
+
+    pub(crate) fn behaviour_mut(&mut self) -> &mut Behaviour {
+        &mut self.behaviour
+    }
+
+    pub(crate) fn clock(&self) -> &FakeClock {
+        &self.behaviour.clock
+    }
+
+    /// Refuses the next `times` full syncs (first pages) with a 429 asking
+    /// to come back after `retry_after`.
+    pub(crate) fn refuse_full_syncs(&mut self, times: u32, retry_after: Duration) {
+        self.full_sync_refusals = times;
+        self.behaviour.full_sync_retry_after = retry_after;
+    }
+
+    /// The first page of a full sync uses up one of the refusals, if any are left.
+    pub(crate) fn check_full_sync_quota(&mut self) -> Result<(), ApiError> {
+        if self.full_sync_refusals == 0 {
+            return Ok(());
+        }
+        self.full_sync_refusals -= 1;
+        Err(ApiError::full_sync_quota_exceeded(self.behaviour.full_sync_retry_after))
+    }
+
+    /// Every contact as the API returns it, now.
+    fn live_contacts(&self) -> Vec<Value> {
+        self.contacts.values().map(Contact::to_person).collect()
+    }
+
+    /// The warm-up request of `searchContacts`: the cache catches up.
+    pub(crate) fn warm_up_search(&mut self) {
+        if self.behaviour.search_cache {
+            self.search_snapshot = self.live_contacts();
+        }
+    }
+
+    /// What `searchContacts` searches: the cache of the last warm-up, or
+    /// with the cache off the contacts now.
+    pub(crate) fn searchable_contacts(&self) -> Vec<Value> {
+        if self.behaviour.search_cache {
+            self.search_snapshot.clone()
+        } else {
+            self.live_contacts()
+        }
     }
 
     /// Everything, in the shape of a seed.
     pub(crate) fn snapshot(&self) -> Seed {
         Seed {
             me: Some(self.me.clone()),
-            contacts: self.contacts.values().map(Contact::to_person).collect(),
+            contacts: self.live_contacts(),
             contact_groups: self.groups.iter().map(|group| self.group_json(group, 0)).collect(),
             other_contacts: self.other_contacts.clone(),
             directory: self.directory.clone(),
@@ -521,6 +624,7 @@ impl Store {
         if changed {
             contact.touch(revision);
             self.revision = revision;
+            self.revision_times.push(self.behaviour.clock.elapsed());
         }
         Ok(contact)
     }

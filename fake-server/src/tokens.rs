@@ -35,6 +35,9 @@ pub(crate) struct Token {
     pub(crate) revision: u64,
     /// A fingerprint of the other request parameters, which must match.
     pub(crate) params: u64,
+    /// When the full sync this listing belongs to began, in milliseconds on
+    /// the fake's clock: sync tokens expire a fixed time after it.
+    pub(crate) synced_at: u64,
 }
 
 /// Encodes and verifies tokens with a key chosen when the server starts.
@@ -45,8 +48,14 @@ pub(crate) struct TokenCodec {
 
 impl TokenCodec {
     pub(crate) fn encode(&self, token: Token) -> String {
-        let payload =
-            format!("{}.{}.{}.{:x}", token.kind.tag(), token.offset, token.revision, token.params);
+        let payload = format!(
+            "{}.{}.{}.{:x}.{}",
+            token.kind.tag(),
+            token.offset,
+            token.revision,
+            token.params,
+            token.synced_at
+        );
         let checksum = self.key.hash_one(&payload);
         URL_SAFE_NO_PAD.encode(format!("{payload}.{checksum:x}"))
     }
@@ -67,10 +76,11 @@ impl TokenCodec {
         let offset = parts.next()?.parse().ok()?;
         let revision = parts.next()?.parse().ok()?;
         let params = u64::from_str_radix(parts.next()?, 16).ok()?;
+        let synced_at = parts.next()?.parse().ok()?;
         if parts.next().is_some() {
             return None;
         }
-        Some(Token { kind, offset, revision, params })
+        Some(Token { kind, offset, revision, params, synced_at })
     }
 }
 
@@ -78,7 +88,8 @@ impl TokenCodec {
 mod tests {
     use super::*;
 
-    const PAGE: Token = Token { kind: TokenKind::Page, offset: 200, revision: 7, params: 0xabc };
+    const PAGE: Token =
+        Token { kind: TokenKind::Page, offset: 200, revision: 7, params: 0xabc, synced_at: 42 };
 
     #[test]
     fn a_token_round_trips_and_is_url_safe() {
@@ -86,7 +97,7 @@ mod tests {
         let text = codec.encode(PAGE);
         assert!(text.bytes().all(|byte| byte.is_ascii_alphanumeric() || b"-_".contains(&byte)));
         assert_eq!(codec.decode(&text), Some(PAGE));
-        let sync = Token { kind: TokenKind::Sync, offset: 0, revision: 9, params: 1 };
+        let sync = Token { kind: TokenKind::Sync, offset: 0, revision: 9, params: 1, synced_at: 7 };
         assert_eq!(codec.decode(&codec.encode(sync)), Some(sync));
     }
 
@@ -95,7 +106,7 @@ mod tests {
         let codec = TokenCodec::default();
         assert_eq!(codec.decode("not a token"), None);
         assert_eq!(codec.decode(""), None);
-        let forged = URL_SAFE_NO_PAD.encode("p.0.7.abc.1234");
+        let forged = URL_SAFE_NO_PAD.encode("p.0.7.abc.42.1234");
         assert_eq!(codec.decode(&forged), None);
         let mut text = codec.encode(PAGE).into_bytes();
         text[3] = if text[3] == b'A' { b'B' } else { b'A' };

@@ -6,6 +6,7 @@ mod batches;
 mod concurrency;
 mod contacts;
 mod directory;
+mod documented;
 mod groups;
 mod listing;
 mod other_contacts;

@@ -19,6 +19,7 @@ pub struct Reply {
     pub body: Value,
     pub text: String,
     pub www_authenticate: Option<String>,
+    pub retry_after: Option<String>,
 }
 
 /// A reqwest client built the way the runtime builds its own: in a
@@ -84,14 +85,14 @@ impl Api {
         }
         let response = request.send().await.expect("the fake answers");
         let status = response.status().as_u16();
-        let www_authenticate = response
-            .headers()
-            .get("www-authenticate")
-            .and_then(|value| value.to_str().ok())
-            .map(str::to_owned);
+        let header = |name: &str| {
+            response.headers().get(name).and_then(|value| value.to_str().ok()).map(str::to_owned)
+        };
+        let www_authenticate = header("www-authenticate");
+        let retry_after = header("retry-after");
         let text = response.text().await.expect("a body");
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Reply { status, body, text, www_authenticate }
+        Reply { status, body, text, www_authenticate, retry_after }
     }
 
     pub async fn send(&self, method: &str, path: &str, body: Option<&Value>) -> Reply {
