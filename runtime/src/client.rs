@@ -328,8 +328,9 @@ impl Client {
             .bytes()
             .await
             .map_err(|error| AttemptError::transport(spec.id, error, timeout))?;
-        let error = GoogleError::from_body(status, &body);
-        let server_delay = retry_after.max(error.retry_delay());
+        let mut error = GoogleError::from_body(status, &body);
+        error.retry_after = retry_after;
+        let server_delay = error.retry_delay();
         Err(AttemptError {
             error: Error::Api { method: spec.id, status, error: Box::new(error) },
             failure: Failure::from_status(status),

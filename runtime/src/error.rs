@@ -233,11 +233,15 @@ impl Error {
     /// `FAILED_PRECONDITION` with HTTP 400: for `people.updateContact` and its
     /// kin, the etag sent in `metadata.sources` is stale because the contact
     /// changed since it was read. Read it again, reapply the change, resend.
+    /// An expired sync token, which People answers with the same status, is
+    /// not one ([`Self::is_sync_token_expired`]).
     pub fn is_etag_conflict(&self) -> bool {
-        self.status() == Some(400) && self.has_status("FAILED_PRECONDITION")
+        self.status() == Some(400)
+            && self.has_status("FAILED_PRECONDITION")
+            && !self.is_sync_token_expired()
     }
 
-    /// How long the server asked to wait before retrying (`RetryInfo`).
+    /// How long the server asked to wait before retrying (`Retry-After` or `RetryInfo`).
     pub fn retry_delay(&self) -> Option<Duration> {
         self.google_error().and_then(GoogleError::retry_delay)
     }
@@ -283,6 +287,8 @@ pub struct GoogleError {
     pub status: Option<String>,
     /// Machine-readable details.
     pub details: Vec<ErrorDetail>,
+    /// The delay the response's `Retry-After` header asked for.
+    pub retry_after: Option<Duration>,
 }
 
 /// One entry of [`GoogleError::details`], typed for the kinds Google documents.
@@ -381,19 +387,26 @@ impl GoogleError {
                 message: error.message,
                 status: error.status,
                 details: error.details.into_iter().map(ErrorDetail::from_json).collect(),
+                retry_after: None,
             },
-            Err(_) => {
-                Self { code: status, message: snippet(body), status: None, details: Vec::new() }
-            }
+            Err(_) => Self {
+                code: status,
+                message: snippet(body),
+                status: None,
+                details: Vec::new(),
+                retry_after: None,
+            },
         }
     }
 
-    /// The delay asked for by a `RetryInfo` detail.
+    /// The delay the server asked for: the longer of the `Retry-After`
+    /// header's and a `RetryInfo` detail's.
     pub fn retry_delay(&self) -> Option<Duration> {
-        self.details.iter().find_map(|detail| match detail {
+        let retry_info = self.details.iter().find_map(|detail| match detail {
             ErrorDetail::RetryInfo { retry_delay } => *retry_delay,
             _ => None,
-        })
+        });
+        retry_info.max(self.retry_after)
     }
 
     /// The `reason` of the first `ErrorInfo` detail, such as `RATE_LIMIT_EXCEEDED`.
@@ -481,6 +494,45 @@ pub(crate) fn snippet(body: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn api_error(status: u16, body: &str) -> Error {
+        Error::Api {
+            method: "people.people.connections.list",
+            status,
+            error: Box::new(GoogleError::from_body(status, body.as_bytes())),
+        }
+    }
+
+    #[test]
+    fn an_expired_sync_token_is_not_taken_for_a_stale_etag() {
+        let expired = api_error(
+            400,
+            r#"{"error": {"code": 400, "status": "FAILED_PRECONDITION", "message": "Sync token is expired.",
+                "details": [{"@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                             "reason": "EXPIRED_SYNC_TOKEN", "domain": "people.googleapis.com"}]}}"#,
+        );
+        assert!(expired.is_sync_token_expired());
+        assert!(!expired.is_etag_conflict());
+        let stale = api_error(
+            400,
+            r#"{"error": {"code": 400, "status": "FAILED_PRECONDITION", "message": "etag mismatch"}}"#,
+        );
+        assert!(stale.is_etag_conflict() && !stale.is_sync_token_expired());
+    }
+
+    #[test]
+    fn the_retry_delay_is_the_longer_of_the_header_and_retry_info() {
+        let mut error = GoogleError::from_body(
+            429,
+            br#"{"error": {"code": 429, "details": [{"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "2s"}]}}"#,
+        );
+        assert_eq!(error.retry_delay(), Some(Duration::from_secs(2)));
+        error.retry_after = Some(Duration::from_secs(7));
+        assert_eq!(error.retry_delay(), Some(Duration::from_secs(7)));
+        let header_only =
+            GoogleError { retry_after: Some(Duration::from_secs(3)), ..GoogleError::default() };
+        assert_eq!(header_only.retry_delay(), Some(Duration::from_secs(3)));
+    }
 
     #[test]
     fn decode_causes_leave_out_the_values_they_found() {
