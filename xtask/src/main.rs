@@ -150,12 +150,12 @@ enum Command {
         #[arg(long)]
         token: Option<String>,
     },
-    /// Benchmark against google-people1 (generation, builds, decoding, calls, memory); writes BENCHMARKS.md.
+    /// Benchmark against google-people1 (generation, builds, decoding, calls, memory, the CLI); writes BENCHMARKS.md.
     Bench {
         /// A smoke run: fewer repetitions, no cold builds; leaves BENCHMARKS.md alone.
         #[arg(long)]
         quick: bool,
-        /// Only these sections: generation, builds, decode, calls, memory.
+        /// Only these sections: generation, builds, decode, calls, memory, cli.
         #[arg(long = "only")]
         only: Vec<String>,
     },

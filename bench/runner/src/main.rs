@@ -5,6 +5,7 @@
 mod alloc;
 mod builds;
 mod calls;
+mod cli;
 mod decode;
 mod fixture;
 mod generation;
@@ -22,7 +23,7 @@ static ALLOCATOR: alloc::Counting = alloc::Counting;
 
 const USAGE: &str = "usage: bench-runner [--quick] [--only SECTION]... [--out FILE]
   --quick         fewer repetitions, no cold builds
-  --only SECTION  generation, builds, decode, calls or memory (repeatable; default: all)
+  --only SECTION  generation, builds, decode, calls, memory or cli (repeatable; default: all)
   --out FILE      where to write the report, relative to the repository (default:
                   BENCHMARKS.md for a full run, bench/target/BENCHMARKS.partial.md otherwise)";
 
@@ -64,7 +65,7 @@ impl Settings {
     };
 }
 
-const SECTIONS: [&str; 5] = ["generation", "builds", "decode", "calls", "memory"];
+const SECTIONS: [&str; 6] = ["generation", "builds", "decode", "calls", "memory", "cli"];
 
 struct Options {
     quick: bool,
@@ -123,24 +124,28 @@ fn run() -> Result<()> {
 
     let mut sections = Vec::new();
     if options.runs("generation") {
-        eprintln!("1/5 generation");
+        eprintln!("1/6 generation");
         sections.push(generation::run(&root, &settings)?);
     }
     if options.runs("decode") {
-        eprintln!("3/5 decode and encode");
+        eprintln!("3/6 decode and encode");
         sections.push(decode::run(&settings)?);
     }
     if options.runs("memory") {
-        eprintln!("5/5 memory");
+        eprintln!("5/6 memory");
         sections.push(decode::memory()?);
     }
     if options.runs("calls") {
-        eprintln!("4/5 calls");
+        eprintln!("4/6 calls");
         sections.push(calls::run(&settings)?);
     }
     if options.runs("builds") {
-        eprintln!("2/5 builds (the long part)");
+        eprintln!("2/6 builds (the long part)");
         sections.push(builds::run(&root, &settings)?);
+    }
+    if options.runs("cli") {
+        eprintln!("6/6 the command-line clients' builds");
+        sections.push(cli::run(&root, &settings)?);
     }
     let load_after = machine::load();
 
