@@ -53,11 +53,8 @@ impl Stored {
     }
 }
 
-/// The `authorization` line a dry run shows in place of the credential.
-pub(crate) fn redacted_header(matches: &ArgMatches) -> Option<&'static str> {
-    let _ = matches;
-    Some("Bearer [redacted]")
-}
+/// The `authorization` line a dry run shows: the credential is never fetched.
+pub(crate) const REDACTED_AUTHORIZATION: &str = "Bearer [redacted]";
 
 /// Adds the invocation's credentials to `builder`.
 pub(crate) async fn authenticate(

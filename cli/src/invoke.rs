@@ -57,7 +57,7 @@ pub(crate) async fn run(
             );
         }
         let preview = call.preview().map_err(usage_or_call)?;
-        return output::preview(&preview, credentials::redacted_header(matches));
+        return output::preview(&preview, credentials::REDACTED_AUTHORIZATION);
     }
     let format = output::Format::from_matches(matches);
     if let Some(path) = download_to {
@@ -109,7 +109,7 @@ async fn page_all(
     let mut token: Option<String> = None;
     let (mut count, mut number) = (0usize, 0usize);
     let mut progress = output::Progress::new();
-    let mut table = format.table_for(method);
+    let mut table = format.table();
     loop {
         let mut page_call = call.clone();
         if let Some(token) = token.take() {
@@ -117,11 +117,18 @@ async fn page_all(
         }
         let page: Page = page_call.send().await.map_err(usage_or_call)?;
         number += 1;
-        let items: Vec<Box<RawValue>> = match pages.items_field.and_then(|field| page.get(field)) {
-            Some(raw) => serde_json::from_str(raw.get()).map_err(|error| {
-                Failure::Call(format!("a page's items are not a list: {error}"))
-            })?,
-            None => Vec::new(),
+        let items: Vec<Box<RawValue>> = match pages.items_field {
+            Some(field) => match page.get(field) {
+                Some(raw) => serde_json::from_str(raw.get()).map_err(|error| {
+                    Failure::Call(format!("a page's `{field}` is not a list: {error}"))
+                })?,
+                None => Vec::new(),
+            },
+            // No list field to take the items from: each page is one line.
+            None => vec![
+                serde_json::value::to_raw_value(&page)
+                    .map_err(|error| Failure::Call(format!("cannot print a page: {error}")))?,
+            ],
         };
         count += items.len();
         for item in &items {

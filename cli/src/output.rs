@@ -33,8 +33,7 @@ impl Format {
     }
 
     /// A table to fill when the output is one.
-    pub(crate) fn table_for(&self, method: &Method) -> Option<Table> {
-        let _ = method;
+    pub(crate) fn table(&self) -> Option<Table> {
         self.table.then(|| Table::new(self.columns.clone()))
     }
 
@@ -44,7 +43,7 @@ impl Format {
         method: &Method,
         response: &RawValue,
     ) -> Result<(), Failure> {
-        let Some(mut table) = self.table_for(method) else {
+        let Some(mut table) = self.table() else {
             return json(response.get(), stdout_is_terminal());
         };
         let items_field = method.pages.and_then(|pages| pages.items_field);
@@ -198,13 +197,11 @@ fn cell(item: &Value, path: &str) -> String {
 
 /// `--dry-run`'s output: the request line, headers (credentials redacted)
 /// and body, as the runtime would send them.
-pub(crate) fn preview(preview: &Preview, authorization: Option<&str>) -> Result<(), Failure> {
+pub(crate) fn preview(preview: &Preview, authorization: &str) -> Result<(), Failure> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut text = format!("{} {}\n", preview.method, preview.url);
-    if let Some(authorization) = authorization {
-        text.push_str(&format!("authorization: {authorization}\n"));
-    }
+    text.push_str(&format!("authorization: {authorization}\n"));
     for (name, value) in &preview.headers {
         text.push_str(&format!("{name}: {value}\n"));
     }

@@ -318,7 +318,11 @@ fn rust_lines(dir: &Path) -> Result<usize> {
 
 /// Runs cargo with `args` in `dir`, into `target` when given; fails with
 /// cargo's stderr when it fails.
-pub(crate) fn cargo(dir: &Path, target: Option<&Path>, args: &[&str]) -> Result<std::process::Output> {
+pub(crate) fn cargo(
+    dir: &Path,
+    target: Option<&Path>,
+    args: &[&str],
+) -> Result<std::process::Output> {
     let program = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut command = Command::new(program);
     // `cargo run` sets it for this process; ring's build script tracks it,

@@ -68,19 +68,19 @@ pub fn run(root: &Path, settings: &Settings) -> Result<Section> {
     for release in [false, true] {
         let profile = if release { "release" } else { "debug" };
         eprintln!("  cargo install of each CLI, {profile}, {rounds} round(s)");
-        let mut sizes = [0u64; 2];
+        let (mut our_size, mut their_size) = (0u64, 0u64);
         let samples = alternate(
             rounds,
             &mut [
                 &mut || {
                     install(&bench, root, true, release).map(|install| {
-                        sizes[0] = install.bytes;
+                        our_size = install.bytes;
                         install.seconds
                     })
                 },
                 &mut || {
                     install(&bench, root, false, release).map(|install| {
-                        sizes[1] = install.bytes;
+                        their_size = install.bytes;
                         install.seconds
                     })
                 },
@@ -96,8 +96,8 @@ pub fn run(root: &Path, settings: &Settings) -> Result<Section> {
         let mib = |bytes: u64| bytes as f64 / (1024.0 * 1024.0);
         section.rows.push(
             Row::new(ITEM, format!("CLI binary size, {profile}"))
-                .ours(format!("{:.1} MiB", mib(sizes[0])))
-                .other(format!("{:.1} MiB", mib(sizes[1])), sizes[0] as f64 / sizes[1] as f64),
+                .ours(format!("{:.1} MiB", mib(our_size)))
+                .other(format!("{:.1} MiB", mib(their_size)), our_size as f64 / their_size as f64),
         );
     }
     section.notes.push(format!(
