@@ -89,7 +89,7 @@ pub(crate) async fn run(
         }
     }
     if let (Some(pages), true) = (method.pages, matches.get_flag_if_present("page-all")) {
-        return page_all(call, method, pages, &format).await;
+        return page_all(call, pages, &format).await;
     }
     if method.response.is_none() {
         return call.send_empty().await.map_err(usage_or_call);
@@ -102,7 +102,6 @@ pub(crate) async fn run(
 /// come (JSON lines, or table rows) and a progress line on stderr.
 async fn page_all(
     call: Call,
-    method: &'static Method,
     pages: crate::table::Pages,
     format: &output::Format,
 ) -> Result<(), Failure> {
