@@ -69,6 +69,11 @@ async fn a_contact_lives_through_create_get_update_stale_etag_photo_and_delete()
     let read = json_of(&people(&fake, &["people", "get", &name, "--person-fields", "names"])?)?;
     assert_eq!(read["names"][0]["givenName"], "Ada");
     assert!(read.get("emailAddresses").is_none(), "only the fields asked for: {read}");
+    let partial = json_of(&people(
+        &fake,
+        &["people", "get", &name, "--person-fields", "names,emailAddresses", "--fields", "etag"],
+    )?)?;
+    assert_eq!(partial, json!({"etag": etag}), "--fields asks for a partial response");
 
     // The person as read, edited: its etag and sources say which version it changes.
     let mut update = created.clone();
