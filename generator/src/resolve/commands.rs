@@ -3,11 +3,11 @@
 //! is used and never one of the engine's own (`gapi-cli`'s
 //! `RESERVED_FLAGS` and `RESERVED_COMMANDS`, which a test keeps equal).
 
-use std::collections::BTreeSet;
-
 use heck::ToKebabCase;
 
 use super::ir::{Method, Resource};
+use super::lock::Lock;
+use super::names::Namespace;
 
 /// The flags `gapi-cli` defines on every command or on methods that need them.
 pub const RESERVED_FLAGS: &[&str] = &[
@@ -48,41 +48,52 @@ pub fn program(api_name: &str) -> String {
 }
 
 /// Makes the subcommands of every level and the flags of every method
-/// unique: a later name that repeats an earlier one, or an engine name,
-/// gets `-2`, `-3`, ... (methods before resources, in document order).
-pub fn name(methods: &mut [Method], resources: &mut [Resource]) {
-    name_level(methods, resources, RESERVED_COMMANDS);
+/// unique, never an engine name, and kept across regenerations like the
+/// library's names: each is claimed in a namespace of the lock (`cli
+/// commands $`, `cli commands people.connections`, `cli flags
+/// people.people.get`), so a name the lock recorded stays, and a new item
+/// that would repeat one gets `-2`, `-3`, ... (methods before resources).
+pub fn name(methods: &mut [Method], resources: &mut [Resource], lock: &Lock, decisions: &mut Lock) {
+    name_level("cli commands $", methods, resources, RESERVED_COMMANDS, lock, decisions);
 }
 
-fn name_level(methods: &mut [Method], resources: &mut [Resource], reserved: &[&str]) {
-    let mut taken: BTreeSet<String> = reserved.iter().map(|name| (*name).to_owned()).collect();
+fn name_level(
+    namespace: &str,
+    methods: &mut [Method],
+    resources: &mut [Resource],
+    reserved: &[&str],
+    lock: &Lock,
+    decisions: &mut Lock,
+) {
+    let mut names = Namespace::new(namespace, lock);
+    names.reserve(reserved);
     for method in methods.iter_mut() {
-        method.command = unique(&method.command, &mut taken);
-        name_flags(method);
+        method.command = names.claim_kebab(&method.id, std::mem::take(&mut method.command));
+        name_flags(method, lock, decisions);
     }
     for resource in resources.iter_mut() {
-        resource.command = unique(&resource.command, &mut taken);
-        name_level(&mut resource.methods, &mut resource.resources, &["help"]);
+        resource.command =
+            names.claim_kebab(&resource.wire_path, std::mem::take(&mut resource.command));
+        let inner = format!("cli commands {}", resource.wire_path);
+        name_level(
+            &inner,
+            &mut resource.methods,
+            &mut resource.resources,
+            &["help"],
+            lock,
+            decisions,
+        );
     }
+    names.close(decisions);
 }
 
-fn name_flags(method: &mut Method) {
-    let mut taken: BTreeSet<String> =
-        RESERVED_FLAGS.iter().map(|flag| (*flag).to_owned()).collect();
+fn name_flags(method: &mut Method, lock: &Lock, decisions: &mut Lock) {
+    let mut flags = Namespace::new(format!("cli flags {}", method.id), lock);
+    flags.reserve(RESERVED_FLAGS);
     for param in method.required.iter_mut().chain(method.optional.iter_mut()) {
-        param.flag = unique(&param.flag, &mut taken);
+        param.flag = flags.claim_kebab(&param.wire_name, std::mem::take(&mut param.flag));
     }
-}
-
-fn unique(wanted: &str, taken: &mut BTreeSet<String>) -> String {
-    let mut name = wanted.to_owned();
-    let mut counter = 1;
-    while taken.contains(&name) {
-        counter += 1;
-        name = format!("{wanted}-{counter}");
-    }
-    taken.insert(name.clone());
-    name
+    flags.close(decisions);
 }
 
 #[cfg(test)]
@@ -98,10 +109,18 @@ mod tests {
     }
 
     #[test]
-    fn a_repeated_or_reserved_name_gets_a_number() {
-        let mut taken: BTreeSet<String> = ["json".to_owned()].into();
-        assert_eq!(unique("foo-bar", &mut taken), "foo-bar");
-        assert_eq!(unique("foo-bar", &mut taken), "foo-bar-2");
-        assert_eq!(unique("json", &mut taken), "json-2");
+    fn a_repeated_or_reserved_name_gets_a_number_and_a_recorded_one_is_kept() {
+        let mut names = Namespace::new("cli flags x", &Lock::default());
+        names.reserve(RESERVED_FLAGS);
+        assert_eq!(names.claim_kebab("fooBar", "foo-bar".into()), "foo-bar");
+        assert_eq!(names.claim_kebab("foo_bar", "foo-bar".into()), "foo-bar-2");
+        assert_eq!(names.claim_kebab("json", "json".into()), "json-2");
+        let mut lock = Lock::default();
+        names.close(&mut lock);
+        // A later document adds `foo-bar`, which sorts first: the old flags keep their names.
+        let mut again = Namespace::new("cli flags x", &lock);
+        assert_eq!(again.claim_kebab("foo-bar", "foo-bar".into()), "foo-bar-3");
+        assert_eq!(again.claim_kebab("fooBar", "foo-bar".into()), "foo-bar");
+        assert_eq!(again.claim_kebab("foo_bar", "foo-bar".into()), "foo-bar-2");
     }
 }

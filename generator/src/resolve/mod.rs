@@ -75,7 +75,6 @@ pub fn resolve(doc: &Document, prior: &Lock) -> Result<Api, Error> {
     let mut service_members = Namespace::new("members $", prior);
     let mut methods = resolver.methods(&doc.methods, "", "$", &mut service_members)?;
     let mut resources = resolver.resources(&doc.resources, &[], "$", &mut service_members)?;
-    commands::name(&mut methods, &mut resources);
     let const_names = std::mem::replace(&mut resolver.const_names, Namespace::new("", prior));
 
     let mut scope_names = Namespace::new("scopes", prior);
@@ -91,6 +90,7 @@ pub fn resolve(doc: &Document, prior: &Lock) -> Result<Api, Error> {
         })
         .collect();
     let (types, mut decisions) = table.finish();
+    commands::name(&mut methods, &mut resources, prior, &mut decisions);
     for namespace in [type_names, const_names, service_members, scope_names] {
         namespace.close(&mut decisions);
     }

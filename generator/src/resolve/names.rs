@@ -216,14 +216,30 @@ impl Namespace {
     /// `proposed` or its first free suffixed form, recorded under no key
     /// (for a name the caller records elsewhere).
     pub fn take(&mut self, proposed: String, snake: bool) -> String {
+        // `self_` becomes `self_2`, not `self__2`, which is not snake case.
+        self.take_with(proposed, |base, n| {
+            if snake { format!("{}_{n}", base.trim_end_matches('_')) } else { format!("{base}{n}") }
+        })
+    }
+
+    /// Like [`Self::claim`] for a kebab-case name (a CLI command or flag):
+    /// a taken one gets `-2`, `-3`, ...
+    pub fn claim_kebab(&mut self, key: &str, proposed: String) -> String {
+        let name = match self.prior.get(key) {
+            Some(recorded) => recorded.clone(),
+            None => self.take_with(proposed, |base, n| format!("{base}-{n}")),
+        };
+        self.record(key, &name);
+        name
+    }
+
+    fn take_with(&mut self, proposed: String, suffixed: impl Fn(&str, u32) -> String) -> String {
         if self.taken.insert(unraw(&proposed).to_owned()) {
             return proposed;
         }
         let base = unraw(&proposed).to_owned();
-        // `self_` becomes `self_2`, not `self__2`, which is not snake case.
-        let stem = base.trim_end_matches('_');
         (2..)
-            .map(|n| if snake { format!("{stem}_{n}") } else { format!("{base}{n}") })
+            .map(|n| suffixed(&base, n))
             .find(|candidate| self.taken.insert(candidate.clone()))
             .unwrap_or(base)
     }

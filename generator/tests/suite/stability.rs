@@ -288,3 +288,42 @@ fn a_lock_of_another_format_is_refused_with_its_origin() {
     );
     assert!(Lock::parse("[]", "x.json").is_err());
 }
+
+fn flag_of<'a>(api: &'a Api, method: &str, wire: &str) -> &'a str {
+    let method = find_method(&api.resources, method).expect("the method exists");
+    let param = method.required.iter().chain(&method.optional).find(|p| p.wire_name == wire);
+    param.map(|param| param.flag.as_str()).expect("the parameter exists")
+}
+
+#[test]
+fn a_new_parameter_or_method_never_takes_the_cli_name_an_old_one_had() {
+    let text = json!({"type": "string", "location": "query"});
+    let with = |params: Value, methods: Value| {
+        let mut methods = methods;
+        methods["list"] = json!({"id": "s.things.list", "httpMethod": "GET", "path": "v1/things",
+            "parameters": params});
+        document(json!({}), json!({"things": {"methods": methods}}))
+    };
+    let get = json!({"id": "s.things.getIt", "httpMethod": "GET", "path": "v1/it"});
+    let old = with(json!({"fooBar": text}), json!({"getIt": get}));
+    // `foo.bar` sorts before `fooBar` and `get_it` before `getIt`: by the rules
+    // alone, the new ones would take `foo-bar` and `get-it`.
+    let new = with(
+        json!({"fooBar": text, "foo.bar": text}),
+        json!({"getIt": get, "get_it": {"id": "s.things.get_it", "httpMethod": "GET", "path": "v1/it2"}}),
+    );
+    let (old_api, new_api, _) = regenerate(&old, &new);
+    assert_eq!(flag_of(&old_api, "s.things.list", "fooBar"), "foo-bar");
+    assert_eq!(flag_of(&new_api, "s.things.list", "fooBar"), "foo-bar");
+    assert_eq!(flag_of(&new_api, "s.things.list", "foo.bar"), "foo-bar-2");
+    let command = |api: &Api, id: &str| find_method(&api.resources, id).map(|m| m.command.clone());
+    assert_eq!(command(&new_api, "s.things.getIt").as_deref(), Some("get-it"));
+    assert_eq!(command(&new_api, "s.things.get_it").as_deref(), Some("get-it-2"));
+    let fresh =
+        resolve(&load(&new.to_string()).expect("loads"), &Lock::default()).expect("resolves");
+    assert_eq!(
+        flag_of(&fresh, "s.things.list", "foo.bar"),
+        "foo-bar",
+        "the rules alone would rename"
+    );
+}
