@@ -56,8 +56,19 @@ pub(crate) async fn run(
                 "note: the preview is the call's JSON request; the media goes to the upload URL"
             );
         }
-        let preview = call.preview().map_err(usage_or_call)?;
-        return output::preview(&preview, credentials::REDACTED_AUTHORIZATION);
+        let previews = match method.chunked_field {
+            Some(field) if matches.get_flag_if_present("chunked") => {
+                call.preview_chunks(field).map_err(usage_or_call)?
+            }
+            _ => vec![call.preview().map_err(usage_or_call)?],
+        };
+        for (index, preview) in previews.iter().enumerate() {
+            if index > 0 {
+                println!();
+            }
+            output::preview(preview, credentials::REDACTED_AUTHORIZATION)?;
+        }
+        return Ok(());
     }
     let format = output::Format::from_matches(matches);
     if let Some(path) = download_to {

@@ -151,6 +151,26 @@ async fn a_batch_from_a_file_goes_in_chunks_and_page_all_lists_every_contact_as_
     assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
     assert!(fake.snapshot().contacts.is_empty(), "nothing was sent");
 
+    // A dry run shows each request the chunks would go in, and sends none.
+    let dry = people(
+        &fake,
+        &["people", "batch-create-contacts", "--json", &body, "--chunked", "--dry-run"],
+    )?;
+    assert_eq!(dry.status.code(), Some(0), "{}", stderr(&dry));
+    let printed = stdout(&dry);
+    let requests = printed.lines().filter(|line| line.starts_with("POST ")).count();
+    assert_eq!(requests, 2, "{printed}");
+    let bodies: Vec<usize> = printed
+        .lines()
+        .filter(|line| line.starts_with('{'))
+        .map(|line| {
+            serde_json::from_str::<Value>(line)
+                .map(|b| b["contacts"].as_array().map_or(0, Vec::len))
+        })
+        .collect::<Result<_, _>>()?;
+    assert_eq!(bodies, [200, 50]);
+    assert!(fake.snapshot().contacts.is_empty(), "a dry run sends nothing");
+
     let chunked =
         people(&fake, &["people", "batch-create-contacts", "--json", &body, "--chunked"])?;
     assert_eq!(chunked.status.code(), Some(0), "{}", stderr(&chunked));

@@ -114,6 +114,12 @@ impl Call {
         self.client.preview(&self.request)
     }
 
+    /// The requests [`Self::send_in_chunks`] would send, one per chunk of
+    /// `field`, without sending them (a dry run).
+    pub fn preview_chunks(&self, field: &'static str) -> Result<Vec<Preview>, Error> {
+        chunks::previews(&self.client, &self.request, field)
+    }
+
     /// Sends the call and decodes its JSON response (an empty body decodes as `{}`).
     pub async fn send<T: DeserializeOwned>(self) -> Result<T, Error> {
         self.client.execute_json(self.request).await

@@ -38,6 +38,16 @@ where
     })
 }
 
+/// What [`send_in_chunks`] would send, one request per chunk, without
+/// sending anything (a dry run).
+pub(crate) fn previews(
+    client: &Client,
+    request: &Request,
+    field: &'static str,
+) -> Result<Vec<crate::client::Preview>, Error> {
+    split(request, field)?.iter().map(|chunk| client.preview(chunk)).collect()
+}
+
 /// The requests, one per chunk of `field`.
 fn split(request: &Request, field: &'static str) -> Result<VecDeque<Request>, Error> {
     let Some(limit) = request.limit(field).filter(|limit| limit.len > limit.max) else {
