@@ -387,7 +387,7 @@ pub struct Preview {
     pub method: &'static str,
     /// The full URL, query included.
     pub url: String,
-    /// The headers the runtime adds, lowercase, in the order it adds them.
+    /// The headers the runtime adds (lowercase names), but for the credential.
     pub headers: Vec<(String, String)>,
     /// The JSON body.
     pub body: Option<Vec<u8>>,
