@@ -1,7 +1,7 @@
-//! A request body from `--json`: read (text, `@FILE` or `-` for stdin),
-//! checked against the schema's field names, then decoded into the
-//! library's typed body, so that a mistake is reported with its JSON path
-//! before anything is sent.
+//! A request body from `--json`: read (text, `@FILE` or `-` for stdin) and
+//! parsed once, checked against the schema's field names, then decoded into
+//! the library's typed body, so that a mistake is reported with its JSON
+//! path before anything is sent.
 
 use std::fmt;
 
@@ -31,14 +31,11 @@ impl std::error::Error for BodyError {}
 /// Decodes `json` into `T` and serialises it again: the bytes the library
 /// sends for the same typed body. The generated table names one `encode::<T>`
 /// per body schema.
-pub fn encode<T: DeserializeOwned + Serialize>(json: &str) -> Result<Box<RawValue>, BodyError> {
-    let mut deserializer = serde_json::Deserializer::from_str(json);
-    let typed: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-        BodyError { path: json_path(&error.path().to_string()), message: error.inner().to_string() }
+pub fn encode<T: DeserializeOwned + Serialize>(json: &Value) -> Result<Box<RawValue>, BodyError> {
+    let typed: T = serde_path_to_error::deserialize(json).map_err(|error| BodyError {
+        path: json_path(&error.path().to_string()),
+        message: error.inner().to_string(),
     })?;
-    deserializer
-        .end()
-        .map_err(|error| BodyError { path: "$".into(), message: error.to_string() })?;
     serde_json::value::to_raw_value(&typed)
         .map_err(|error| BodyError { path: "$".into(), message: error.to_string() })
 }

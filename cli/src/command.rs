@@ -31,6 +31,9 @@ pub const RESERVED_FLAGS: &[&str] = &[
     "version",
 ];
 
+/// The media type of `--upload` when `--upload-type` does not say.
+pub(crate) const DEFAULT_UPLOAD_TYPE: &str = "application/octet-stream";
+
 /// The engine's own top-level commands.
 pub const RESERVED_COMMANDS: &[&str] = &["completions", "help", "login", "logout", "schema"];
 
@@ -230,7 +233,7 @@ fn method_command(method: &'static Method) -> Command {
                     .long("upload-type")
                     .value_name("MEDIA_TYPE")
                     .requires("upload")
-                    .default_value("application/octet-stream")
+                    .default_value(DEFAULT_UPLOAD_TYPE)
                     .help("The media type of --upload"),
             );
     }

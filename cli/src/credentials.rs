@@ -20,7 +20,8 @@ struct Stored {
 }
 
 impl Stored {
-    /// `<config dir>/gapi/<command>/`, such as `~/.config/gapi/people/`.
+    /// `<config dir>/gapi/<command>/`, such as `~/.config/gapi/people/`;
+    /// `GAPI_CONFIG_DIR` replaces the configuration directory (tests use it).
     fn locate(api: &Api) -> Result<Self, Failure> {
         let base = std::env::var_os("GAPI_CONFIG_DIR")
             .map(PathBuf::from)

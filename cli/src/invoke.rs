@@ -2,7 +2,7 @@
 //! flags and body, then previewed (`--dry-run`) or sent, paged, chunked,
 //! uploaded or downloaded through the runtime.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::Read;
 use std::time::Duration;
 
 use clap::ArgMatches;
@@ -42,7 +42,7 @@ pub(crate) async fn run(
             let len = json.get(*field).and_then(Value::as_array).map_or(0, Vec::len);
             call.limit_len(field, len, *max);
         }
-        let encoded = (body.encode)(&text).map_err(|error| Failure::Usage(error.to_string()))?;
+        let encoded = (body.encode)(&json).map_err(|error| Failure::Usage(error.to_string()))?;
         call.set_json_body(&encoded);
     }
     let download_to = matches.try_get_one::<String>("output").ok().flatten();
@@ -77,12 +77,13 @@ pub(crate) async fn run(
     }
     if let (Some(upload), Ok(Some(path))) = (method.upload, matches.try_get_one::<String>("upload"))
     {
+        // `--upload-type` has a default, so it is always there with `--upload`.
         let content_type = matches
             .try_get_one::<String>("upload-type")
             .ok()
             .flatten()
-            .cloned()
-            .unwrap_or_else(|| "application/octet-stream".into());
+            .map_or(crate::command::DEFAULT_UPLOAD_TYPE, String::as_str)
+            .to_owned();
         let data = std::fs::read(path)
             .map_err(|error| Failure::Usage(format!("cannot read --upload {path}: {error}")))?;
         let response: Box<RawValue> =
@@ -257,16 +258,4 @@ impl FlagIfPresent for ArgMatches {
     fn get_flag_if_present(&self, id: &str) -> bool {
         matches!(self.try_get_one::<bool>(id), Ok(Some(true)))
     }
-}
-
-/// Whether stdout is a terminal (pretty JSON) or a pipe (compact).
-pub(crate) fn stdout_is_terminal() -> bool {
-    std::io::stdout().is_terminal()
-}
-
-/// Flushes stdout, reporting a closed pipe as a failure rather than a panic.
-pub(crate) fn flush() -> Result<(), Failure> {
-    std::io::stdout()
-        .flush()
-        .map_err(|error| Failure::Call(format!("cannot write the output: {error}")))
 }

@@ -35,16 +35,12 @@ pub(crate) enum Failure {
 
 impl Failure {
     fn exit(self) -> ExitCode {
-        match self {
-            Self::Usage(message) => {
-                eprintln!("error: {message}");
-                ExitCode::from(2)
-            }
-            Self::Call(message) => {
-                eprintln!("error: {message}");
-                ExitCode::from(1)
-            }
-        }
+        let (message, code) = match self {
+            Self::Usage(message) => (message, 2),
+            Self::Call(message) => (message, 1),
+        };
+        eprintln!("error: {message}");
+        ExitCode::from(code)
     }
 }
 

@@ -11,11 +11,20 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use crate::Failure;
-use crate::invoke::{flush, stdout_is_terminal};
 use crate::table::Method;
 
 fn write_failure(error: std::io::Error) -> Failure {
     Failure::Call(format!("cannot write the output: {error}"))
+}
+
+/// Whether stdout is a terminal (pretty JSON) or a pipe (compact).
+fn stdout_is_terminal() -> bool {
+    std::io::stdout().is_terminal()
+}
+
+/// Flushes stdout, reporting a closed pipe as a failure rather than a panic.
+pub(crate) fn flush() -> Result<(), Failure> {
+    std::io::stdout().flush().map_err(write_failure)
 }
 
 /// `--format` and `--columns`.
@@ -169,29 +178,26 @@ fn default_columns() -> Vec<String> {
 /// The text at `path` (`names.displayName`) in `item`; a list gives its
 /// first element's, so that the usual one-value lists read as one value.
 fn cell(item: &Value, path: &str) -> String {
-    let mut value = item;
+    let mut value = first_of(item);
     for key in path.split('.') {
-        while let Value::Array(items) = value {
-            match items.first() {
-                Some(first) => value = first,
-                None => return String::new(),
-            }
-        }
-        match value.get(key) {
-            Some(next) => value = next,
-            None => return String::new(),
-        }
-    }
-    while let Value::Array(items) = value {
-        match items.first() {
-            Some(first) => value = first,
+        match value.and_then(|value| value.get(key)) {
+            Some(next) => value = first_of(next),
             None => return String::new(),
         }
     }
     match value {
-        Value::Null => String::new(),
-        Value::String(text) => text.clone(),
-        other => other.to_string(),
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(text)) => text.clone(),
+        Some(other) => other.to_string(),
+    }
+}
+
+/// A list's first element (at any depth of lists), or the value itself;
+/// `None` for an empty list.
+fn first_of(value: &Value) -> Option<&Value> {
+    match value {
+        Value::Array(items) => items.first().and_then(first_of),
+        other => Some(other),
     }
 }
 

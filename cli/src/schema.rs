@@ -22,7 +22,7 @@ pub(crate) fn print(api: &'static Api, words: &[&str]) -> Result<(), Failure> {
         }
     };
     print!("{text}");
-    crate::invoke::flush()
+    crate::output::flush()
 }
 
 enum Found {

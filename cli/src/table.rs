@@ -104,8 +104,9 @@ pub struct Body {
     pub encode: Encode,
 }
 
-/// Decodes JSON text into the typed body and serialises it again.
-pub type Encode = fn(&str) -> Result<Box<serde_json::value::RawValue>, crate::body::BodyError>;
+/// Decodes the parsed JSON into the typed body and serialises it again.
+pub type Encode =
+    fn(&serde_json::Value) -> Result<Box<serde_json::value::RawValue>, crate::body::BodyError>;
 
 /// How a list method pages.
 #[derive(Debug, Clone, Copy)]

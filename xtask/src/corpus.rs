@@ -216,10 +216,9 @@ fn check_one(
     let mut cli_written = None;
     let generated = generated.map(|output| {
         let warnings = output.warnings.len();
-        let cli_output = cli.then(|| output.clone());
-        match crate::write_crate(root, output, &out) {
+        match crate::write_crate(root, &output, &out) {
             Ok(files) => {
-                if let Some(output) = cli_output.filter(|output| !output.cli.is_empty()) {
+                if cli && !output.cli.is_empty() {
                     let written = crate::write_cli_crate(root, &output, &out, &out.join("cli"));
                     cli_written = Some((written, output.command.clone()));
                 }

@@ -253,7 +253,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Generate { discovery, out, cli } => {
             let lock = read_lock(&out)?;
             let output = generate_from(&discovery, &lock)?;
-            let files = write_crate(&root, output.clone(), &out)?;
+            let files = write_crate(&root, &output, &out)?;
             println!("{} file(s) in {}", files.len(), out.display());
             if cli {
                 let cli_dir = out.join("cli");
@@ -337,23 +337,23 @@ pub fn generate_crate(
     out: &std::path::Path,
     lock: &Lock,
 ) -> Result<Vec<gapi_generator::SourceFile>> {
-    write_crate(root, generate_from(discovery, lock)?, out)
+    write_crate(root, &generate_from(discovery, lock)?, out)
 }
 
 /// Writes a generated crate into `out` as [`generate_crate`] does.
 pub fn write_crate(
     root: &std::path::Path,
-    output: gapi_generator::Output,
+    output: &gapi_generator::Output,
     out: &std::path::Path,
 ) -> Result<Vec<gapi_generator::SourceFile>> {
     let runtime = root.join("runtime").canonicalize().context("cannot find the runtime crate")?;
-    let manifest = gapi_generator::standalone_manifest(&output, &runtime.to_string_lossy());
+    let manifest = gapi_generator::standalone_manifest(output, &runtime.to_string_lossy());
     let mut files =
         vec![gapi_generator::SourceFile { path: "Cargo.toml".into(), contents: manifest }];
     files.extend(output.records());
-    files.extend(output.sources.into_iter().map(|file| gapi_generator::SourceFile {
+    files.extend(output.sources.iter().map(|file| gapi_generator::SourceFile {
         path: format!("src/{}", file.path),
-        contents: file.contents,
+        contents: file.contents.clone(),
     }));
     write_files(out, &files)?;
     Ok(files)

@@ -160,10 +160,10 @@ fn method(api: &Api, method: &Method) -> Result<TokenStream, Error> {
         }
         None => quote! { None },
     };
-    let pages = match (&method.pagination, method.response) {
-        (Some(pagination), Some(response)) => {
+    let pages = match &method.pagination {
+        Some(pagination) => {
             let token_param = &pagination.page_token_param;
-            let next = wire_field(api, response, &pagination.next_token_field);
+            let next = &pagination.next_token_wire;
             let items = match &pagination.items {
                 Some(items) => {
                     let wire = &items.wire_name;
@@ -175,7 +175,7 @@ fn method(api: &Api, method: &Method) -> Result<TokenStream, Error> {
                 Some(table::Pages { token_param: #token_param, next_token_field: #next, items_field: #items })
             }
         }
-        _ => quote! { None },
+        None => quote! { None },
     };
     let limits = method.body_limits.iter().map(|limit| {
         let (field, max) = (&limit.wire_name, limit.max);
@@ -267,18 +267,6 @@ fn type_name(api: &Api, id: usize) -> Result<&str, Error> {
         .get(id)
         .map(TypeDef::name)
         .ok_or_else(|| Error::Emit { file: "main.rs".into(), message: format!("no type #{id}") })
-}
-
-/// The wire name of the field `rust_name` of the struct `id`.
-fn wire_field(api: &Api, id: usize, rust_name: &str) -> String {
-    match api.types.get(id) {
-        Some(TypeDef::Struct(def)) => def
-            .fields
-            .iter()
-            .find(|field| field.rust_name == rust_name)
-            .map_or_else(|| rust_name.to_owned(), |field| field.wire_name.clone()),
-        _ => rust_name.to_owned(),
-    }
 }
 
 /// Every schema the `schema` command can show and bodies are checked against.

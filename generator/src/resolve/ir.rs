@@ -368,6 +368,8 @@ pub struct Pagination {
     pub page_token_param: String,
     /// The response field holding the next token (its Rust name).
     pub next_token_field: String,
+    /// The same field's name on the wire (`nextPageToken`).
+    pub next_token_wire: String,
     /// The response's list field that `items()` yields: the one it had
     /// before, or the only one.
     pub items: Option<PageItems>,

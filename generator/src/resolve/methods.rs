@@ -421,11 +421,17 @@ impl MethodResolver<'_, '_> {
             }),
             _ => None,
         });
-        let next_token_field = token.rust_name.clone();
+        let (next_token_field, next_token_wire) =
+            (token.rust_name.clone(), token.wire_name.clone());
         if let Some(items) = &items {
             self.table.decided().page_items.insert(method.id.clone(), items.wire_name.clone());
         }
-        Some(Pagination { page_token_param: PAGE_TOKEN.to_owned(), next_token_field, items })
+        Some(Pagination {
+            page_token_param: PAGE_TOKEN.to_owned(),
+            next_token_field,
+            next_token_wire,
+            items,
+        })
     }
 
     /// The caps the body's fields document, each checked before sending.
