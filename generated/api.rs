@@ -101,6 +101,8 @@ impl<'a> ContactGroupsResource<'a> {
     ///
     /// Requires one of the OAuth scopes:
     /// * `https://www.googleapis.com/auth/contacts`
+    ///
+    /// Sent one at a time with the client's other mutations (unless `ClientBuilder::sequential_mutations(false)`), as its description asks: "Mutate requests for the same user should be sent sequentially to avoid increased latency and failures."
     pub fn create(&self, body: CreateContactGroupRequest) -> ContactGroupsCreateCall {
         let mut call = runtime::__private::Call::new(
             self.client,
@@ -116,6 +118,8 @@ impl<'a> ContactGroupsResource<'a> {
     ///
     /// Requires one of the OAuth scopes:
     /// * `https://www.googleapis.com/auth/contacts`
+    ///
+    /// Sent one at a time with the client's other mutations (unless `ClientBuilder::sequential_mutations(false)`), as its description asks: "Mutate requests for the same user should be sent sequentially to avoid increased latency and failures."
     pub fn delete(&self, resource_name: impl Into<String>) -> ContactGroupsDeleteCall {
         let mut call = runtime::__private::Call::new(
             self.client,
@@ -170,6 +174,8 @@ impl<'a> ContactGroupsResource<'a> {
     ///
     /// Requires one of the OAuth scopes:
     /// * `https://www.googleapis.com/auth/contacts`
+    ///
+    /// Sent one at a time with the client's other mutations (unless `ClientBuilder::sequential_mutations(false)`), as its description asks: "Mutate requests for the same user should be sent sequentially to avoid increased latency and failures."
     pub fn update(
         &self,
         resource_name: impl Into<String>,
@@ -202,6 +208,8 @@ impl<'a> ContactGroupsMembersResource<'a> {
     ///
     /// Requires one of the OAuth scopes:
     /// * `https://www.googleapis.com/auth/contacts`
+    ///
+    /// Sent one at a time with the client's other mutations (unless `ClientBuilder::sequential_mutations(false)`), as the API asks in `people.contactGroups.create`: "Mutate requests for the same user should be sent sequentially to avoid increased latency and failures."
     pub fn modify(
         &self,
         resource_name: impl Into<String>,
@@ -624,6 +632,8 @@ impl<'a> OtherContactsResource<'a> {
     /// Requires one of the OAuth scopes:
     /// * `https://www.googleapis.com/auth/contacts`
     /// * `https://www.googleapis.com/auth/contacts.other.readonly`
+    ///
+    /// Sent one at a time with the client's other mutations (unless `ClientBuilder::sequential_mutations(false)`), as its description asks: "Mutate requests for the same user should be sent sequentially to avoid increased latency and failures."
     pub fn copy_other_contact_to_my_contacts_group(
         &self,
         resource_name: impl Into<String>,
@@ -669,6 +679,8 @@ impl<'a> OtherContactsResource<'a> {
     ///
     /// Requires one of the OAuth scopes:
     /// * `https://www.googleapis.com/auth/contacts.other.readonly`
+    ///
+    /// Before the first search (again after 5 minutes without one, and after a change through the client), the client sends the warm-up request with an empty `query` (unless `ClientBuilder::search_warmup(None)`), as the description asks: "Before searching, clients should send a warmup request with an empty query to update the cache."
     pub fn search(
         &self,
         query: impl Into<String>,
@@ -906,6 +918,10 @@ impl<'a> PeopleResource<'a> {
     ///
     /// Requires one of the OAuth scopes:
     /// * `https://www.googleapis.com/auth/contacts`
+    ///
+    /// Sent one at a time with the client's other mutations (unless `ClientBuilder::sequential_mutations(false)`), as its description asks: "Mutate requests for the same user should be sent sequentially to avoid increased latency and failures."
+    ///
+    /// A body whose `contacts` holds more than 200 is refused before anything is sent: "Allows up to 200 contacts in a single request."
     pub fn batch_create_contacts(
         &self,
         body: BatchCreateContactsRequest,
@@ -925,6 +941,10 @@ impl<'a> PeopleResource<'a> {
     ///
     /// Requires one of the OAuth scopes:
     /// * `https://www.googleapis.com/auth/contacts`
+    ///
+    /// Sent one at a time with the client's other mutations (unless `ClientBuilder::sequential_mutations(false)`), as its description asks: "Mutate requests for the same user should be sent sequentially to avoid increased latency and failures."
+    ///
+    /// A body whose `resourceNames` holds more than 500 is refused before anything is sent: "Allows up to 500 resource names in a single request."
     pub fn batch_delete_contacts(
         &self,
         body: BatchDeleteContactsRequest,
@@ -944,6 +964,10 @@ impl<'a> PeopleResource<'a> {
     ///
     /// Requires one of the OAuth scopes:
     /// * `https://www.googleapis.com/auth/contacts`
+    ///
+    /// Sent one at a time with the client's other mutations (unless `ClientBuilder::sequential_mutations(false)`), as its description asks: "Mutate requests for the same user should be sent sequentially to avoid increased latency and failures."
+    ///
+    /// A body whose `contacts` holds more than 200 is refused before anything is sent: "Allows up to 200 contacts in a single request."
     pub fn batch_update_contacts(
         &self,
         body: BatchUpdateContactsRequest,
@@ -969,6 +993,8 @@ impl<'a> PeopleResource<'a> {
     ///
     /// Requires one of the OAuth scopes:
     /// * `https://www.googleapis.com/auth/contacts`
+    ///
+    /// Sent one at a time with the client's other mutations (unless `ClientBuilder::sequential_mutations(false)`), as its description asks: "Mutate requests for the same user should be sent sequentially to avoid increased latency and failures."
     pub fn create_contact(&self, body: Person) -> PeopleCreateContactCall {
         let mut call = runtime::__private::Call::new(
             self.client,
@@ -984,6 +1010,8 @@ impl<'a> PeopleResource<'a> {
     ///
     /// Requires one of the OAuth scopes:
     /// * `https://www.googleapis.com/auth/contacts`
+    ///
+    /// Sent one at a time with the client's other mutations (unless `ClientBuilder::sequential_mutations(false)`), as its description asks: "Mutate requests for the same user should be sent sequentially to avoid increased latency and failures."
     pub fn delete_contact(
         &self,
         resource_name: impl Into<String>,
@@ -1002,6 +1030,8 @@ impl<'a> PeopleResource<'a> {
     ///
     /// Requires one of the OAuth scopes:
     /// * `https://www.googleapis.com/auth/contacts`
+    ///
+    /// Sent one at a time with the client's other mutations (unless `ClientBuilder::sequential_mutations(false)`), as its description asks: "Mutate requests for the same user should be done sequentially to avoid // lock contention."
     pub fn delete_contact_photo(
         &self,
         resource_name: impl Into<String>,
@@ -1102,6 +1132,8 @@ impl<'a> PeopleResource<'a> {
     /// Requires one of the OAuth scopes:
     /// * `https://www.googleapis.com/auth/contacts`
     /// * `https://www.googleapis.com/auth/contacts.readonly`
+    ///
+    /// Before the first search (again after 5 minutes without one, and after a change through the client), the client sends the warm-up request with an empty `query` (unless `ClientBuilder::search_warmup(None)`), as the description asks: "Before searching, clients should send a warmup request with an empty query to update the cache."
     pub fn search_contacts(
         &self,
         query: impl Into<String>,
@@ -1159,6 +1191,8 @@ impl<'a> PeopleResource<'a> {
     ///
     /// Requires one of the OAuth scopes:
     /// * `https://www.googleapis.com/auth/contacts`
+    ///
+    /// Sent one at a time with the client's other mutations (unless `ClientBuilder::sequential_mutations(false)`), as its description asks: "Mutate requests for the same user should be sent sequentially to avoid increased latency and failures."
     pub fn update_contact(
         &self,
         resource_name: impl Into<String>,
@@ -1184,6 +1218,8 @@ impl<'a> PeopleResource<'a> {
     ///
     /// Requires one of the OAuth scopes:
     /// * `https://www.googleapis.com/auth/contacts`
+    ///
+    /// Sent one at a time with the client's other mutations (unless `ClientBuilder::sequential_mutations(false)`), as its description asks: "Mutate requests for the same user should be sent sequentially to avoid increased latency and failures."
     pub fn update_contact_photo(
         &self,
         resource_name: impl Into<String>,
@@ -1211,6 +1247,7 @@ impl<'a> PeopleResource<'a> {
             update_person_fields,
         );
         runtime::__private::merge(
+                runtime::__private::Conflict::FailedPrecondition,
                 || read(self.get(resource_name.clone())).send(),
                 change,
                 |latest| {

@@ -16,7 +16,7 @@ pub use gapi_runtime as runtime;
 /// The options every call takes: timeout, retry policy, `fields`, `quota_user`.
 pub use runtime::CallOptions;
 
-const _: () = runtime::__private::require_contract::<1>();
+const _: () = runtime::__private::require_contract::<2>();
 
 #[rustfmt::skip]
 pub mod api;

@@ -5,12 +5,11 @@
 //! decided, every reference checked) -> [`emit`] (tokens, formatted source) ->
 //! [`write`](mod@write) (atomic replacement on disk). [`generate`] runs the first three.
 
-pub mod diff;
 pub mod emit;
 pub mod error;
-pub mod fuzz;
 pub mod load;
 pub mod resolve;
+pub mod surface;
 pub mod write;
 
 pub use emit::SourceFile;
@@ -21,12 +20,12 @@ pub use resolve::lock::Lock;
 pub const LOCK_FILE: &str = "api.lock.json";
 
 /// The file beside the generated sources that lists the crate's public API,
-/// one item a line ([`diff::surface::to_text`]).
+/// one item a line ([`surface::to_text`]).
 pub const SURFACE_FILE: &str = "api.surface.txt";
 
 /// The version of the contract with `gapi-runtime` that generated code
 /// requires (`gapi_runtime::__private::CONTRACT`); see `docs/runtime-contract.md`.
-pub const RUNTIME_CONTRACT: u32 = 1;
+pub const RUNTIME_CONTRACT: u32 = 2;
 
 /// The generator's version, recorded in every generated file.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -45,8 +44,9 @@ pub struct Output {
     pub revision: String,
     /// Every decision made, for the next regeneration to keep (the [`LOCK_FILE`]).
     pub lock: Lock,
-    /// The crate's public API, as the [`SURFACE_FILE`] lists it.
-    pub surface: String,
+    /// The crate's public API and derived behaviour, recorded as it was
+    /// emitted; the [`SURFACE_FILE`] lists it.
+    pub surface: surface::Surface,
     /// What the document got away with (a duplicated key), in document order.
     pub warnings: Vec<Warning>,
     /// The command-line client's sources ([`emit::emit_cli`]), relative to
@@ -65,15 +65,14 @@ pub fn generate(discovery_json: &str, lock: &Lock) -> Result<Output, Error> {
         generator_version: VERSION.to_owned(),
         fingerprint: fingerprint(discovery_json.as_bytes()),
     };
-    let sources = emit::emit(&api, &header)?;
+    let emitted = emit::emit(&api, &header)?;
     let cli = emit::emit_cli(&api, &header, &api.crate_name.replace('-', "_"))?;
-    let surface = diff::surface::to_text(&diff::surface::items(&api));
     Ok(Output {
-        sources,
+        sources: emitted.sources,
+        surface: emitted.surface,
         crate_name: api.crate_name,
         revision: api.revision,
         lock: api.decisions,
-        surface,
         warnings,
         cli,
         command: api.command,
@@ -87,7 +86,7 @@ impl Output {
     pub fn records(&self) -> [SourceFile; 2] {
         [
             SourceFile { path: LOCK_FILE.to_owned(), contents: self.lock.to_json() },
-            SourceFile { path: SURFACE_FILE.to_owned(), contents: self.surface.clone() },
+            SourceFile { path: SURFACE_FILE.to_owned(), contents: surface::to_text(&self.surface) },
         ]
     }
 }

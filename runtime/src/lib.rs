@@ -63,5 +63,5 @@ pub mod __private {
         ObjectWriter, ReadFields, Unset, deserialize_enum, next_field, next_string_integer,
         read_object,
     };
-    pub use crate::workflow::{SyncParams, merge};
+    pub use crate::workflow::{Conflict, SyncParams, merge};
 }

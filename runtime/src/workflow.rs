@@ -229,10 +229,36 @@ where
     }
 }
 
+/// The answer that tells a merge helper its etag was stale: the generator
+/// decides it per API from the document and records it in the surface.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Conflict {
+    /// 400 `FAILED_PRECONDITION` (People), [`Error::is_etag_conflict`].
+    FailedPrecondition,
+    /// 409 `ABORTED`, as APIs following Google's AIP-154 answer.
+    Aborted,
+}
+
+impl Conflict {
+    fn answered_by(self, error: &Error) -> bool {
+        match self {
+            Self::FailedPrecondition => error.is_etag_conflict(),
+            Self::Aborted => {
+                error.status() == Some(409)
+                    && error
+                        .google_error()
+                        .and_then(|google| google.status.as_deref())
+                        .is_some_and(|status| status == "ABORTED")
+            }
+        }
+    }
+}
+
 /// Reads the latest resource, applies `change`, sends it back with the etag
-/// it was read with; on a stale etag (400 `FAILED_PRECONDITION`) does it all
+/// it was read with; on a stale etag (the `conflict` answer) does it all
 /// again, up to [`MERGE_ATTEMPTS`] rounds.
 pub async fn merge<B, R, Read, ReadFuture, Write, WriteFuture>(
+    conflict: Conflict,
     mut read: Read,
     mut change: impl FnMut(&mut B),
     mut write: Write,
@@ -249,7 +275,7 @@ where
         change(&mut latest);
         match write(latest).await {
             Ok(value) => return Ok(Merged { value, attempts }),
-            Err(error) if error.is_etag_conflict() && attempts < MERGE_ATTEMPTS => {
+            Err(error) if conflict.answered_by(&error) && attempts < MERGE_ATTEMPTS => {
                 tracing::debug!(attempts, "stale etag; reading again");
                 attempts += 1;
             }

@@ -6,8 +6,8 @@ use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 use gapi_generator::Lock;
-use gapi_generator::diff::{ApiDiff, diff};
 use gapi_generator::load::{load, model::Document};
+use xtask::diff::{ApiDiff, diff};
 
 fn load_file(path: &Path) -> Result<Document> {
     let text =

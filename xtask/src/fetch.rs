@@ -49,9 +49,9 @@ pub fn run(
         .with_context(|| format!("cannot write {}", out.display()))?;
     println!("wrote {} (revision {revision})", out.display());
     if let Some(old) = previous.as_deref().and_then(|old| load(old).ok()) {
-        let diff = gapi_generator::diff::diff(&old, &document, lock)
+        let diff = xtask::diff::diff(&old, &document, lock)
             .context("cannot compare the new document with the old one")?;
-        print!("\n{}", gapi_generator::diff::to_markdown(&diff));
+        print!("\n{}", xtask::diff::to_markdown(&diff));
     }
     println!("\nnext: `cargo xtask regen`, then review and commit discovery/ and generated/");
     Ok(())

@@ -3,7 +3,7 @@
 mod api_diff;
 mod corpus;
 mod fetch;
-mod fuzz;
+mod fuzz_command;
 mod paths;
 mod release_check;
 mod semver;
@@ -14,8 +14,8 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use gapi_generator::Lock;
-use gapi_generator::diff::Impact;
 use gapi_generator::write::{Change, write_files};
+use xtask::diff::Impact;
 
 #[derive(Parser)]
 #[command(about = "Maintainer commands for the generated Google API crates")]
@@ -103,13 +103,13 @@ enum Command {
         #[arg(long, default_value_t = 10.0)]
         minutes: f64,
         /// The run's seed (default: the time); each case's own seed is reported with it.
-        #[arg(long, value_parser = fuzz::parse_seed)]
+        #[arg(long, value_parser = fuzz_command::parse_seed)]
         seed: Option<u64>,
         /// Only parts of documents, as the fuzz test in `cargo test` runs them.
         #[arg(long)]
         small: bool,
         /// Run the one case with this seed (from a failure report) and save its input.
-        #[arg(long, value_parser = fuzz::parse_seed)]
+        #[arg(long, value_parser = fuzz_command::parse_seed)]
         replay: Option<u64>,
         /// More folders of documents to mutate.
         #[arg(long)]
@@ -207,9 +207,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             let diff = api_diff::between_files(&old, &new, &lock)?;
             if json {
-                println!("{}", gapi_generator::diff::to_json(&diff));
+                println!("{}", xtask::diff::to_json(&diff));
             } else {
-                print!("{}", gapi_generator::diff::to_markdown(&diff));
+                print!("{}", xtask::diff::to_markdown(&diff));
             }
             let breaking = diff.breaking().count()
                 + diff.document.iter().filter(|change| change.impact == Impact::Breaking).count();
@@ -234,8 +234,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(if passed { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
         Command::Fuzz { minutes, seed, small, replay, corpus } => {
-            let options = fuzz::Options { minutes, seed, small, replay, corpus };
-            let passed = fuzz::run(&root, &options)?;
+            let options = fuzz_command::Options { minutes, seed, small, replay, corpus };
+            let passed = fuzz_command::run(&root, &options)?;
             Ok(if passed { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
         Command::Fetch { api, version, url, out } => {

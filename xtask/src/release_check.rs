@@ -12,8 +12,9 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use gapi_generator::Lock;
-use gapi_generator::diff::{ApiDiff, Semver, compare_surfaces, diff, surface, to_markdown};
 use gapi_generator::load::load;
+use gapi_generator::surface;
+use xtask::diff::{ApiDiff, Semver, compare_surfaces, diff, to_markdown};
 
 use crate::api_diff::git_show;
 use crate::paths;
@@ -169,7 +170,12 @@ mod tests {
                 String::from_utf8_lossy(&status.stderr)
             );
         };
-        let pinned = include_str!("../../discovery/people.v1.json");
+        // A fixed revision, so that what Google changes later cannot fail these tests.
+        let fixed = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../shared/discovery/history/people/people.v1.20240313.json"
+        );
+        let pinned = &std::fs::read_to_string(fixed).unwrap();
         std::fs::write(root.join(paths::PINNED_DISCOVERY), pinned).unwrap();
         std::fs::write(root.join("Cargo.toml"), "[package]\nname = \"p\"\nversion = \"0.1.0\"\n")
             .unwrap();
@@ -233,6 +239,29 @@ mod tests {
         let markdown = std::fs::read_to_string(&report).unwrap();
         assert!(
             markdown.contains("- `api::PeopleGetCall::sources()`: setter removed"),
+            "{markdown}"
+        );
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn a_description_reworded_out_of_one_method_names_that_methods_behaviour_change() {
+        let sentence = " Mutate requests for the same user should be sent sequentially to avoid \
+                        increased latency and failures.";
+        let root = repository("behaviour", |doc| {
+            let update = &mut doc["resources"]["people"]["methods"]["updateContact"];
+            let description = update["description"].as_str().unwrap().replace(sentence, "");
+            update["description"] = description.into();
+        });
+        let report = root.join("report.md");
+        assert!(run(&root, "HEAD~1", Some(&report)).unwrap(), "no Rust item changes");
+        let markdown = std::fs::read_to_string(&report).unwrap();
+        assert!(markdown.contains("### Behaviour read from the document"), "{markdown}");
+        assert!(
+            markdown.contains(
+                "- `people.people.updateContact: sequential`: `sent one at a time, as its \
+                 description asks` -> `sent one at a time, by the API-wide rule`"
+            ),
             "{markdown}"
         );
         let _ = std::fs::remove_dir_all(&root);

@@ -15,10 +15,10 @@ use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 use gapi_generator::Lock;
-use gapi_generator::diff::{ApiDiff, diff};
 use gapi_generator::load::load;
 use gapi_generator::resolve::resolve;
 use serde_json::{Value, json};
+use xtask::diff::{ApiDiff, diff};
 
 /// One pair of documents to compare.
 struct Pair {

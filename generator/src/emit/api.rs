@@ -9,39 +9,48 @@ use super::ident;
 use super::types::ty_tokens;
 use crate::error::Error;
 use crate::resolve::ir::{
-    Api, Chunking, HttpMethod, Location, MergeHelper, Method, Param, Resource, Ty, Upload,
+    Api, Argument, Builder, Conflict, HttpMethod, MergeHelper, Method, Param, Resource, Ty, Upload,
 };
+use crate::surface::{Recorder, param_text, ty_text, type_name, unraw};
 
 /// The `api` module.
-pub fn api_module(api: &Api) -> Result<TokenStream, Error> {
+pub fn api_module(api: &Api, surface: &mut Recorder) -> Result<TokenStream, Error> {
     let service = ident(&api.service)?;
+    let service_path = format!("api::{}", api.service);
+    surface.item(&service_path, "service", "struct", String::new(), false);
+    if let Some(rule) = &api.sequential_rule {
+        let behaviour = "every mutation of one user sent one at a time".to_owned();
+        surface.behaviour("service", "service", "sequential_mutations", behaviour, Some(rule));
+    }
     let service_doc = [
         format!(" The entry point of the {}: resources and methods hang off it.", api.title),
         String::new(),
         " Cloning is cheap: clones share one connection pool and one set of credentials."
             .to_owned(),
     ];
+    let owner = Owner { path: &service_path, group: "service" };
     let accessors = api
         .resources
         .iter()
-        .map(|resource| accessor(resource, quote! { &self.client }))
+        .map(|resource| accessor(resource, &owner, quote! { '_ }, quote! { &self.client }, surface))
         .collect::<Result<Vec<_>, _>>()?;
     let root_methods = api
         .methods
         .iter()
         .map(|method| {
-            constructor(api, method, quote! { &self.client }).map_err(|e| e.within(&method.id))
+            constructor(api, method, &owner, quote! { &self.client }, surface)
+                .map_err(|e| e.within(&method.id))
         })
         .collect::<Result<Vec<_>, _>>()?;
     let resources = api
         .resources
         .iter()
-        .map(|resource| resource_items(api, resource))
+        .map(|resource| resource_items(api, resource, surface))
         .collect::<Result<Vec<_>, _>>()?;
     let calls = api
         .methods
         .iter()
-        .map(|method| call_items(api, method).map_err(|e| e.within(&method.id)))
+        .map(|method| call_items(api, method, "service", surface).map_err(|e| e.within(&method.id)))
         .collect::<Result<Vec<_>, _>>()?;
     let types_import =
         mentions_api_types(&api.methods, &api.resources).then(|| quote! { use crate::types::*; });
@@ -82,59 +91,78 @@ pub fn api_module(api: &Api) -> Result<TokenStream, Error> {
     })
 }
 
-fn accessor(resource: &Resource, client: TokenStream) -> Result<TokenStream, Error> {
+/// Where an item is emitted: the Rust path of its owner (`api::PeopleResource`)
+/// and the group its surface entries are filed under (`people`).
+struct Owner<'a> {
+    path: &'a str,
+    group: &'a str,
+}
+
+fn accessor(
+    resource: &Resource,
+    owner: &Owner,
+    lifetime: TokenStream,
+    client: TokenStream,
+    surface: &mut Recorder,
+) -> Result<TokenStream, Error> {
     let name = ident(&resource.accessor)?;
     let ty = ident(&resource.type_name)?;
     let doc = format!(" The `{}` resource.", resource.wire_path);
     let deprecated = resource.deprecated.then(|| quote! { #[deprecated] });
+    surface.item(
+        &format!("{}::{}()", owner.path, unraw(&resource.accessor)),
+        &resource.wire_path,
+        "accessor",
+        format!("-> {}", resource.type_name),
+        resource.deprecated,
+    );
     Ok(quote! {
         #[doc = #doc]
         #deprecated
-        pub fn #name(&self) -> #ty<'_> {
+        pub fn #name(&self) -> #ty<#lifetime> {
             #ty { client: #client }
         }
     })
 }
 
-fn resource_items(api: &Api, resource: &Resource) -> Result<TokenStream, Error> {
+fn resource_items(
+    api: &Api,
+    resource: &Resource,
+    surface: &mut Recorder,
+) -> Result<TokenStream, Error> {
     let ty = ident(&resource.type_name)?;
     let doc = format!(" Methods of the `{}` resource.", resource.wire_path);
+    let path = format!("api::{}", resource.type_name);
+    let group = resource.wire_path.as_str();
+    surface.item(&path, group, "struct", String::new(), resource.deprecated);
+    let owner = Owner { path: &path, group };
     let accessors = resource
         .resources
         .iter()
-        .map(|child| {
-            let name = ident(&child.accessor)?;
-            let child_ty = ident(&child.type_name)?;
-            let doc = format!(" The `{}` resource.", child.wire_path);
-            Ok(quote! {
-                #[doc = #doc]
-                pub fn #name(&self) -> #child_ty<'a> {
-                    #child_ty { client: self.client }
-                }
-            })
-        })
+        .map(|child| accessor(child, &owner, quote! { 'a }, quote! { self.client }, surface))
         .collect::<Result<Vec<_>, Error>>()?;
     let methods = resource
         .methods
         .iter()
         .map(|method| {
-            constructor(api, method, quote! { self.client }).map_err(|e| e.within(&method.id))
+            constructor(api, method, &owner, quote! { self.client }, surface)
+                .map_err(|e| e.within(&method.id))
         })
         .collect::<Result<Vec<_>, _>>()?;
     let merges = resource
         .merges
         .iter()
-        .map(|merge| merge_helper(api, resource, merge))
+        .map(|merge| merge_helper(api, resource, merge, &owner, surface))
         .collect::<Result<Vec<_>, _>>()?;
     let children = resource
         .resources
         .iter()
-        .map(|child| resource_items(api, child))
+        .map(|child| resource_items(api, child, surface))
         .collect::<Result<Vec<_>, _>>()?;
     let calls = resource
         .methods
         .iter()
-        .map(|method| call_items(api, method).map_err(|e| e.within(&method.id)))
+        .map(|method| call_items(api, method, group, surface).map_err(|e| e.within(&method.id)))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(quote! {
         #[doc = #doc]
@@ -161,7 +189,7 @@ fn mentions_api_types(methods: &[Method], resources: &[Resource]) -> bool {
     methods.iter().any(|method| {
         method.request.is_some()
             || method.response.is_some()
-            || method.required.iter().chain(&method.optional).any(|param| param.ty.any(&named))
+            || method.params().any(|param| param.ty.any(&named))
     }) || resources
         .iter()
         .any(|resource| mentions_api_types(&resource.methods, &resource.resources))
@@ -169,98 +197,124 @@ fn mentions_api_types(methods: &[Method], resources: &[Resource]) -> bool {
 
 /// The resource method that starts a call: required parameters and the body
 /// are its arguments, so a call cannot be built without them.
-fn constructor(api: &Api, method: &Method, client: TokenStream) -> Result<TokenStream, Error> {
+fn constructor(
+    api: &Api,
+    method: &Method,
+    owner: &Owner,
+    client: TokenStream,
+    surface: &mut Recorder,
+) -> Result<TokenStream, Error> {
     let name = ident(&method.rust_name)?;
-    let call = ident(&method.call_type)?;
+    let call_type = ident(&method.call_type)?;
     let spec = ident(&method.spec_const)?;
-    let path_args: Vec<&Param> =
-        method.required.iter().filter(|param| param.location == Location::Path).collect();
-    let query_args: Vec<&Param> =
-        method.required.iter().filter(|param| param.location == Location::Query).collect();
-    let body_arg = method
-        .request
-        .map(|id| {
-            let ty = ty_tokens(api, &Ty::Named(id))?;
-            Ok::<_, Error>(quote! { body: #ty, })
-        })
-        .transpose()?;
-    let arg = |param: &&Param| {
-        let name = ident(&param.rust_name)?;
-        let ty = param_arg_type(api, param)?;
-        Ok::<_, Error>(quote! { #name: #ty, })
-    };
-    let path_arg_list = path_args.iter().map(arg).collect::<Result<Vec<_>, _>>()?;
-    let query_arg_list = query_args.iter().map(arg).collect::<Result<Vec<_>, _>>()?;
-    let set_path = path_args
-        .iter()
-        .map(|param| {
-            let wire = &param.wire_name;
-            let value = param_value(param)?;
-            let pattern = match &param.pattern {
-                Some(pattern) => quote! { Some(#pattern) },
-                None => quote! { None },
-            };
-            Ok(quote! { call.path_param(#wire, #value, #pattern); })
-        })
-        .collect::<Result<Vec<_>, Error>>()?;
-    let set_query = query_args
-        .iter()
-        .map(|param| set_param(param, quote! { call }))
-        .collect::<Result<Vec<_>, _>>()?;
-    let body_limits = method
-        .body_limits
-        .iter()
-        .map(|limit| {
-            let max = proc_macro2::Literal::usize_unsuffixed(limit.max);
-            let (wire, name) = (&limit.wire_name, ident(&limit.rust_name)?);
-            Ok(quote! { call.limit_len(#wire, body.#name.len(), #max); })
-        })
-        .collect::<Result<Vec<_>, Error>>()?;
-    let set_body = method.request.map(|_| quote! { #( #body_limits )* call.set_json_body(&body); });
-    let binding = if method.required.is_empty() && method.request.is_none() {
-        quote! { let call }
+    let call = ident(&method.locals.call)?;
+    let mut arguments = Vec::new();
+    let mut signature = Vec::new();
+    let mut set_path = Vec::new();
+    let mut set_query = Vec::new();
+    let mut set_body = TokenStream::new();
+    for argument in &method.arguments {
+        match argument {
+            Argument::Param(param) => {
+                let name = ident(&param.rust_name)?;
+                let ty = param_arg_type(api, param)?;
+                arguments.push(quote! { #name: #ty, });
+                signature.push(param_text(api, param));
+                if param.location == crate::resolve::ir::Location::Path {
+                    let wire = &param.wire_name;
+                    let value = param_value(param)?;
+                    let pattern = match &param.pattern {
+                        Some(pattern) => quote! { Some(#pattern) },
+                        None => quote! { None },
+                    };
+                    set_path.push(quote! { #call.path_param(#wire, #value, #pattern); });
+                } else {
+                    set_query.push(set_param(param, quote! { #call })?);
+                }
+            }
+            Argument::Body { name } => {
+                let Some(body_type) = method.request else { continue };
+                let body = ident(name)?;
+                let ty = ty_tokens(api, &Ty::Named(body_type))?;
+                arguments.push(quote! { #body: #ty, });
+                signature.push(type_name(api, body_type));
+                let limits = method
+                    .body_limits
+                    .iter()
+                    .map(|limit| {
+                        let max = proc_macro2::Literal::usize_unsuffixed(limit.limit.max);
+                        let (wire, field) = (&limit.wire_name, ident(&limit.rust_name)?);
+                        Ok(quote! { #call.limit_len(#wire, #body.#field.len(), #max); })
+                    })
+                    .collect::<Result<Vec<_>, Error>>()?;
+                set_body = quote! { #( #limits )* #call.set_json_body(&#body); };
+            }
+        }
+    }
+    let binding = if method.arguments.is_empty() {
+        quote! { let #call }
     } else {
-        quote! { let mut call }
+        quote! { let mut #call }
     };
+    surface.item(
+        &format!("{}::{}()", owner.path, unraw(&method.rust_name)),
+        owner.group,
+        "method",
+        format!("({}) -> {}", signature.join(", "), method.call_type),
+        method.deprecated,
+    );
     let docs = method_docs(method);
     let deprecated = method.deprecated.then(|| quote! { #[deprecated] });
+    let many = many_arguments(arguments.len());
     Ok(quote! {
         #docs
         #deprecated
-        pub fn #name(&self, #( #path_arg_list )* #body_arg #( #query_arg_list )*) -> #call {
+        #many
+        pub fn #name(&self, #( #arguments )*) -> #call_type {
             #binding = runtime::__private::Call::new(#client, &#spec);
             #( #set_path )*
             #( #set_query )*
             #set_body
-            #call(call)
+            #call_type(#call)
         }
     })
 }
 
 /// A read-modify-write helper: the update's arguments but the body, a closure
 /// that sets the read's options and one that changes the latest resource.
-fn merge_helper(api: &Api, resource: &Resource, merge: &MergeHelper) -> Result<TokenStream, Error> {
+fn merge_helper(
+    api: &Api,
+    resource: &Resource,
+    merge: &MergeHelper,
+    owner: &Owner,
+    surface: &mut Recorder,
+) -> Result<TokenStream, Error> {
     let Some(update) = resource.methods.iter().find(|method| method.id == merge.update_id) else {
         return Ok(TokenStream::new());
     };
     let name = ident(&merge.rust_name)?;
     let (update_name, read_name) = (ident(&merge.update_method)?, ident(&merge.read_method)?);
     let read_call = ident(&merge.read_call_type)?;
+    let locals = &update.locals;
+    let (read, change, latest) =
+        (ident(&locals.read)?, ident(&locals.change)?, ident(&locals.latest)?);
     let body = update.request.map(|id| ty_tokens(api, &Ty::Named(id))).transpose()?;
     let response = match update.response {
         Some(id) => ty_tokens(api, &Ty::Named(id))?,
         None => quote! { () },
     };
-    let path_args: Vec<&Param> =
-        update.required.iter().filter(|param| param.location == Location::Path).collect();
-    let query_args: Vec<&Param> =
-        update.required.iter().filter(|param| param.location == Location::Query).collect();
     let mut arguments = Vec::new();
     let mut owned = Vec::new();
-    for param in path_args.iter().chain(&query_args) {
+    let mut update_args = Vec::new();
+    for argument in &update.arguments {
+        let Argument::Param(param) = argument else {
+            update_args.push(quote! { #latest, });
+            continue;
+        };
         let name = ident(&param.rust_name)?;
         let ty = param_arg_type(api, param)?;
         arguments.push(quote! { #name: #ty, });
+        update_args.push(quote! { #name.clone(), });
         // Each argument once in a form every round can clone.
         owned.push(match (&param.ty, param.repeated) {
             (_, true) => quote! { let #name: Vec<_> = #name.into_iter().collect(); },
@@ -272,51 +326,71 @@ fn merge_helper(api: &Api, resource: &Resource, merge: &MergeHelper) -> Result<T
             _ => TokenStream::new(),
         });
     }
-    let clones = |params: &[&Param]| {
-        params
-            .iter()
-            .map(|param| {
-                let name = ident(&param.rust_name)?;
-                Ok(quote! { #name.clone(), })
-            })
-            .collect::<Result<Vec<_>, Error>>()
-    };
-    let read_params: Vec<&Param> = merge
+    let read_args = merge
         .read_args
         .iter()
-        .filter_map(|wire| path_args.iter().find(|param| &param.wire_name == wire).copied())
-        .collect();
-    let read_args = clones(&read_params)?;
-    let update_path = clones(&path_args)?;
-    let update_query = clones(&query_args)?;
+        .filter_map(|wire| update.argument_params().find(|param| &param.wire_name == wire))
+        .map(|param| {
+            let name = ident(&param.rust_name)?;
+            Ok(quote! { #name.clone(), })
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    let (conflict, conflict_words) = match merge.conflict {
+        Conflict::FailedPrecondition => {
+            (quote! { FailedPrecondition }, "a stale etag, 400 `FAILED_PRECONDITION`")
+        }
+        Conflict::Aborted => (quote! { Aborted }, "a stale etag, 409 `ABORTED`"),
+    };
     let doc = format!(
         " Read-modify-write with `{}`: reads the latest resource with [`Self::{}`] \
-         (`read` sets that call's options, such as the fields to read), lets `change` edit it, \
+         (`{read}` sets that call's options, such as the fields to read), lets `{change}` edit it, \
          and sends it back with the etag it was read with. When someone else changed it in \
-         between (a stale etag, 400 `FAILED_PRECONDITION`), reads it again and reapplies \
-         `change`, up to [`runtime::MERGE_ATTEMPTS`] rounds; the result says how many it took.",
+         between ({conflict_words}), reads it again and reapplies \
+         `{change}`, up to [`runtime::MERGE_ATTEMPTS`] rounds; the result says how many it took.",
         update.id, merge.read_method
     );
+    let helper_path = format!("{}::{}()", owner.path, unraw(&merge.rust_name));
+    let signature = format!("read-modify-write of {}", merge.update_id);
+    surface.item(&helper_path, owner.group, "method", signature, false);
+    surface.behaviour(
+        &update.id,
+        owner.group,
+        "merge_conflict",
+        format!("{} reads again on {conflict_words}", merge.rust_name),
+        merge.conflict_source.as_ref(),
+    );
+    // The receiver and the two closures besides the update's arguments.
+    let many = many_arguments(arguments.len() + 2);
     Ok(quote! {
         #[doc = #doc]
+        #many
         pub async fn #name(
             &self,
             #( #arguments )*
-            read: impl Fn(#read_call) -> #read_call,
-            change: impl FnMut(&mut #body),
+            #read: impl Fn(#read_call) -> #read_call,
+            #change: impl FnMut(&mut #body),
         ) -> Result<runtime::Merged<#response>, runtime::Error> {
             #( #owned )*
             runtime::__private::merge(
-                || read(self.#read_name(#( #read_args )*)).send(),
-                change,
-                |latest| self.#update_name(#( #update_path )* latest, #( #update_query )*).send(),
+                runtime::__private::Conflict::#conflict,
+                || #read(self.#read_name(#( #read_args )*)).send(),
+                #change,
+                |#latest| self.#update_name(#( #update_args )*).send(),
             )
             .await
         }
     })
 }
 
-/// Doc comment of a method: its description, then what it is on the wire.
+/// Clippy's `too_many_arguments` for a method taking `count` arguments
+/// besides `&self`: the API's required parameters are the arguments, so the
+/// count is the document's, not a choice of the generated code.
+fn many_arguments(count: usize) -> Option<TokenStream> {
+    (count + 1 > 7).then(|| quote! { #[allow(clippy::too_many_arguments)] })
+}
+
+/// Doc comment of a method: its description, what it is on the wire, its
+/// scopes, and what the client does because the document asks for it.
 fn method_docs(method: &Method) -> TokenStream {
     let wire = format!(
         "Discovery method `{}`: `{} {}`.",
@@ -329,138 +403,213 @@ fn method_docs(method: &Method) -> TokenStream {
             method.scopes.iter().map(|scope| format!("* `{scope}`")).collect::<Vec<_>>().join("\n");
         format!("Requires one of the OAuth scopes:\n{list}")
     });
-    doc_attrs(method.doc.as_deref().into_iter().chain([wire.as_str()]).chain(scopes.as_deref()))
+    let sequential = method.sequential.as_ref().map(|source| {
+        let whose = if source.origin == method.id {
+            "as its description asks".to_owned()
+        } else {
+            format!("as the API asks in `{}`", source.origin)
+        };
+        format!(
+            "Sent one at a time with the client's other mutations (unless \
+             `ClientBuilder::sequential_mutations(false)`), {whose}: \"{}\"",
+            source.sentence
+        )
+    });
+    let warmup = method.warmup.as_ref().map(|warmup| {
+        format!(
+            "Before the first search (again after 5 minutes without one, and after a change \
+             through the client), the client sends the warm-up request with an empty `{}` \
+             (unless `ClientBuilder::search_warmup(None)`), as the description asks: \"{}\"",
+            warmup.param, warmup.source.sentence
+        )
+    });
+    let limits = method.body_limits.iter().map(|limit| {
+        format!(
+            "A body whose `{}` holds more than {} is refused before anything is sent: \"{}\"",
+            limit.wire_name, limit.limit.max, limit.limit.source.sentence
+        )
+    });
+    let behaviour: Vec<String> = sequential.into_iter().chain(warmup).chain(limits).collect();
+    doc_attrs(
+        method
+            .doc
+            .as_deref()
+            .into_iter()
+            .chain([wire.as_str()])
+            .chain(scopes.as_deref())
+            .chain(behaviour.iter().map(String::as_str)),
+    )
+}
+
+/// The behaviours a call has because the document asks for them, recorded
+/// with their sources; emitted as the `MethodSpec`, the limit checks and the
+/// paging and sync loops' parameters.
+fn record_behaviour(method: &Method, group: &str, surface: &mut Recorder) {
+    let id = &method.id;
+    if let Some(source) = &method.sequential {
+        let behaviour = if source.origin == method.id {
+            "sent one at a time, as its description asks"
+        } else {
+            "sent one at a time, by the API-wide rule"
+        };
+        surface.behaviour(id, group, "sequential", behaviour.to_owned(), Some(source));
+    }
+    if let Some(warmup) = &method.warmup {
+        let behaviour =
+            format!("a search sends the warm-up request (`{}` empty) first", warmup.param);
+        surface.behaviour(id, group, "warmup", behaviour, Some(&warmup.source));
+    }
+    for limit in &method.body_limits {
+        let behaviour = format!("at most {} `{}` per request", limit.limit.max, limit.wire_name);
+        let what = format!("limit({})", limit.wire_name);
+        surface.behaviour(id, group, &what, behaviour, Some(&limit.limit.source));
+    }
+    if let Some(pagination) = &method.pagination {
+        let behaviour = format!(
+            "pages ask `{}` with the last `{}`",
+            pagination.page_token_param, pagination.next_token_wire
+        );
+        surface.behaviour(id, group, "pages", behaviour, None);
+    }
+    if let Some(sync) = &method.sync {
+        let request = match &sync.request_sync_token_param {
+            Some(flag) => format!(", a full sync sets `{flag}`"),
+            None => String::new(),
+        };
+        let behaviour = format!("syncs with `{}`{request}", sync.sync_token_param);
+        surface.behaviour(id, group, "sync", behaviour, None);
+    }
 }
 
 /// The `MethodSpec` constant and the builder of one method.
-fn call_items(api: &Api, method: &Method) -> Result<TokenStream, Error> {
+fn call_items(
+    api: &Api,
+    method: &Method,
+    group: &str,
+    surface: &mut Recorder,
+) -> Result<TokenStream, Error> {
     let call = ident(&method.call_type)?;
     let id = &method.id;
     let spec_const = method_spec(method)?;
+    let call_path = format!("api::{}", method.call_type);
+    surface.item(&call_path, group, "struct", String::new(), method.deprecated);
+    // timeout(), retry(), fields() and quota_user() come with the trait.
+    surface.item(&format!("{call_path}: CallOptions"), group, "trait impl", String::new(), false);
+    record_behaviour(method, group, surface);
     let call_doc =
         format!(" A `{id}` call, ready to send; optional parameters are set with its methods.");
-    let setters =
-        method.optional.iter().map(|param| setter(api, param)).collect::<Result<Vec<_>, _>>()?;
+    let setters = method
+        .optional
+        .iter()
+        .map(|param| {
+            surface.item(
+                &format!("{call_path}::{}()", unraw(&param.rust_name)),
+                group,
+                "setter",
+                format!("({})", param_text(api, param)),
+                param.deprecated,
+            );
+            setter(api, param)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let response_name = method.response.map_or_else(|| "()".to_owned(), |id| type_name(api, id));
     let response = match method.response {
         Some(id) => ty_tokens(api, &Ty::Named(id))?,
         None => quote! { () },
     };
-    let send_doc = format!(" Sends the request and decodes the `{id}` response.");
-    let metadata_doc = " Like [`Self::send`], with the response's HTTP status and headers.";
-    let send = match method.response {
-        Some(_) => quote! {
-            #[doc = #send_doc]
-            pub async fn send(self) -> Result<#response, runtime::Error> {
-                self.0.send().await
+    let mut upload_spec = None;
+    let mut builders = Vec::new();
+    for builder in &method.builders {
+        let (tokens, signature) = match builder {
+            Builder::Send => (send(method, &response), format!("-> {response_name}")),
+            Builder::SendWithMetadata => {
+                (send_with_metadata(method, &response), format!("-> Response<{response_name}>"))
             }
-
-            #[doc = #metadata_doc]
-            pub async fn send_with_metadata(self) -> Result<runtime::Response<#response>, runtime::Error> {
-                self.0.send_with_metadata().await
+            Builder::SendInChunks => {
+                let Some(chunking) = &method.chunking else { continue };
+                let (field, max) = (&chunking.field, chunking.max);
+                let doc = format!(
+                    " Like [`Self::send`] for a body whose `{field}` holds more than the {max} one request \
+                     takes: sends it in consecutive requests of at most {max}, each with the body's other \
+                     fields and this call's parameters, and yields each response in order. Stops at the \
+                     first error; the chunks after it are not sent."
+                );
+                let tokens = quote! {
+                    #[doc = #doc]
+                    pub fn send_in_chunks(self) -> impl runtime::Stream<Item = Result<#response, runtime::Error>> + Send {
+                        self.0.send_in_chunks(#field)
+                    }
+                };
+                (tokens, format!("-> stream of {response_name} (`{field}` split)"))
             }
-        },
-        None => quote! {
-            #[doc = #send_doc]
-            pub async fn send(self) -> Result<(), runtime::Error> {
-                self.0.send_empty().await
+            Builder::Pages => {
+                let Some(pagination) = &method.pagination else { continue };
+                let token = ident(&pagination.next_token_field)?;
+                let param = &pagination.page_token_param;
+                let tokens = quote! {
+                    /// Sends the request, then one per following page, and yields each page.
+                    pub fn pages(self) -> impl runtime::Stream<Item = Result<#response, runtime::Error>> + Send {
+                        self.0.pages(#param, |page: &#response| page.#token.clone())
+                    }
+                };
+                (tokens, format!("-> stream of {response_name}"))
             }
-
-            #[doc = #metadata_doc]
-            pub async fn send_with_metadata(self) -> Result<runtime::Response<()>, runtime::Error> {
-                self.0.send_empty_with_metadata().await
+            Builder::Items => {
+                let Some(pagination) = &method.pagination else { continue };
+                let Some(items) = &pagination.items else { continue };
+                let token = ident(&pagination.next_token_field)?;
+                let param = &pagination.page_token_param;
+                let field = ident(&items.field)?;
+                let item = ty_tokens(api, &items.item)?;
+                let doc = format!(
+                    " Like [`Self::pages`], but yields the `{}` of every page, one by one.",
+                    items.field
+                );
+                let tokens = quote! {
+                    #[doc = #doc]
+                    pub fn items(self) -> impl runtime::Stream<Item = Result<#item, runtime::Error>> + Send {
+                        self.0.items(#param, |page: #response| (page.#field, page.#token))
+                    }
+                };
+                let signature =
+                    format!("-> stream of {} (`{}`)", ty_text(api, &items.item), items.wire_name);
+                (tokens, signature)
             }
-        },
-    };
-    let paging = method.pagination.as_ref().map(|pagination| {
-        let token = ident(&pagination.next_token_field)?;
-        let param = &pagination.page_token_param;
-        let pages = quote! {
-            /// Sends the request, then one per following page, and yields each page.
-            pub fn pages(self) -> impl runtime::Stream<Item = Result<#response, runtime::Error>> + Send {
-                self.0.pages(#param, |page: &#response| page.#token.clone())
+            Builder::Sync => {
+                let Some(tokens) = sync(api, method, &response)? else { continue };
+                let Some(items) = method.pagination.as_ref().and_then(|pages| pages.items.as_ref())
+                else {
+                    continue;
+                };
+                (tokens, format!("-> Synced<{}>", ty_text(api, &items.item)))
+            }
+            Builder::Upload | Builder::UploadResumable => {
+                let Some(upload) = &method.upload else { continue };
+                if upload_spec.is_none() {
+                    upload_spec = Some(upload_spec_const(upload)?);
+                }
+                (upload_method(*builder, upload, method, &response)?, format!("-> {response_name}"))
+            }
+            Builder::Download => {
+                let tokens = quote! {
+                    /// Sends the call with `alt=media`: the response is the content itself,
+                    /// streamed rather than decoded.
+                    pub async fn download(self) -> Result<runtime::Download, runtime::Error> {
+                        self.0.download().await
+                    }
+                };
+                (tokens, "-> Download".to_owned())
             }
         };
-        let items = pagination.items.as_ref().map(|items| {
-            let field = ident(&items.field)?;
-            let item = ty_tokens(api, &items.item)?;
-            let doc = format!(" Like [`Self::pages`], but yields the `{}` of every page, one by one.", items.field);
-            Ok::<_, Error>(quote! {
-                #[doc = #doc]
-                pub fn items(self) -> impl runtime::Stream<Item = Result<#item, runtime::Error>> + Send {
-                    self.0.items(#param, |page: #response| (page.#field, page.#token))
-                }
-            })
-        }).transpose()?;
-        let sync = method.sync.as_ref().zip(pagination.items.as_ref()).map(|(sync, items)| {
-            let field = ident(&items.field)?;
-            let item = ty_tokens(api, &items.item)?;
-            let sync_token = &sync.sync_token_param;
-            let next_sync = ident(&sync.next_sync_token_field)?;
-            let request_sync_token = match &sync.request_sync_token_param {
-                Some(flag) => quote! { Some(#flag) },
-                None => quote! { None },
-            };
-            let doc = format!(
-                " Runs a sync to its last page and returns the `{}` of every page with the \
-                 token for the next sync: a full sync when `sync_token` is `None`, otherwise the \
-                 changes since the sync that returned it (deleted items included, as the API \
-                 marks them). Every page is asked with this call's parameters, which the next \
-                 sync must repeat. An expired token is an error that \
-                 [`runtime::Error::is_sync_token_expired`] recognises, unless `on_expiry` is \
-                 [`runtime::OnExpiry::FullSync`]. A rate-limited first page of a full sync is \
-                 asked again after the server's delay.",
-                items.field
-            );
-            Ok::<_, Error>(quote! {
-                #[doc = #doc]
-                pub async fn sync(
-                    self,
-                    sync_token: Option<String>,
-                    on_expiry: runtime::OnExpiry,
-                ) -> Result<runtime::Synced<#item>, runtime::Error> {
-                    let params = runtime::__private::SyncParams {
-                        page_token: #param,
-                        sync_token: #sync_token,
-                        request_sync_token: #request_sync_token,
-                    };
-                    self.0.sync(params, sync_token, on_expiry, |page: #response| {
-                        (page.#field, page.#token, page.#next_sync)
-                    })
-                    .await
-                }
-            })
-        }).transpose()?;
-        Ok::<_, Error>(quote! { #pages #items #sync })
-    }).transpose()?;
-    let chunks = method.chunking.as_ref().map(|Chunking { field, max }| {
-        let doc = format!(
-            " Like [`Self::send`] for a body whose `{field}` holds more than the {max} one request \
-             takes: sends it in consecutive requests of at most {max}, each with the body's other \
-             fields and this call's parameters, and yields each response in order. Stops at the \
-             first error; the chunks after it are not sent."
+        surface.item(
+            &format!("{call_path}::{}()", builder.name()),
+            group,
+            "method",
+            signature,
+            false,
         );
-        quote! {
-            #[doc = #doc]
-            pub fn send_in_chunks(self) -> impl runtime::Stream<Item = Result<#response, runtime::Error>> + Send {
-                self.0.send_in_chunks(#field)
-            }
-        }
-    });
-    let (upload_spec, upload) = method
-        .upload
-        .as_ref()
-        .map(|upload| upload_items(upload, method, &response))
-        .transpose()?
-        .unzip();
-    let download = method.download.then(|| {
-        quote! {
-            /// Sends the call with `alt=media`: the response is the content itself,
-            /// streamed rather than decoded.
-            pub async fn download(self) -> Result<runtime::Download, runtime::Error> {
-                self.0.download().await
-            }
-        }
-    });
+        builders.push(tokens);
+    }
     Ok(quote! {
         #upload_spec
 
@@ -480,13 +629,91 @@ fn call_items(api: &Api, method: &Method) -> Result<TokenStream, Error> {
         impl #call {
             #( #setters )*
 
-            #send
-            #chunks
-            #paging
-            #upload
-            #download
+            #( #builders )*
         }
     })
+}
+
+fn send(method: &Method, response: &TokenStream) -> TokenStream {
+    let doc = format!(" Sends the request and decodes the `{}` response.", method.id);
+    match method.response {
+        Some(_) => quote! {
+            #[doc = #doc]
+            pub async fn send(self) -> Result<#response, runtime::Error> {
+                self.0.send().await
+            }
+        },
+        None => quote! {
+            #[doc = #doc]
+            pub async fn send(self) -> Result<(), runtime::Error> {
+                self.0.send_empty().await
+            }
+        },
+    }
+}
+
+fn send_with_metadata(method: &Method, response: &TokenStream) -> TokenStream {
+    match method.response {
+        Some(_) => quote! {
+            /// Like [`Self::send`], with the response's HTTP status and headers.
+            pub async fn send_with_metadata(self) -> Result<runtime::Response<#response>, runtime::Error> {
+                self.0.send_with_metadata().await
+            }
+        },
+        None => quote! {
+            /// Like [`Self::send`], with the response's HTTP status and headers.
+            pub async fn send_with_metadata(self) -> Result<runtime::Response<()>, runtime::Error> {
+                self.0.send_empty_with_metadata().await
+            }
+        },
+    }
+}
+
+/// `sync()` of a list method that syncs.
+fn sync(api: &Api, method: &Method, response: &TokenStream) -> Result<Option<TokenStream>, Error> {
+    let (Some(sync), Some(pagination)) = (&method.sync, &method.pagination) else {
+        return Ok(None);
+    };
+    let Some(items) = &pagination.items else { return Ok(None) };
+    let token = ident(&pagination.next_token_field)?;
+    let param = &pagination.page_token_param;
+    let field = ident(&items.field)?;
+    let item = ty_tokens(api, &items.item)?;
+    let sync_token = &sync.sync_token_param;
+    let next_sync = ident(&sync.next_sync_token_field)?;
+    let request_sync_token = match &sync.request_sync_token_param {
+        Some(flag) => quote! { Some(#flag) },
+        None => quote! { None },
+    };
+    let doc = format!(
+        " Runs a sync to its last page and returns the `{}` of every page with the \
+         token for the next sync: a full sync when `sync_token` is `None`, otherwise the \
+         changes since the sync that returned it (deleted items included, as the API \
+         marks them). Every page is asked with this call's parameters, which the next \
+         sync must repeat. An expired token is an error that \
+         [`runtime::Error::is_sync_token_expired`] recognises, unless `on_expiry` is \
+         [`runtime::OnExpiry::FullSync`]. A rate-limited first page of a full sync is \
+         asked again after the server's delay.",
+        items.field
+    );
+    Ok(Some(quote! {
+        #[doc = #doc]
+        pub async fn sync(
+            self,
+            sync_token: Option<String>,
+            on_expiry: runtime::OnExpiry,
+        ) -> Result<runtime::Synced<#item>, runtime::Error> {
+            let params = runtime::__private::SyncParams {
+                page_token: #param,
+                sync_token: #sync_token,
+                request_sync_token: #request_sync_token,
+            };
+            self.0.sync(params, sync_token, on_expiry, |page: #response| {
+                (page.#field, page.#token, page.#next_sync)
+            })
+            .await
+        }
+    }))
 }
 
 /// The method's `MethodSpec` constant: what the runtime needs to know of
@@ -504,11 +731,14 @@ pub(super) fn method_spec(method: &Method) -> Result<TokenStream, Error> {
     };
     let path = &method.path;
     let scopes = &method.scopes;
-    let warmup_query = match &method.warmup_query {
-        Some(param) => quote! { Some(#param) },
+    let warmup_query = match &method.warmup {
+        Some(warmup) => {
+            let param = &warmup.param;
+            quote! { Some(#param) }
+        }
         None => quote! { None },
     };
-    let sequential = method.sequential;
+    let sequential = method.sequential.is_some();
     Ok(quote! {
         const #spec: runtime::__private::MethodSpec = runtime::__private::MethodSpec {
             id: #id,
@@ -522,7 +752,7 @@ pub(super) fn method_spec(method: &Method) -> Result<TokenStream, Error> {
 }
 
 /// A method's `UploadSpec` constant, shared with the generated CLI like [`method_spec`].
-pub(super) fn upload_spec(upload: &Upload) -> Result<TokenStream, Error> {
+pub(super) fn upload_spec_const(upload: &Upload) -> Result<TokenStream, Error> {
     let constant = ident(&upload.spec_const)?;
     let path = &upload.path;
     let max_size = match upload.max_size {
@@ -542,14 +772,14 @@ pub(super) fn upload_spec(upload: &Upload) -> Result<TokenStream, Error> {
     })
 }
 
-/// The `UploadSpec` constant and the upload methods of a call.
-fn upload_items(
+/// `upload()` or `upload_resumable()` of a call that takes media.
+fn upload_method(
+    builder: Builder,
     upload: &Upload,
     method: &Method,
     response: &TokenStream,
-) -> Result<(TokenStream, TokenStream), Error> {
+) -> Result<TokenStream, Error> {
     let constant = ident(&upload.spec_const)?;
-    let spec = upload_spec(upload)?;
     let (returns, finish) = match method.response {
         Some(_) => (quote! { #response }, quote! {}),
         None => (quote! { () }, quote! { .map(drop) }),
@@ -558,6 +788,16 @@ fn upload_items(
         Some(_) => quote! { #response },
         None => quote! { serde::de::IgnoredAny },
     };
+    if builder == Builder::UploadResumable {
+        return Ok(quote! {
+            /// Like [`Self::upload`], in a resumable session: the content goes in chunks,
+            /// and after a failure the upload goes on from what the server kept. For
+            /// large content.
+            pub async fn upload_resumable(self, media: runtime::Media) -> Result<#returns, runtime::Error> {
+                self.0.upload_resumable::<#decoded>(&#constant, media).await #finish
+            }
+        });
+    }
     let limits = match (upload.max_size, upload.accept.is_empty()) {
         (Some(max), false) => {
             format!(" The API takes up to {max} bytes of `{}`.", upload.accept.join("`, `"))
@@ -575,24 +815,12 @@ fn upload_items(
             " Sends `media` as the call's content, in one `uploadType=media` request.{limits}"
         ),
     };
-    let resumable = upload.resumable.then(|| {
-        quote! {
-            /// Like [`Self::upload`], in a resumable session: the content goes in chunks,
-            /// and after a failure the upload goes on from what the server kept. For
-            /// large content.
-            pub async fn upload_resumable(self, media: runtime::Media) -> Result<#returns, runtime::Error> {
-                self.0.upload_resumable::<#decoded>(&#constant, media).await #finish
-            }
-        }
-    });
-    let methods = quote! {
+    Ok(quote! {
         #[doc = #doc]
         pub async fn upload(self, media: runtime::Media) -> Result<#returns, runtime::Error> {
             self.0.upload::<#decoded>(&#constant, media).await #finish
         }
-        #resumable
-    };
-    Ok((spec, methods))
+    })
 }
 
 /// A builder method for one optional parameter.

@@ -8,7 +8,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::api::{method_spec, upload_spec};
+use super::api::{method_spec, upload_spec_const};
 use super::docs::inline_lists;
 use super::ident;
 use crate::error::Error;
@@ -89,7 +89,7 @@ fn collect_specs(
     for method in methods {
         out.push(method_spec(method)?);
         if let Some(upload) = &method.upload {
-            out.push(upload_spec(upload)?);
+            out.push(upload_spec_const(upload)?);
         }
     }
     for resource in resources {
@@ -131,19 +131,13 @@ fn method(api: &Api, method: &Method) -> Result<TokenStream, Error> {
     let command = &method.command;
     let spec = ident(&method.spec_const)?;
     let description = text(method.doc.as_deref());
-    // Path parameters first, as positionals, in `parameterOrder`; then flags.
-    let all: Vec<(&Param, bool)> = method
-        .required
-        .iter()
+    // The constructor's arguments (path parameters first, as positionals),
+    // then the setters' flags.
+    let params = method
+        .argument_params()
         .map(|param| (param, true))
         .chain(method.optional.iter().map(|param| (param, false)))
-        .collect();
-    let is_path = |(param, _): &&(&Param, bool)| param.location == Location::Path;
-    let params = all
-        .iter()
-        .filter(is_path)
-        .chain(all.iter().filter(|entry| !is_path(entry)))
-        .map(|(param, required)| self::param(api, param, *required))
+        .map(|(param, required)| self::param(api, param, required))
         .collect::<Result<Vec<_>, _>>()?;
     let body = match method.request {
         Some(id) => {
@@ -178,7 +172,7 @@ fn method(api: &Api, method: &Method) -> Result<TokenStream, Error> {
         None => quote! { None },
     };
     let limits = method.body_limits.iter().map(|limit| {
-        let (field, max) = (&limit.wire_name, limit.max);
+        let (field, max) = (&limit.wire_name, limit.limit.max);
         quote! { (#field, #max) }
     });
     let chunked = match &method.chunking {

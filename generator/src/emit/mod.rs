@@ -11,6 +11,7 @@ use quote::quote;
 
 use crate::error::Error;
 use crate::resolve::ir::Api;
+use crate::surface::{Recorder, Surface};
 
 pub use docs::inline_lists;
 
@@ -28,15 +29,31 @@ pub struct Header {
     pub fingerprint: String,
 }
 
-/// Prints the crate's modules; an API without methods (a document of schemas
-/// alone) is a types-only crate, without the `api` module.
-pub fn emit(api: &Api, header: &Header) -> Result<Vec<SourceFile>, Error> {
-    let mut modules = vec![("lib.rs", lib_module(api).map_err(|e| e.within("lib.rs"))?)];
+/// The crate's sources and the public surface recorded while emitting them.
+#[derive(Clone, Debug)]
+pub struct Emitted {
+    pub sources: Vec<SourceFile>,
+    pub surface: Surface,
+}
+
+/// Prints the crate's modules, recording each public item as it goes; an API
+/// without methods (a document of schemas alone) is a types-only crate,
+/// without the `api` module.
+pub fn emit(api: &Api, header: &Header) -> Result<Emitted, Error> {
+    let mut surface = Recorder::default();
+    let lib = lib_module(api, &mut surface).map_err(|e| e.within("lib.rs"))?;
+    let mut modules = vec![("lib.rs", lib)];
     if has_calls(api) {
-        modules.push(("api.rs", api::api_module(api).map_err(|e| e.within("api.rs"))?));
+        let calls = api::api_module(api, &mut surface).map_err(|e| e.within("api.rs"))?;
+        modules.push(("api.rs", calls));
     }
-    modules.push(("types.rs", types::types_module(api).map_err(|e| e.within("types.rs"))?));
-    modules.into_iter().map(|(path, tokens)| format_file(path, tokens, api, header)).collect()
+    let types = types::types_module(api, &mut surface).map_err(|e| e.within("types.rs"))?;
+    modules.push(("types.rs", types));
+    let sources = modules
+        .into_iter()
+        .map(|(path, tokens)| format_file(path, tokens, api, header))
+        .collect::<Result<_, _>>()?;
+    Ok(Emitted { sources, surface: surface.finish() })
 }
 
 /// The command-line client's sources, `main.rs` and `api.rs` (the table),
@@ -120,7 +137,7 @@ fn space_items(source: &str) -> String {
     out
 }
 
-fn lib_module(api: &Api) -> Result<TokenStream, Error> {
+fn lib_module(api: &Api, surface: &mut Recorder) -> Result<TokenStream, Error> {
     let calls = has_calls(api);
     let mut crate_doc = vec![format!(" # {} ({})", api.title, api.version)];
     let link = api.documentation_link.as_ref().map(|link| format!("Documentation: {link}"));
@@ -161,6 +178,8 @@ fn lib_module(api: &Api) -> Result<TokenStream, Error> {
         .map(|scope| {
             let name = ident(&scope.const_name).map_err(|e| e.within(&scope.url))?;
             let url = &scope.url;
+            let path = format!("scopes::{}", scope.const_name);
+            surface.item(&path, "service", "constant", format!("{url:?}"), false);
             let docs = docs::doc_attrs(scope.description.as_deref());
             Ok(quote! { #docs pub const #name: &str = #url; })
         })

@@ -8,17 +8,22 @@ use super::docs::doc_attrs;
 use super::ident;
 use crate::error::Error;
 use crate::resolve::ir::{AliasDef, Api, EnumDef, Field, FieldPathsDef, StructDef, Ty, TypeDef};
+use crate::surface::{Recorder, ty_text, unraw};
 
 /// The `types` module: every type of the API.
-pub fn types_module(api: &Api) -> Result<TokenStream, Error> {
+pub fn types_module(api: &Api, surface: &mut Recorder) -> Result<TokenStream, Error> {
     let items = api
         .types
         .iter()
         .map(|def| match def {
-            TypeDef::Struct(def) => struct_def(api, def).map_err(|e| e.within(&def.origin)),
-            TypeDef::Enum(def) => enum_def(def).map_err(|e| e.within(&def.origin)),
-            TypeDef::Alias(def) => alias_def(api, def).map_err(|e| e.within(&def.name)),
-            TypeDef::FieldPaths(def) => field_paths_def(api, def).map_err(|e| e.within(&def.name)),
+            TypeDef::Struct(def) => {
+                struct_def(api, def, surface).map_err(|e| e.within(&def.origin))
+            }
+            TypeDef::Enum(def) => enum_def(def, surface).map_err(|e| e.within(&def.origin)),
+            TypeDef::Alias(def) => alias_def(api, def, surface).map_err(|e| e.within(&def.name)),
+            TypeDef::FieldPaths(def) => {
+                field_paths_def(api, def, surface).map_err(|e| e.within(&def.name))
+            }
         })
         .collect::<Result<Vec<_>, _>>()?;
     let mentions = |test: &dyn Fn(&Ty) -> bool| {
@@ -81,8 +86,20 @@ pub fn ty_tokens(api: &Api, ty: &Ty) -> Result<TokenStream, Error> {
     })
 }
 
-fn struct_def(api: &Api, def: &StructDef) -> Result<TokenStream, Error> {
+fn struct_def(api: &Api, def: &StructDef, surface: &mut Recorder) -> Result<TokenStream, Error> {
     let name = ident(&def.name)?;
+    let path = format!("types::{}", def.name);
+    surface.item(&path, &def.name, "struct", String::new(), def.deprecated);
+    for field in &def.fields {
+        let ty = field_type_text(api, field);
+        let group = &def.name;
+        let field_path = format!("{path}::{}", unraw(&field.rust_name));
+        surface.item(&field_path, group, "field", ty.clone(), field.deprecated);
+        let setter = format!("{path}::{}()", field.setter);
+        surface.item(&setter, group, "setter", format!("({ty})"), field.deprecated);
+        let clearer = format!("{path}::{}()", field.clearer);
+        surface.item(&clearer, group, "setter", "()".to_owned(), field.deprecated);
+    }
     let deprecated_note = def.deprecated.then_some("**Deprecated.**");
     let docs = doc_attrs(def.doc.as_deref().into_iter().chain(deprecated_note));
     let fields =
@@ -199,17 +216,24 @@ fn struct_serde(def: &StructDef) -> Result<TokenStream, Error> {
 }
 
 fn field_type(api: &Api, field: &Field) -> Result<TokenStream, Error> {
-    let inner = ty_tokens(api, &field.ty)?;
-    let inner = if field.boxed {
-        quote! { Box<#inner> }
+    let ty = ty_tokens(api, &field.ty)?;
+    let ty = if field.wrapping.boxed {
+        quote! { Box<#ty> }
     } else {
-        inner
+        ty
     };
-    Ok(if field.ty.is_container() {
-        inner
+    Ok(if field.wrapping.optional {
+        quote! { Option<#ty> }
     } else {
-        quote! { Option<#inner> }
+        ty
     })
+}
+
+/// [`field_type`] as the surface spells it.
+fn field_type_text(api: &Api, field: &Field) -> String {
+    let ty = ty_text(api, &field.ty);
+    let ty = if field.wrapping.boxed { format!("Box<{ty}>") } else { ty };
+    if field.wrapping.optional { format!("Option<{ty}>") } else { ty }
 }
 
 fn field_def(api: &Api, field: &Field) -> Result<TokenStream, Error> {
@@ -271,7 +295,7 @@ fn setter(api: &Api, field: &Field) -> Result<TokenStream, Error> {
         }
         ty => {
             let ty = ty_tokens(api, ty)?;
-            let value = if field.boxed {
+            let value = if field.wrapping.boxed {
                 quote! { Box::new(value.into()) }
             } else {
                 quote! { value.into() }
@@ -293,7 +317,7 @@ fn clearer(field: &Field, extras: &Ident) -> Result<TokenStream, Error> {
     let name = ident(&field.rust_name)?;
     let clearer = ident(&field.clearer)?;
     let wire = &field.wire_name;
-    let sent_as = if field.ty.is_container() { "empty" } else { "`null`" };
+    let sent_as = if field.wrapping.optional { "`null`" } else { "empty" };
     let doc = format!(
         " Unsets `{wire}` and sends it all the same, as {sent_as}: how a request without a \
          field mask clears it."
@@ -310,8 +334,17 @@ fn clearer(field: &Field, extras: &Ident) -> Result<TokenStream, Error> {
     })
 }
 
-fn enum_def(def: &EnumDef) -> Result<TokenStream, Error> {
+fn enum_def(def: &EnumDef, surface: &mut Recorder) -> Result<TokenStream, Error> {
     let name = ident(&def.name)?;
+    let path = format!("types::{}", def.name);
+    surface.item(&path, &def.name, "enum", String::new(), false);
+    for variant in &def.variants {
+        let wire = format!("{:?}", variant.wire);
+        let variant_path = format!("{path}::{}", variant.name);
+        surface.item(&variant_path, &def.name, "variant", wire, variant.deprecated);
+    }
+    let unknown_path = format!("{path}::{}", def.unknown_variant);
+    surface.item(&unknown_path, &def.name, "variant", "(String)".to_owned(), false);
     let docs = doc_attrs(def.doc.as_deref());
     let unknown = ident(&def.unknown_variant)?;
     let names: Vec<Ident> =
@@ -401,8 +434,19 @@ fn enum_def(def: &EnumDef) -> Result<TokenStream, Error> {
 }
 
 /// A closed enum of the paths: a mask of them names only real fields.
-fn field_paths_def(api: &Api, def: &FieldPathsDef) -> Result<TokenStream, Error> {
+fn field_paths_def(
+    api: &Api,
+    def: &FieldPathsDef,
+    surface: &mut Recorder,
+) -> Result<TokenStream, Error> {
     let name = ident(&def.name)?;
+    let path = format!("types::{}", def.name);
+    surface.item(&path, &def.name, "enum", String::new(), false);
+    for field_path in &def.paths {
+        let signature = format!("= {} ({:?})", field_path.discriminant, field_path.wire);
+        let variant_path = format!("{path}::{}", field_path.variant);
+        surface.item(&variant_path, &def.name, "variant", signature, false);
+    }
     let schema = api.types.get(def.schema).map_or("", TypeDef::name);
     let used_by = def.used_by.iter().map(|user| format!("`{user}`")).collect::<Vec<_>>().join(", ");
     let summary = format!(
@@ -462,8 +506,10 @@ fn field_paths_def(api: &Api, def: &FieldPathsDef) -> Result<TokenStream, Error>
     })
 }
 
-fn alias_def(api: &Api, def: &AliasDef) -> Result<TokenStream, Error> {
+fn alias_def(api: &Api, def: &AliasDef, surface: &mut Recorder) -> Result<TokenStream, Error> {
     let name = ident(&def.name)?;
+    let signature = format!("= {}", ty_text(api, &def.ty));
+    surface.item(&format!("types::{}", def.name), &def.name, "type alias", signature, false);
     let docs = doc_attrs(def.doc.as_deref());
     let ty = ty_tokens(api, &def.ty)?;
     Ok(quote! { #docs pub type #name = #ty; })

@@ -39,6 +39,10 @@ pub struct Api {
     /// Parameters every method accepts that callers may want to set and that
     /// the runtime's `CallOptions` does not already offer.
     pub standard_params: Vec<Param>,
+    /// The sentence that asks for every mutation of one user to be sent one
+    /// at a time, when the document words it for the whole API: it makes the
+    /// mutations whose own description says nothing sequential too.
+    pub sequential_rule: Option<Derived>,
     /// Every decision made here, for the next regeneration to keep.
     pub decisions: super::lock::Lock,
 }
@@ -93,14 +97,40 @@ pub struct Field {
     /// The setter that unsets the field and sends it as `null`, `[]` or `{}`.
     pub clearer: String,
     pub ty: Ty,
-    /// Breaks a recursive type: the value sits behind a `Box`.
-    pub boxed: bool,
+    /// How the value is held: emit, the surface and setters print this.
+    pub wrapping: Wrapping,
     pub doc: Option<String>,
     pub read_only: bool,
     pub deprecated: bool,
     /// The most elements one request may carry, for an array or map whose
     /// description documents it ("Allows up to 200 contacts in a single request").
-    pub max_items: Option<usize>,
+    pub max_items: Option<Limit>,
+}
+
+/// How a field holds its value. Containers are never optional (empty means
+/// absent); a field that breaks a recursive type is boxed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Wrapping {
+    pub optional: bool,
+    pub boxed: bool,
+}
+
+/// A per-request cap on a list, and the sentence that documents it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Limit {
+    pub max: usize,
+    pub source: Derived,
+}
+
+/// Where a behaviour read from the document's prose comes from: the sentence
+/// and the place that holds it, so that the surface, the lock, the API diff
+/// and the call's documentation can show why the client behaves so.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Derived {
+    /// The sentence, as the document words it.
+    pub sentence: String,
+    /// The method id or JSON path whose description holds it.
+    pub origin: String,
 }
 
 #[derive(Clone, Debug)]
@@ -256,10 +286,14 @@ pub struct Method {
     pub doc: Option<String>,
     pub scopes: Vec<String>,
     /// Arguments of the constructor, in order: path parameters as
-    /// `parameterOrder` lists them, then other required parameters.
-    pub required: Vec<Param>,
+    /// `parameterOrder` lists them, the body, then other required parameters.
+    pub arguments: Vec<Argument>,
     /// Setters on the builder.
     pub optional: Vec<Param>,
+    /// The call's own methods besides the setters, in the order they are emitted.
+    pub builders: Vec<Builder>,
+    /// The names emit gives its own bindings in the constructor and helpers.
+    pub locals: Locals,
     pub request: Option<TypeId>,
     pub response: Option<TypeId>,
     pub pagination: Option<Pagination>,
@@ -275,12 +309,115 @@ pub struct Method {
     pub deprecated: bool,
     /// A list method that syncs: `sync()` runs a full or incremental sync.
     pub sync: Option<SyncSpec>,
-    /// The query parameter whose empty value is the warm-up request the
-    /// method's description asks for before searching.
-    pub warmup_query: Option<String>,
-    /// A mutation of an API whose documentation asks for one user's
-    /// mutations to be sent one at a time.
-    pub sequential: bool,
+    /// The warm-up request the method's description asks for before searching.
+    pub warmup: Option<Warmup>,
+    /// Why the method's requests are sent one at a time with the client's
+    /// other mutations: its own description's sentence, or the API-wide rule
+    /// ([`Api::sequential_rule`]) for a mutation whose description says nothing.
+    pub sequential: Option<Derived>,
+}
+
+impl Method {
+    /// The parameters among the constructor's arguments, in order.
+    pub fn argument_params(&self) -> impl Iterator<Item = &Param> {
+        self.arguments.iter().filter_map(|argument| match argument {
+            Argument::Param(param) => Some(param),
+            Argument::Body { .. } => None,
+        })
+    }
+
+    /// Every parameter: the arguments', then the setters'.
+    pub fn params(&self) -> impl Iterator<Item = &Param> {
+        self.argument_params().chain(&self.optional)
+    }
+}
+
+/// One argument of a call's constructor.
+#[derive(Clone, Debug)]
+pub enum Argument {
+    Param(Param),
+    /// The request body ([`Method::request`]), under this name.
+    Body {
+        name: String,
+    },
+}
+
+/// A method of a call builder other than a parameter's setter. The runtime's
+/// `CallOptions` adds [`CALL_OPTIONS`]; together they are the names a
+/// parameter's setter must not take.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Builder {
+    Send,
+    SendWithMetadata,
+    SendInChunks,
+    Pages,
+    Items,
+    Sync,
+    Upload,
+    UploadResumable,
+    Download,
+}
+
+impl Builder {
+    pub const ALL: [Self; 9] = [
+        Self::Send,
+        Self::SendWithMetadata,
+        Self::SendInChunks,
+        Self::Pages,
+        Self::Items,
+        Self::Sync,
+        Self::Upload,
+        Self::UploadResumable,
+        Self::Download,
+    ];
+
+    /// The method's Rust name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Send => "send",
+            Self::SendWithMetadata => "send_with_metadata",
+            Self::SendInChunks => "send_in_chunks",
+            Self::Pages => "pages",
+            Self::Items => "items",
+            Self::Sync => "sync",
+            Self::Upload => "upload",
+            Self::UploadResumable => "upload_resumable",
+            Self::Download => "download",
+        }
+    }
+}
+
+/// The methods every call gets from the runtime's `CallOptions` trait.
+pub const CALL_OPTIONS: [&str; 4] = ["timeout", "retry", "fields", "quota_user"];
+
+/// The bindings emitted code declares next to a call's arguments: in the
+/// constructor, the call being built and the body; in a merge helper, its
+/// two closures and the latest resource they pass on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Locals {
+    pub call: String,
+    pub body: String,
+    pub read: String,
+    pub change: String,
+    pub latest: String,
+}
+
+impl Default for Locals {
+    fn default() -> Self {
+        let [call, body, read, change, latest] = LOCAL_NAMES.map(str::to_owned);
+        Self { call, body, read, change, latest }
+    }
+}
+
+/// [`Locals`]' names, which every argument namespace reserves.
+pub const LOCAL_NAMES: [&str; 5] = ["call", "body", "read", "change", "latest"];
+
+/// The empty-query request a search asks to be sent first.
+#[derive(Clone, Debug)]
+pub struct Warmup {
+    /// The query parameter sent empty (`query`).
+    pub param: String,
+    pub source: Derived,
 }
 
 /// How a paged list method syncs: `syncToken` in, `nextSyncToken` out.
@@ -300,14 +437,28 @@ pub struct SyncSpec {
 pub struct MergeHelper {
     /// The helper's name on the resource: `update_contact_merged`.
     pub rust_name: String,
-    /// The update method's id, Rust name and call type.
+    /// The update method's id and Rust name.
     pub update_id: String,
     pub update_method: String,
+    /// The answer that means someone else changed the resource since it was read.
+    pub conflict: Conflict,
+    /// The update's sentence documenting that answer, if it has one.
+    pub conflict_source: Option<Derived>,
     /// The read method's Rust name and call type.
     pub read_method: String,
     pub read_call_type: String,
     /// The update's path parameters (wire names) that the read takes, in the read's order.
     pub read_args: Vec<String>,
+}
+
+/// The answer an etag-guarded update gives when the etag is stale.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Conflict {
+    /// 400 `FAILED_PRECONDITION`, as People documents it ("The server returns
+    /// a 400 error with reason `failedPrecondition` if ... etag is different").
+    FailedPrecondition,
+    /// 409 `ABORTED`, as APIs following Google's AIP-154 answer.
+    Aborted,
 }
 
 /// How a method takes media, from its `mediaUpload`.
@@ -351,7 +502,7 @@ pub struct Param {
 pub struct BodyLimit {
     pub wire_name: String,
     pub rust_name: String,
-    pub max: usize,
+    pub limit: Limit,
 }
 
 /// A body field a call can be split along, and the most elements per request.

@@ -41,6 +41,12 @@ pub struct Lock {
     pub masks: BTreeMap<String, String>,
     /// Typed-mask enum -> wire path -> its variant's discriminant.
     pub discriminants: BTreeMap<String, BTreeMap<String, u32>>,
+    /// Method id -> behaviour read from the document's prose (`sequential`,
+    /// `warmup`, `limit(contacts)`, `merge_conflict`) -> the sentence it was
+    /// read from. A record for review, not a decision regeneration keeps: a
+    /// reworded description changes the behaviour, and the API diff says so.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub behaviour: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 impl Default for Lock {
@@ -53,6 +59,7 @@ impl Default for Lock {
             chunked: BTreeMap::new(),
             masks: BTreeMap::new(),
             discriminants: BTreeMap::new(),
+            behaviour: BTreeMap::new(),
         }
     }
 }

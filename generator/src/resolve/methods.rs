@@ -4,30 +4,27 @@
 use std::collections::BTreeSet;
 
 use super::ir::{
-    BodyLimit, Chunking, Field, HttpMethod, Location, MergeHelper, Method, PageItems, Pagination,
-    Param, Resource, StructDef, SyncSpec, Ty, TypeDef, Upload,
+    Argument, BodyLimit, Builder, CALL_OPTIONS, Chunking, Conflict, Derived, Field, HttpMethod,
+    LOCAL_NAMES, Locals, Location, MergeHelper, Method, PageItems, Pagination, Param, Resource,
+    StructDef, SyncSpec, Ty, TypeDef, Upload, Warmup,
 };
 use super::names::{Namespace, camel_ident, const_ident, snake_ident};
+use super::prose;
 use super::types::{Context, TypeTable};
 use crate::error::Error;
 use crate::load::model;
 
-/// Builder methods every call has (its own, and those of the runtime's
-/// `CallOptions`); a parameter with one of these names gets a suffix.
-const BUILDER_METHODS: &[&str] = &[
-    "send",
-    "send_with_metadata",
-    "pages",
-    "items",
-    "send_in_chunks",
-    "upload",
-    "upload_resumable",
-    "download",
-    "timeout",
-    "retry",
-    "fields",
-    "quota_user",
-];
+/// The names a parameter of a call cannot take: the call's builder methods,
+/// those of the runtime's `CallOptions`, and the bindings emit declares next
+/// to the arguments. One list, from the IR's own definitions.
+pub fn reserved_argument_names() -> Vec<&'static str> {
+    Builder::ALL
+        .iter()
+        .map(|builder| builder.name())
+        .chain(CALL_OPTIONS)
+        .chain(LOCAL_NAMES)
+        .collect()
+}
 
 /// The query parameter of a paged method that asks for the next page.
 const PAGE_TOKEN: &str = "pageToken";
@@ -44,37 +41,58 @@ pub struct MethodResolver<'a, 'lock> {
     pub type_names: &'a mut Namespace,
     pub const_names: Namespace,
     pub standard_params: &'a [Param],
-    /// Some method's description asks for mutations to be sent one at a time
-    /// ([`asks_for_sequential_mutations`]): every non-GET method is sequential.
-    pub sequential_mutations: bool,
+    /// The API-wide rule that one user's mutations go one at a time
+    /// ([`sequential_rule`]), for mutations whose description says nothing.
+    pub sequential_rule: Option<Derived>,
 }
 
-/// Whether a description of the API asks for one user's mutations to be sent
-/// one at a time (People: "Mutate requests for the same user should be sent
-/// sequentially").
-pub fn asks_for_sequential_mutations(doc: &model::Document) -> bool {
-    fn walk(
-        methods: &std::collections::BTreeMap<String, model::Method>,
-        resources: &std::collections::BTreeMap<String, model::Resource>,
-    ) -> bool {
-        methods.values().any(|method| {
-            method.description.as_deref().is_some_and(|doc| {
-                let lower = doc.to_ascii_lowercase();
-                lower.contains("sent sequentially") || lower.contains("one at a time")
-            })
-        }) || resources.values().any(|resource| walk(&resource.methods, &resource.resources))
+/// What a description says that asks for one user's mutations to be sent one
+/// at a time (People: "Mutate requests for the same user should be sent
+/// sequentially", or "done sequentially" in `deleteContactPhoto`).
+const SEQUENTIAL_WORDING: &[&str] = &["sent sequentially", "done sequentially", "one at a time"];
+
+/// The sentence of a method's own description asking for its requests to go one at a time.
+fn asks_to_be_sequential(method: &model::Method) -> Option<Derived> {
+    let sentence = prose::sentence_with(method.description.as_deref()?, SEQUENTIAL_WORDING)?;
+    Some(Derived { sentence, origin: method.id.clone() })
+}
+
+/// The API-wide rule: a sentence that speaks of every mutation ("Mutate
+/// requests for the same user ...") makes every mutation sequential, those
+/// whose own description is silent included. The first such sentence in
+/// method id order is recorded, so the rule is reviewed once.
+pub fn sequential_rule(doc: &model::Document) -> Option<Derived> {
+    fn walk<'a>(
+        methods: &'a std::collections::BTreeMap<String, model::Method>,
+        resources: &'a std::collections::BTreeMap<String, model::Resource>,
+        out: &mut Vec<&'a model::Method>,
+    ) {
+        out.extend(methods.values());
+        for resource in resources.values() {
+            walk(&resource.methods, &resource.resources, out);
+        }
     }
-    walk(&doc.methods, &doc.resources)
+    let mut methods = Vec::new();
+    walk(&doc.methods, &doc.resources, &mut methods);
+    methods.sort_by(|a, b| a.id.cmp(&b.id));
+    methods
+        .into_iter()
+        .filter_map(asks_to_be_sequential)
+        .find(|derived| derived.sentence.to_ascii_lowercase().starts_with("mutate requests"))
 }
 
-/// The parameter whose empty value is the warm-up request a search method's
-/// description asks for ("send a warmup request with an empty query").
-fn warmup_query(method: &model::Method) -> Option<String> {
-    let lower = method.description.as_deref()?.to_ascii_lowercase();
-    let asks = (lower.contains("warmup") || lower.contains("warm-up") || lower.contains("warm up"))
-        && lower.contains("empty query");
+/// The warm-up request a search method's description asks for ("send a
+/// warmup request with an empty query").
+fn warmup(method: &model::Method) -> Option<Warmup> {
+    let description = method.description.as_deref()?;
+    let sentence = prose::sentence_with(description, &["warmup", "warm-up", "warm up"])?;
     let param = method.parameters.get("query")?;
-    (asks && param.location.as_deref() != Some("path")).then(|| "query".to_owned())
+    (sentence.to_ascii_lowercase().contains("empty query")
+        && param.location.as_deref() != Some("path"))
+    .then(|| Warmup {
+        param: "query".to_owned(),
+        source: Derived { sentence, origin: method.id.clone() },
+    })
 }
 
 impl MethodResolver<'_, '_> {
@@ -156,7 +174,7 @@ impl MethodResolver<'_, '_> {
         let spec_const = self.const_names.claim(&method.id, const_ident(&method.id), false);
 
         let mut arg_names = Namespace::new(format!("arguments {}", method.id), self.table.prior());
-        arg_names.reserve(BUILDER_METHODS);
+        arg_names.reserve(&reserved_argument_names());
         let mut required = Vec::new();
         for wire in &method.parameter_order {
             let schema = method.parameters.get(wire).ok_or_else(|| {
@@ -168,11 +186,11 @@ impl MethodResolver<'_, '_> {
             required.push(self.param(wire, schema, &call_stem, path, &mut arg_names)?);
         }
         let ordered: BTreeSet<&String> = method.parameter_order.iter().collect();
-        let arguments = argument_parameters(method);
+        let is_argument = argument_parameters(method);
         let mut optional = Vec::new();
         for (wire, schema) in method.parameters.iter().filter(|(wire, _)| !ordered.contains(wire)) {
             let param = self.param(wire, schema, &call_stem, path, &mut arg_names)?;
-            if arguments.contains(wire.as_str()) {
+            if is_argument.contains(wire.as_str()) {
                 required.push(param)
             } else {
                 optional.push(param)
@@ -209,6 +227,14 @@ impl MethodResolver<'_, '_> {
             (Some(media), true) => self.upload(media, &method.id, &spec_const),
             _ => None,
         };
+        let locals = locals_clear_of(&required, &optional);
+        let arguments = arguments(required, request.map(|_| locals.body.clone()));
+        let builders =
+            builders(&pagination, &sync, &chunking, &upload, method.supports_media_download);
+        let sequential = match http_method {
+            HttpMethod::Get => None,
+            _ => asks_to_be_sequential(method).or_else(|| self.sequential_rule.clone()),
+        };
         Ok(Method {
             id: method.id.clone(),
             rust_name,
@@ -219,8 +245,10 @@ impl MethodResolver<'_, '_> {
             path: method.path.clone(),
             doc: method.description.clone(),
             scopes: method.scopes.clone(),
-            required,
+            arguments,
             optional,
+            builders,
+            locals,
             request,
             response,
             pagination,
@@ -230,8 +258,8 @@ impl MethodResolver<'_, '_> {
             download: method.supports_media_download,
             deprecated: method.deprecated,
             sync,
-            warmup_query: warmup_query(method),
-            sequential: self.sequential_mutations && http_method != HttpMethod::Get,
+            warmup: warmup(method),
+            sequential,
         })
     }
 
@@ -273,10 +301,11 @@ impl MethodResolver<'_, '_> {
 
     /// A merge helper for each update (`PATCH` or `PUT`) whose body is the
     /// resource a `GET` method of the same resource returns, carries an
-    /// `etag`, and can be read with the update's path parameters alone.
+    /// `etag`, and can be read with the update's path parameters alone;
+    /// never around a deprecated read or update, which the helper would call.
     fn merges(&mut self, methods: &[Method], members: &mut Namespace) -> Vec<MergeHelper> {
         let mut merges = Vec::new();
-        for update in methods {
+        for update in methods.iter().filter(|update| !update.deprecated) {
             let Some(body) = update.request else { continue };
             if !matches!(update.http_method, HttpMethod::Patch | HttpMethod::Put) {
                 continue;
@@ -286,30 +315,35 @@ impl MethodResolver<'_, '_> {
                 continue;
             }
             let update_paths: Vec<&str> = update
-                .required
-                .iter()
+                .argument_params()
                 .filter(|param| param.location == Location::Path)
                 .map(|param| param.wire_name.as_str())
                 .collect();
             let read = methods.iter().find(|read| {
                 read.http_method == HttpMethod::Get
+                    && !read.deprecated
                     && read.response == Some(body)
-                    && read.required.iter().all(|param| {
+                    && read.argument_params().all(|param| {
                         param.location == Location::Path
                             && update_paths.contains(&param.wire_name.as_str())
                     })
-                    && !read.required.is_empty()
+                    && read.argument_params().next().is_some()
             });
             let Some(read) = read else { continue };
+            let conflict_source = documented_stale_etag(update);
             let key = format!("merge {}", update.id);
             let rust_name = members.claim(&key, format!("{}_merged", update.rust_name), true);
             merges.push(MergeHelper {
                 rust_name,
                 update_id: update.id.clone(),
                 update_method: update.rust_name.clone(),
+                conflict: conflict_source
+                    .as_ref()
+                    .map_or(Conflict::Aborted, |_| Conflict::FailedPrecondition),
+                conflict_source,
                 read_method: read.rust_name.clone(),
                 read_call_type: read.call_type.clone(),
-                read_args: read.required.iter().map(|param| param.wire_name.clone()).collect(),
+                read_args: read.argument_params().map(|param| param.wire_name.clone()).collect(),
             });
         }
         merges
@@ -445,7 +479,7 @@ impl MethodResolver<'_, '_> {
                 Some(BodyLimit {
                     wire_name: field.wire_name.clone(),
                     rust_name: field.rust_name.clone(),
-                    max: field.max_items?,
+                    limit: field.max_items.clone()?,
                 })
             })
             .collect()
@@ -460,10 +494,84 @@ impl MethodResolver<'_, '_> {
             def.fields.iter().filter(|field| field.max_items.is_some()).collect();
         let recorded = self.table.prior().chunked.get(&method.id);
         let chunking = one_field(&limited, recorded).and_then(|field| {
-            Some(Chunking { field: field.wire_name.clone(), max: field.max_items? })
+            Some(Chunking { field: field.wire_name.clone(), max: field.max_items.as_ref()?.max })
         })?;
         self.table.decided().chunked.insert(method.id.clone(), chunking.field.clone());
         Some(chunking)
+    }
+}
+
+/// The sentence of an update's description that documents its stale-etag
+/// answer as 400 `FAILED_PRECONDITION` (People: "The server returns a 400
+/// error with reason `"failedPrecondition"` if ... etag is different"); an
+/// update without one is taken to follow AIP-154 (409 `ABORTED`).
+fn documented_stale_etag(update: &Method) -> Option<Derived> {
+    let sentence = prose::sentence_with(
+        update.doc.as_deref()?,
+        &["failedprecondition", "failed_precondition"],
+    )?;
+    sentence
+        .to_ascii_lowercase()
+        .contains("etag")
+        .then(|| Derived { sentence, origin: update.id.clone() })
+}
+
+/// The constructor's arguments: path parameters in their order, the body,
+/// then the other required parameters.
+fn arguments(required: Vec<Param>, body: Option<String>) -> Vec<Argument> {
+    let (path, query): (Vec<Param>, Vec<Param>) =
+        required.into_iter().partition(|param| param.location == Location::Path);
+    path.into_iter()
+        .map(Argument::Param)
+        .chain(body.map(|name| Argument::Body { name }))
+        .chain(query.into_iter().map(Argument::Param))
+        .collect()
+}
+
+/// The builder methods a call gets, in the order they are emitted.
+fn builders(
+    pagination: &Option<Pagination>,
+    sync: &Option<SyncSpec>,
+    chunking: &Option<Chunking>,
+    upload: &Option<Upload>,
+    download: bool,
+) -> Vec<Builder> {
+    let paged = pagination.as_ref();
+    [
+        (Builder::Send, true),
+        (Builder::SendWithMetadata, true),
+        (Builder::SendInChunks, chunking.is_some()),
+        (Builder::Pages, paged.is_some()),
+        (Builder::Items, paged.is_some_and(|pages| pages.items.is_some())),
+        (Builder::Sync, sync.is_some()),
+        (Builder::Upload, upload.is_some()),
+        (Builder::UploadResumable, upload.as_ref().is_some_and(|upload| upload.resumable)),
+        (Builder::Download, download),
+    ]
+    .into_iter()
+    .filter_map(|(builder, offered)| offered.then_some(builder))
+    .collect()
+}
+
+/// The locals emit declares: their usual names, which every argument
+/// namespace reserves, or a suffixed one where a name kept from an older lock
+/// holds it.
+fn locals_clear_of(required: &[Param], optional: &[Param]) -> Locals {
+    let taken: BTreeSet<&str> =
+        required.iter().chain(optional).map(|param| param.rust_name.as_str()).collect();
+    let free = |name: String| {
+        (1..)
+            .map(|n| if n == 1 { name.clone() } else { format!("{name}_{n}") })
+            .find(|candidate| !taken.contains(candidate.as_str()))
+            .unwrap_or(name)
+    };
+    let defaults = Locals::default();
+    Locals {
+        call: free(defaults.call),
+        body: free(defaults.body),
+        read: free(defaults.read),
+        change: free(defaults.change),
+        latest: free(defaults.latest),
     }
 }
 

@@ -6,6 +6,7 @@ pub mod ir;
 pub mod lock;
 pub mod methods;
 pub mod names;
+pub mod prose;
 pub mod types;
 
 use heck::ToShoutySnakeCase;
@@ -70,12 +71,13 @@ pub fn resolve(doc: &Document, prior: &Lock) -> Result<Api, Error> {
         type_names: &mut type_names,
         const_names: Namespace::new("constants", prior),
         standard_params: &standard_params,
-        sequential_mutations: methods::asks_for_sequential_mutations(doc),
+        sequential_rule: methods::sequential_rule(doc),
     };
     let mut service_members = Namespace::new("members $", prior);
     let mut methods = resolver.methods(&doc.methods, "", "$", &mut service_members)?;
     let mut resources = resolver.resources(&doc.resources, &[], "$", &mut service_members)?;
     let const_names = std::mem::replace(&mut resolver.const_names, Namespace::new("", prior));
+    let sequential_rule = resolver.sequential_rule.take();
 
     let mut scope_names = Namespace::new("scopes", prior);
     let scopes = doc
@@ -91,6 +93,7 @@ pub fn resolve(doc: &Document, prior: &Lock) -> Result<Api, Error> {
         .collect();
     let (types, mut decisions) = table.finish();
     commands::name(&mut methods, &mut resources, prior, &mut decisions);
+    record_behaviour(&methods, &resources, &mut decisions);
     for namespace in [type_names, const_names, service_members, scope_names] {
         namespace.close(&mut decisions);
     }
@@ -126,8 +129,43 @@ pub fn resolve(doc: &Document, prior: &Lock) -> Result<Api, Error> {
         methods,
         resources,
         standard_params,
+        sequential_rule,
         decisions,
     })
+}
+
+/// Writes every behaviour read from the document's prose into the lock, with
+/// the sentence behind it, so that a review of the lock sees it too.
+fn record_behaviour(methods: &[ir::Method], resources: &[ir::Resource], lock: &mut Lock) {
+    for method in methods {
+        let mut facts = std::collections::BTreeMap::new();
+        if let Some(source) = &method.sequential {
+            facts.insert("sequential".to_owned(), source.sentence.clone());
+        }
+        if let Some(warmup) = &method.warmup {
+            facts.insert("warmup".to_owned(), warmup.source.sentence.clone());
+        }
+        for limit in &method.body_limits {
+            let what = format!("limit({})", limit.wire_name);
+            facts.insert(what, limit.limit.source.sentence.clone());
+        }
+        if !facts.is_empty() {
+            lock.behaviour.insert(method.id.clone(), facts);
+        }
+    }
+    for resource in resources {
+        for merge in &resource.merges {
+            let sentence = merge.conflict_source.as_ref().map_or_else(
+                || "(none: AIP-154's 409 ABORTED)".to_owned(),
+                |source| source.sentence.clone(),
+            );
+            lock.behaviour
+                .entry(merge.update_id.clone())
+                .or_default()
+                .insert("merge_conflict".to_owned(), sentence);
+        }
+        record_behaviour(&resource.methods, &resource.resources, lock);
+    }
 }
 
 /// One rule for every API: `google-{name}-{version}`, lowercase, dashes only.

@@ -7,10 +7,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::ir::{
-    AliasDef, EnumDef, Field, FieldPath, FieldPathsDef, StructDef, Ty, TypeDef, TypeId, Variant,
+    AliasDef, Derived, EnumDef, Field, FieldPath, FieldPathsDef, Limit, StructDef, Ty, TypeDef,
+    TypeId, Variant, Wrapping,
 };
 use super::lock::Lock;
 use super::names::{Namespace, camel_case_of, camel_ident, snake_ident, type_name};
+use super::prose;
 use crate::error::Error;
 use crate::load::model::{Document, Schema};
 
@@ -339,18 +341,25 @@ impl<'a> TypeTable<'a> {
             let stem = rust_name.trim_start_matches("r#").trim_matches('_');
             let (setter, clearer) = (format!("set_{stem}"), format!("clear_{stem}"));
             let max_items = match ty {
-                Ty::Array(_) | Ty::Map(_) => {
-                    property.description.as_deref().and_then(documented_max_items)
-                }
+                Ty::Array(_) | Ty::Map(_) => property.description.as_deref().and_then(|doc| {
+                    Some(Limit {
+                        max: documented_max_items(doc)?,
+                        source: Derived {
+                            sentence: prose::sentence_with(doc, &["in a single request"])?,
+                            origin: child.path.clone(),
+                        },
+                    })
+                }),
                 _ => None,
             };
+            let wrapping = Wrapping { optional: !ty.is_container(), boxed: false };
             fields.push(Field {
                 rust_name,
                 wire_name: wire.clone(),
                 setter,
                 clearer,
                 ty,
-                boxed: false,
+                wrapping,
                 doc: property.description.clone(),
                 read_only: property.read_only,
                 deprecated: property.deprecated,
@@ -603,7 +612,7 @@ impl<'a> TypeTable<'a> {
         for def in &mut types {
             if let TypeDef::Struct(def) = def {
                 for field in &mut def.fields {
-                    field.boxed = boxed.contains(&field_key(def.origin.as_str(), field));
+                    field.wrapping.boxed = boxed.contains(&field_key(def.origin.as_str(), field));
                 }
             }
         }
@@ -682,7 +691,7 @@ fn by_value_graph(
 
 /// The paths a mask description lists after "Valid values are:" or "valid
 /// fields are:" as `* path` items; several lists (one per read source) add up.
-pub(crate) fn documented_paths(description: &str) -> BTreeSet<String> {
+pub fn documented_paths(description: &str) -> BTreeSet<String> {
     let lower = description.to_ascii_lowercase();
     let mut paths = BTreeSet::new();
     for marker in ["valid values are:", "valid fields are:"] {

@@ -56,10 +56,13 @@ fn path_and_required_parameters_are_constructor_arguments_in_order() {
     let update = find_method(&api.resources, "sample.contacts.update").expect("update resolved");
     assert_eq!(update.http_method, HttpMethod::Patch);
     let required: Vec<(&str, Location)> =
-        update.required.iter().map(|p| (p.wire_name.as_str(), p.location)).collect();
+        update.argument_params().map(|p| (p.wire_name.as_str(), p.location)).collect();
     assert_eq!(required, [("name", Location::Path), ("updateMask", Location::Query)]);
-    assert_eq!(update.required[0].pattern.as_deref(), Some("^contacts/[^/]+$"));
-    assert_eq!(update.required[1].ty, Ty::FieldMask);
+    assert_eq!(
+        update.argument_params().nth(0).expect("argument").pattern.as_deref(),
+        Some("^contacts/[^/]+$")
+    );
+    assert_eq!(update.argument_params().nth(1).expect("argument").ty, Ty::FieldMask);
     let optional: Vec<&str> = update.optional.iter().map(|p| p.wire_name.as_str()).collect();
     assert_eq!(
         optional,
@@ -181,7 +184,7 @@ fn mask(description: &str) -> serde_json::Value {
 
 fn argument_names(api: &gapi_generator::resolve::ir::Api) -> Vec<String> {
     let get = find_method(&api.resources, "sample.shelves.get").expect("get resolved");
-    get.required.iter().map(|param| param.wire_name.clone()).collect()
+    get.argument_params().map(|param| param.wire_name.clone()).collect()
 }
 
 #[test]
@@ -232,7 +235,7 @@ fn masks_listing_the_fields_of_one_struct_are_typed_by_those_fields() {
         "sortMask": mask("Optional. If the source is SHELF, valid fields are: * title If it is LIBRARY, valid fields are: * name")
     })));
     let get = find_method(&api.resources, "sample.shelves.get").expect("get resolved");
-    let read_mask = field_paths(&api, &get.required[0].ty);
+    let read_mask = field_paths(&api, &get.argument_params().next().expect("argument").ty);
     assert_eq!(read_mask.name, "ShelfField");
     assert_eq!(type_name(&api, read_mask.schema), "Shelf");
     let paths: Vec<(&str, &str)> =
@@ -246,11 +249,15 @@ fn masks_listing_the_fields_of_one_struct_are_typed_by_those_fields() {
 
     let sort_mask =
         get.optional.iter().find(|param| param.wire_name == "sortMask").expect("sortMask");
-    assert_eq!(sort_mask.ty, get.required[0].ty, "one type per struct");
+    assert_eq!(
+        sort_mask.ty,
+        get.argument_params().next().expect("argument").ty,
+        "one type per struct"
+    );
     let copy = crate::common::find_struct(&api, "CopyShelfRequest");
     assert_eq!(
         crate::common::find_field(copy, "copyMask").ty,
-        get.required[0].ty,
+        get.argument_params().next().expect("argument").ty,
         "body fields too"
     );
 }

@@ -175,11 +175,14 @@ fn recursion_is_broken_with_box_only_where_needed() {
         json!({}),
     ));
     let node = find_struct(&api, "Node");
-    assert!(find_field(node, "next").boxed, "direct self-reference is boxed");
-    assert!(!find_field(node, "children").boxed, "a Vec already breaks the cycle");
-    assert!(!find_field(node, "leaf").boxed, "no cycle, no box");
-    assert!(find_field(find_struct(&api, "Ping"), "pong").boxed, "mutual recursion is boxed");
-    assert!(find_field(find_struct(&api, "Pong"), "ping").boxed);
+    assert!(find_field(node, "next").wrapping.boxed, "direct self-reference is boxed");
+    assert!(!find_field(node, "children").wrapping.boxed, "a Vec already breaks the cycle");
+    assert!(!find_field(node, "leaf").wrapping.boxed, "no cycle, no box");
+    assert!(
+        find_field(find_struct(&api, "Ping"), "pong").wrapping.boxed,
+        "mutual recursion is boxed"
+    );
+    assert!(find_field(find_struct(&api, "Pong"), "ping").wrapping.boxed);
 }
 
 #[test]

@@ -12,19 +12,20 @@
 //! document that only adds must give a crate with every old item intact.
 
 mod render;
-pub mod surface;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::error::Error;
-use crate::load::model::{Document, Method, Resource, Schema};
-use crate::resolve::ir::Api;
-use crate::resolve::lock::Lock;
-use crate::resolve::methods::argument_parameters;
-use crate::resolve::resolve;
-use crate::resolve::types::documented_paths;
+use gapi_generator::emit::{Header, emit};
+use gapi_generator::error::Error;
+use gapi_generator::load::model::{Document, Method, Resource, Schema};
+use gapi_generator::resolve::ir::Api;
+use gapi_generator::resolve::lock::Lock;
+use gapi_generator::resolve::methods::argument_parameters;
+use gapi_generator::resolve::resolve;
+use gapi_generator::resolve::types::documented_paths;
+use gapi_generator::surface::{self, Surface};
 
 pub use render::{to_json, to_markdown};
 
@@ -51,6 +52,13 @@ pub struct Change {
     pub subject: String,
     /// What changed, for people.
     pub detail: String,
+}
+
+impl Change {
+    /// A change to a behaviour derived from the document, not to a Rust item.
+    pub fn is_behaviour(&self) -> bool {
+        self.kind.starts_with("behaviour")
+    }
 }
 
 /// The whole comparison.
@@ -92,7 +100,15 @@ impl ApiDiff {
 
     /// The compatible changes to the Rust API.
     pub fn compatible(&self) -> impl Iterator<Item = &Change> {
-        self.changes.iter().filter(|change| change.impact == Impact::Compatible)
+        self.changes
+            .iter()
+            .filter(|change| change.impact == Impact::Compatible && !change.is_behaviour())
+    }
+
+    /// The changes to what the client does that the generator read from the
+    /// document (one at a time, warm-ups, per-request caps, conflicts, paging).
+    pub fn behaviour(&self) -> impl Iterator<Item = &Change> {
+        self.changes.iter().filter(|change| change.is_behaviour())
     }
 
     /// Whether the document only adds (or changes prose): nothing it had is
@@ -122,17 +138,21 @@ impl ApiDiff {
             .collect();
         let mut text = format!(
             "API {} changed from revision {} to {}: {} breaking and {} compatible change(s) \
-             to the Rust API, {} document change(s); semver: {}.",
+             to the Rust API, {} to the client's behaviour, {} document change(s); semver: {}.",
             self.api,
             self.old_revision,
             self.new_revision,
             self.breaking().count(),
             self.compatible().count(),
+            self.behaviour().count(),
             self.document.len(),
             self.semver().as_str()
         );
         for change in breaking.iter().take(5) {
             text.push_str(&format!(" Breaking: {} {}.", change.subject, change.detail));
+        }
+        for change in self.behaviour().take(5) {
+            text.push_str(&format!(" Behaviour: {} {}.", change.subject, change.detail));
         }
         if breaking.len() > 5 {
             text.push_str(&format!(" ...and {} more.", breaking.len() - 5));
@@ -147,7 +167,19 @@ impl ApiDiff {
 pub fn diff(old: &Document, new: &Document, prior: &Lock) -> Result<ApiDiff, Error> {
     let old_api = resolve(old, prior).map_err(|error| side_error("old", error))?;
     let new_api = resolve(new, &old_api.decisions).map_err(|error| side_error("new", error))?;
-    Ok(between(old, &old_api, new, &new_api))
+    Ok(ApiDiff {
+        api: new.id.clone().unwrap_or_else(|| format!("{}:{}", new.name, new.version)),
+        old_revision: old.revision.clone().unwrap_or_default(),
+        new_revision: new.revision.clone().unwrap_or_default(),
+        changes: compare_surfaces(&emitted_surface(&old_api)?, &emitted_surface(&new_api)?),
+        document: compare_documents(old, new),
+    })
+}
+
+/// The surface emit records for a resolved API (the sources are not needed).
+fn emitted_surface(api: &Api) -> Result<Surface, Error> {
+    let header = Header { generator_version: String::new(), fingerprint: String::new() };
+    Ok(emit(api, &header)?.surface)
 }
 
 fn side_error(side: &str, error: Error) -> Error {
@@ -160,34 +192,41 @@ fn side_error(side: &str, error: Error) -> Error {
     }
 }
 
-/// Compares two documents and the crates resolved from them.
-fn between(old: &Document, old_api: &Api, new: &Document, new_api: &Api) -> ApiDiff {
-    ApiDiff {
-        api: new.id.clone().unwrap_or_else(|| format!("{}:{}", new.name, new.version)),
-        old_revision: old.revision.clone().unwrap_or_default(),
-        new_revision: new.revision.clone().unwrap_or_default(),
-        changes: compare_surfaces(&surface::items(old_api), &surface::items(new_api)),
-        document: compare_documents(old, new),
-    }
-}
-
 /// Item by item: gone or changed is breaking, new is compatible, and a newly
-/// deprecated item is compatible but named.
-pub fn compare_surfaces(
-    old_items: &BTreeMap<String, surface::Item>,
-    new_items: &BTreeMap<String, surface::Item>,
-) -> Vec<Change> {
+/// deprecated item is compatible but named. A behaviour the generator read
+/// from the document breaks no code, so every change of one is compatible,
+/// and named: it changes what the client does.
+pub fn compare_surfaces(old_items: &Surface, new_items: &Surface) -> Vec<Change> {
     let mut changes = Vec::new();
-    let mut push = |impact, kind, item: &surface::Item, subject: &String, detail: String| {
+    let mut push = |impact, kind, item: &surface::Item, subject: &str, detail: String| {
         changes.push(Change {
             impact,
             kind,
             group: item.group.clone(),
-            subject: subject.clone(),
+            subject: subject.to_owned(),
             detail,
         });
     };
     for (path, old) in old_items {
+        if let Some(subject) = behaviour_subject(path, old) {
+            match new_items.get(path) {
+                None => {
+                    let detail = format!("no longer {} (was: {})", old.signature, old.source);
+                    push(Impact::Compatible, "behaviour-removed", old, &subject, detail)
+                }
+                Some(new) if new.signature != old.signature => {
+                    let detail =
+                        format!("`{}` -> `{}` ({})", old.signature, new.signature, new.source);
+                    push(Impact::Compatible, "behaviour-changed", new, &subject, detail)
+                }
+                Some(new) if new.source != old.source => {
+                    let detail = format!("{}, now from {}", new.signature, new.source);
+                    push(Impact::Compatible, "behaviour-source-changed", new, &subject, detail)
+                }
+                Some(_) => {}
+            }
+            continue;
+        }
         match new_items.get(path) {
             None => push(Impact::Breaking, "removed", old, path, format!("{} removed", old.kind)),
             Some(new) if new.kind != old.kind || new.signature != old.signature => {
@@ -208,6 +247,14 @@ pub fn compare_surfaces(
         }
     }
     for (path, new) in new_items.iter().filter(|(path, _)| !old_items.contains_key(*path)) {
+        if let Some(subject) = behaviour_subject(path, new) {
+            let detail = match new.source.as_str() {
+                "" => new.signature.clone(),
+                source => format!("{} ({source})", new.signature),
+            };
+            push(Impact::Compatible, "behaviour-added", new, &subject, detail);
+            continue;
+        }
         let detail = match new.signature.as_str() {
             "" => format!("{} added", new.kind),
             signature => format!("{} added: `{signature}`", new.kind),
@@ -216,6 +263,16 @@ pub fn compare_surfaces(
     }
     sort(&mut changes);
     changes
+}
+
+/// A behaviour entry's subject as a review reads it: `people.people.updateContact: sequential`.
+fn behaviour_subject(path: &str, item: &surface::Item) -> Option<String> {
+    if item.kind != "behaviour" {
+        return None;
+    }
+    let rest = path.strip_prefix("behaviour::")?;
+    let (method, what) = rest.rsplit_once("::")?;
+    Some(format!("{method}: {what}"))
 }
 
 fn sort(changes: &mut [Change]) {
@@ -368,7 +425,7 @@ fn compare_method(id: &str, old: &Method, new: &Method, changes: &mut Changes) {
         );
     }
     // An inline body has no name to compare: a change inside it goes unreported.
-    let reference = |body: &Option<crate::load::model::Body>| {
+    let reference = |body: &Option<gapi_generator::load::model::Body>| {
         body.as_ref().map(|body| body.reference.clone().unwrap_or_else(|| "(inline)".to_owned()))
     };
     let (old_request, new_request) = (reference(&old.request), reference(&new.request));

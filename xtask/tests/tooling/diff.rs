@@ -3,12 +3,20 @@
 
 use crate::common::document;
 use gapi_generator::Lock;
-use gapi_generator::diff::{ApiDiff, Impact, Semver, diff, to_json, to_markdown};
 use gapi_generator::load::load;
 use serde_json::{Value, json};
+use xtask::diff::{ApiDiff, Impact, Semver, diff, to_json, to_markdown};
 
 const PEOPLE_2018: &str = include_str!("../../../discovery/history/people.v1.20181111.json");
-const PEOPLE_2024: &str = include_str!("../../../discovery/people.v1.json");
+/// A fixed revision, not the pinned document: a field Google removes later
+/// must not fail the tooling's tests.
+fn people_2024() -> String {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/discovery/history/people/people.v1.20240313.json"
+    );
+    std::fs::read_to_string(path).unwrap_or_else(|error| panic!("cannot read {path}: {error}"))
+}
 
 fn diff_json(old: &Value, new: &Value) -> ApiDiff {
     let old = load(&old.to_string()).expect("old loads");
@@ -27,7 +35,7 @@ fn kinds(diff: &ApiDiff) -> Vec<(Impact, &str, &str)> {
 #[test]
 fn people_2018_to_2024_lists_the_real_changes() {
     let (old, new) =
-        (load(PEOPLE_2018).expect("2018 loads"), load(PEOPLE_2024).expect("2024 loads"));
+        (load(PEOPLE_2018).expect("2018 loads"), load(&people_2024()).expect("2024 loads"));
     let diff = diff(&old, &new, &Lock::default()).expect("both resolve");
     let added_methods: Vec<&str> = diff
         .document
@@ -316,5 +324,76 @@ fn listed_mask_paths_are_typed_mask_variants_and_classified_like_enum_values() {
             && c.kind == "removed"),
         "a path of no field leaves the mask as text, so the enum goes: {:?}",
         diff.changes
+    );
+}
+
+/// The People document with `edit` applied to each of the named methods' descriptions.
+fn people_with_descriptions(methods: &[&str], edit: impl Fn(&str) -> String) -> String {
+    let mut document: serde_json::Value =
+        serde_json::from_str(&people_2024()).expect("People is JSON");
+    for method in methods {
+        let description = &mut document["resources"]["people"]["methods"][*method]["description"];
+        let edited = edit(description.as_str().expect("a description"));
+        *description = edited.into();
+    }
+    document.to_string()
+}
+
+#[test]
+fn rewording_the_sequential_sentence_out_of_one_method_names_that_methods_behaviour_change() {
+    let sentence = "Mutate requests for the same user should be sent sequentially";
+    let reworded = people_with_descriptions(&["updateContact"], |text| {
+        text.replace(sentence, "Mutate requests for the same user may be sent at any pace")
+    });
+    let old = load(&people_2024()).expect("People loads");
+    let new = load(&reworded).expect("edited People loads");
+    let diff = diff(&old, &new, &Lock::default()).expect("both generate");
+    let behaviour: Vec<(&str, &str)> =
+        diff.behaviour().map(|c| (c.subject.as_str(), c.detail.as_str())).collect();
+    assert_eq!(
+        behaviour,
+        [(
+            "people.people.updateContact: sequential",
+            "`sent one at a time, as its description asks` -> `sent one at a time, by the \
+             API-wide rule` (\"Mutate requests for the same user should be sent sequentially \
+             to avoid increased latency and failures.\" (people.contactGroups.create))"
+        )]
+    );
+    assert_eq!(diff.breaking().count(), 0, "no Rust item changes");
+    assert!(diff.summary().contains("Behaviour: people.people.updateContact: sequential"));
+}
+
+#[test]
+fn no_method_asking_for_sequential_mutations_turns_every_one_concurrent_and_says_so() {
+    let mut document: serde_json::Value =
+        serde_json::from_str(&people_2024()).expect("People is JSON");
+    fn reword(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::String(text) => {
+                *text = text
+                    .replace("sent sequentially", "sent freely")
+                    .replace("done sequentially", "done freely")
+            }
+            serde_json::Value::Object(map) => map.values_mut().for_each(reword),
+            serde_json::Value::Array(items) => items.iter_mut().for_each(reword),
+            _ => {}
+        }
+    }
+    reword(&mut document);
+    let old = load(&people_2024()).expect("People loads");
+    let new = load(&document.to_string()).expect("edited People loads");
+    let diff = diff(&old, &new, &Lock::default()).expect("both generate");
+    let removed: Vec<&str> = diff
+        .behaviour()
+        .filter(|change| change.kind == "behaviour-removed")
+        .map(|change| change.subject.as_str())
+        .collect();
+    assert!(removed.contains(&"people.people.updateContact: sequential"), "{removed:?}");
+    assert!(removed.contains(&"service: sequential_mutations"), "{removed:?}");
+    let markdown = to_markdown(&diff);
+    assert!(
+        markdown
+            .contains("- `people.people.updateContact: sequential`: no longer sent one at a time"),
+        "{markdown}"
     );
 }

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::{ApiDiff, Change, Impact};
+use super::{ApiDiff, Change};
 
 /// Markdown: the suggested bump up front, then the Rust API's changes
 /// (breaking first), each grouped by schema or resource, then what changed
@@ -16,14 +16,19 @@ pub fn to_markdown(diff: &ApiDiff) -> String {
     );
     let _ = writeln!(
         out,
-        "Suggested version bump: **{}** (Rust API: {} breaking, {} compatible; document: {} change(s))\n",
+        "Suggested version bump: **{}** (Rust API: {} breaking, {} compatible; behaviour: {} change(s); document: {} change(s))\n",
         diff.semver().as_str(),
         diff.breaking().count(),
         diff.compatible().count(),
+        diff.behaviour().count(),
         diff.document.len(),
     );
-    for (title, impact) in [("Breaking", Impact::Breaking), ("Compatible", Impact::Compatible)] {
-        let group: Vec<&Change> = diff.changes.iter().filter(|c| c.impact == impact).collect();
+    let sections: [(&str, Vec<&Change>); 3] = [
+        ("Breaking", diff.breaking().collect()),
+        ("Compatible", diff.compatible().collect()),
+        ("Behaviour read from the document", diff.behaviour().collect()),
+    ];
+    for (title, group) in sections {
         if group.is_empty() {
             continue;
         }
@@ -76,6 +81,7 @@ pub fn to_json(diff: &ApiDiff) -> String {
         "additive_only": diff.additive_only(),
         "breaking": diff.breaking().collect::<Vec<_>>(),
         "compatible": diff.compatible().collect::<Vec<_>>(),
+        "behaviour": diff.behaviour().collect::<Vec<_>>(),
         "document": diff.document,
     });
     serde_json::to_string_pretty(&value).unwrap_or_default()

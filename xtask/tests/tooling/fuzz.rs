@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use gapi_generator::fuzz::{self, Corpus, Size, Tally};
+use xtask::fuzz::{self, Corpus, Size, Tally};
 
 /// Cases per `cargo test` run; `GAPI_FUZZ_CASES` and `GAPI_FUZZ_SEED` override.
 const CASES: u64 = 2000;

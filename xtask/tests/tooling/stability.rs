@@ -4,11 +4,11 @@
 
 use crate::common::{document, find_field, find_method, find_struct, type_name};
 use gapi_generator::Lock;
-use gapi_generator::diff::{ApiDiff, Impact, diff};
 use gapi_generator::load::load;
 use gapi_generator::resolve::ir::{Api, Ty, TypeDef};
 use gapi_generator::resolve::resolve;
 use serde_json::{Value, json};
+use xtask::diff::{ApiDiff, Impact, diff};
 
 /// The old crate, the new one resolved from the old one's lock, and the diff.
 fn regenerate(old: &Value, new: &Value) -> (Api, Api, ApiDiff) {
@@ -29,12 +29,7 @@ fn assert_nothing_breaks(diff: &ApiDiff) {
 
 fn param_type<'a>(api: &'a Api, method: &str, wire: &str) -> &'a str {
     let method = find_method(&api.resources, method).expect("method");
-    let param = method
-        .required
-        .iter()
-        .chain(&method.optional)
-        .find(|param| param.wire_name == wire)
-        .expect("parameter");
+    let param = method.params().find(|param| param.wire_name == wire).expect("parameter");
     match param.ty {
         Ty::Named(id) => type_name(api, id),
         _ => panic!("{wire} is not an enum"),
@@ -159,13 +154,19 @@ fn a_new_cycle_is_broken_at_the_field_that_is_new() {
     let old = with(json!({"x": {"type": "string"}}));
     let new = with(json!({"x": {"type": "string"}, "a": {"$ref": "A"}}));
     let (_, new_api, diff) = regenerate(&old, &new);
-    assert!(!find_field(find_struct(&new_api, "A"), "b").boxed, "the old field keeps its type");
-    assert!(find_field(find_struct(&new_api, "B"), "a").boxed, "the new field breaks the cycle");
+    assert!(
+        !find_field(find_struct(&new_api, "A"), "b").wrapping.boxed,
+        "the old field keeps its type"
+    );
+    assert!(
+        find_field(find_struct(&new_api, "B"), "a").wrapping.boxed,
+        "the new field breaks the cycle"
+    );
     assert_nothing_breaks(&diff);
     // Without a lock, every field on the cycle is boxed, whatever the order.
     let fresh = crate::common::resolve_json(&new);
-    assert!(find_field(find_struct(&fresh, "A"), "b").boxed);
-    assert!(find_field(find_struct(&fresh, "B"), "a").boxed);
+    assert!(find_field(find_struct(&fresh, "A"), "b").wrapping.boxed);
+    assert!(find_field(find_struct(&fresh, "B"), "a").wrapping.boxed);
 }
 
 #[test]
@@ -268,7 +269,11 @@ fn a_removed_global_parameter_is_a_breaking_change_of_every_call() {
 
 #[test]
 fn resolving_from_its_own_lock_changes_nothing() {
-    let text = include_str!("../../../discovery/people.v1.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/discovery/history/people/people.v1.20240313.json"
+    );
+    let text = &std::fs::read_to_string(path).unwrap_or_else(|error| panic!("{path}: {error}"));
     let first = gapi_generator::generate(text, &Lock::default()).expect("People generates");
     let second = gapi_generator::generate(text, &first.lock).expect("People generates again");
     assert_eq!(first.lock, second.lock, "the lock is a fixed point");
@@ -291,7 +296,7 @@ fn a_lock_of_another_format_is_refused_with_its_origin() {
 
 fn flag_of<'a>(api: &'a Api, method: &str, wire: &str) -> &'a str {
     let method = find_method(&api.resources, method).expect("the method exists");
-    let param = method.required.iter().chain(&method.optional).find(|p| p.wire_name == wire);
+    let param = method.params().find(|p| p.wire_name == wire);
     param.map(|param| param.flag.as_str()).expect("the parameter exists")
 }
 
