@@ -148,7 +148,9 @@ impl Call {
     }
 
     /// Sends the call, then again with the query parameter `page_token` set
-    /// to each page's `next_token`, and yields every page.
+    /// to each page's `next_token`, and yields every page. A next token equal
+    /// to the one the page was asked with ends it with
+    /// [`Error::RepeatedPageToken`]: that server would be asked forever.
     pub fn pages<T, F>(
         self,
         page_token: &'static str,
