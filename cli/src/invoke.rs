@@ -6,8 +6,8 @@ use std::io::Read;
 use std::time::Duration;
 
 use clap::ArgMatches;
-use gapi_runtime::__private::Call;
-use gapi_runtime::{Client, Error, Media, RetryPolicy, Stream};
+use gapi_runtime::__engine::Call;
+use gapi_runtime::{CallOptions, Client, Error, Media, RetryPolicy, Stream};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
@@ -28,10 +28,10 @@ pub(crate) async fn run(
     let mut call = Call::new(&client, method.spec);
     set_params(&mut call, method, matches);
     if let Some(text) = matches.get_one::<String>("fields") {
-        call.set_query("fields", text.clone());
+        call = call.fields(text.clone());
     }
     if let Some(user) = matches.get_one::<String>("quota-user") {
-        call.set_query("quotaUser", user.clone());
+        call = call.quota_user(user.clone());
     }
     if let Some(body) = method.body {
         let text = read_input(matches.get_one::<String>("json").map_or("{}", String::as_str))?;
@@ -47,16 +47,13 @@ pub(crate) async fn run(
     }
     let download_to = matches.try_get_one::<String>("output").ok().flatten();
     if dry_run {
-        if download_to.is_some() {
-            // As the runtime's download sends it.
-            call.set_query("alt", "media".to_owned());
-        }
         if matches.try_get_one::<String>("upload").ok().flatten().is_some() {
             eprintln!(
                 "note: the preview is the call's JSON request; the media goes to the upload URL"
             );
         }
         let previews = match method.chunked_field {
+            _ if download_to.is_some() => vec![call.preview_download().map_err(usage_or_call)?],
             Some(field) if matches.get_flag_if_present("chunked") => {
                 call.preview_chunks(field).map_err(usage_or_call)?
             }
@@ -110,23 +107,24 @@ pub(crate) async fn run(
     format.print_response(method, &response)
 }
 
-/// Follows `nextPageToken` to the end, printing each page's items as they
-/// come (JSON lines, or table rows) and a progress line on stderr.
+/// Prints every page's items as they come (JSON lines, or table rows) and
+/// a progress line on stderr. The runtime follows the page tokens, as the
+/// library's `pages()` does: a repeated token ends it with an error.
 async fn page_all(
     call: Call,
     pages: crate::table::Pages,
     format: &output::Format,
 ) -> Result<(), Failure> {
-    let mut token: Option<String> = None;
+    let next_token_field = pages.next_token_field;
+    let stream = call.pages(pages.token_param, move |page: &Page| {
+        page.get(next_token_field).and_then(|raw| serde_json::from_str::<String>(raw.get()).ok())
+    });
+    let mut stream = std::pin::pin!(stream);
     let (mut count, mut number) = (0usize, 0usize);
     let mut progress = output::Progress::new();
     let mut table = format.table();
-    loop {
-        let mut page_call = call.clone();
-        if let Some(token) = token.take() {
-            page_call.set_query(pages.token_param, token);
-        }
-        let page: Page = page_call.send().await.map_err(usage_or_call)?;
+    while let Some(page) = next(&mut stream).await {
+        let page = page.map_err(usage_or_call)?;
         number += 1;
         let items: Vec<Box<RawValue>> = match pages.items_field {
             Some(field) => match page.get(field) {
@@ -149,13 +147,6 @@ async fn page_all(
             }
         }
         progress.update(number, count);
-        token = page
-            .get(pages.next_token_field)
-            .and_then(|raw| serde_json::from_str::<String>(raw.get()).ok())
-            .filter(|token| !token.is_empty());
-        if token.is_none() {
-            break;
-        }
     }
     progress.finish(number, count);
     if let Some(table) = table {

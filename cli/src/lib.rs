@@ -11,6 +11,10 @@
 
 #![forbid(unsafe_code)]
 
+// The runtime's engine contract this engine is written against
+// (`gapi_runtime::__engine`): another runtime fails here, not in a call below.
+const _: () = gapi_runtime::__engine::require_engine_contract::<1>();
+
 pub mod body;
 mod command;
 mod credentials;

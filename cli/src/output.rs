@@ -5,7 +5,7 @@
 use std::io::{IsTerminal, Write};
 
 use clap::ArgMatches;
-use gapi_runtime::__private::Preview;
+use gapi_runtime::__engine::Preview;
 use gapi_runtime::{Download, Error, ErrorDetail};
 use serde_json::Value;
 use serde_json::value::RawValue;

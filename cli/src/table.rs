@@ -3,7 +3,7 @@
 //! by the generator from its IR. The engine builds commands from it at run
 //! time, so a CLI compiles as fast as its data.
 
-use gapi_runtime::__private::{MethodSpec, UploadSpec};
+use gapi_runtime::__engine::{MethodSpec, UploadSpec};
 use gapi_runtime::ApiInfo;
 
 /// One API's command tree and schemas.

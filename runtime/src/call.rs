@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 use crate::api::MethodSpec;
 use crate::client::{Client, Preview, Response};
 use crate::error::Error;
-use crate::media::{Download, Media, UploadSpec};
+use crate::media::{self, Download, Media, UploadSpec};
 use crate::request::Request;
 use crate::retry::RetryPolicy;
 use crate::workflow::{self, OnExpiry, SyncParams, Synced};
@@ -56,7 +56,8 @@ pub trait CallOptions: Sized {
     }
 }
 
-/// The options apply to a bare call too (for the runtime's own tests).
+/// The options apply to a bare call too: the CLI engine sets `--fields` and
+/// `--quota-user` through them, and the runtime's own tests use them.
 impl CallOptions for Call {
     fn __call(&mut self) -> &mut Call {
         self
@@ -120,6 +121,12 @@ impl Call {
         chunks::previews(&self.client, &self.request, field)
     }
 
+    /// The request [`Self::download`] would send (`alt=media` added),
+    /// without sending it (a dry run).
+    pub fn preview_download(&self) -> Result<Preview, Error> {
+        self.client.preview(&media::download_request(self.request.clone()))
+    }
+
     /// Sends the call and decodes its JSON response (an empty body decodes as `{}`).
     pub async fn send<T: DeserializeOwned>(self) -> Result<T, Error> {
         self.client.execute_json(self.request).await
@@ -141,7 +148,9 @@ impl Call {
     }
 
     /// Sends the call, then again with the query parameter `page_token` set
-    /// to each page's `next_token`, and yields every page.
+    /// to each page's `next_token`, and yields every page. A next token equal
+    /// to the one the page was asked with ends it with
+    /// [`Error::RepeatedPageToken`]: that server would be asked forever.
     pub fn pages<T, F>(
         self,
         page_token: &'static str,

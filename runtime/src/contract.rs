@@ -1,4 +1,6 @@
-//! The version of the contract between generated code and this runtime.
+//! The versions of the contracts between this runtime and the code that
+//! calls its hidden modules: generated code (`__private`) and the `gapi-cli`
+//! engine (`__engine`).
 //!
 //! Generated code states the contract it was made for with
 //! `const _: () = runtime::__private::require_contract::<N>();`. A runtime
@@ -26,5 +28,32 @@ impl Provided for Contract<CONTRACT> {}
 pub const fn require_contract<const VERSION: u32>()
 where
     Contract<VERSION>: Provided,
+{
+}
+
+/// The contract between this runtime and the `gapi-cli` engine, which drives
+/// calls from a table at run time rather than from generated types:
+/// `gapi-cli` states it with
+/// `const _: () = gapi_runtime::__engine::require_engine_contract::<N>();`,
+/// so a `gapi-cli` paired with a runtime that lacks `N` fails on that line.
+pub const ENGINE_CONTRACT: u32 = 1;
+
+/// An engine contract version, as a type, so that the compiler can check it.
+pub struct EngineContract<const VERSION: u32>;
+
+/// Implemented for each engine contract version this runtime provides.
+#[diagnostic::on_unimplemented(
+    message = "this gapi-cli was built for an engine contract that this gapi-runtime does not provide: `{Self}`",
+    label = "built for another gapi-runtime",
+    note = "gapi-runtime 0.2 provides EngineContract<1>: depend on the gapi-cli released with this gapi-runtime, or on the gapi-runtime this gapi-cli was built for"
+)]
+pub trait EngineProvided {}
+
+impl EngineProvided for EngineContract<ENGINE_CONTRACT> {}
+
+/// Compiles only when this runtime provides engine contract `VERSION`.
+pub const fn require_engine_contract<const VERSION: u32>()
+where
+    EngineContract<VERSION>: EngineProvided,
 {
 }

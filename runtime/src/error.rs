@@ -65,6 +65,18 @@ pub enum Error {
         /// The first bytes of the body (at most 512), for the caller to inspect.
         snippet: BodySnippet,
     },
+    /// The server answered a page request with the page token it was sent
+    /// as the next one: following it would fetch the same page forever, so
+    /// paging stops here, after the pages already yielded.
+    #[error(
+        "{method}: the server repeated the page token `{token}` as the next one; paging stopped"
+    )]
+    RepeatedPageToken {
+        /// The discovery method id.
+        method: &'static str,
+        /// The token that came back (an opaque cursor of the server's, not a credential).
+        token: String,
+    },
     /// The request was refused on the client, before anything was sent.
     #[error(transparent)]
     Validation(#[from] ValidationError),
@@ -214,6 +226,7 @@ impl Error {
             | Self::Transport { method, .. }
             | Self::Timeout { method, .. }
             | Self::Decode { method, .. }
+            | Self::RepeatedPageToken { method, .. }
             | Self::Auth { method, .. } => method,
             Self::Validation(error) => error.method,
             Self::Config(_) => "",

@@ -13,8 +13,9 @@
 //!
 //! Generated code also calls a hidden module, `__private`: the contract
 //! between generator and runtime, versioned and described in the
-//! repository's `docs/runtime-contract.md`. It is not for hand-written code
-//! and changes without notice.
+//! repository's `docs/runtime-contract.md`. The `gapi-cli` engine calls
+//! another, `__engine`, versioned on its own and described there too.
+//! Neither is for hand-written code; both change without notice.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -54,7 +55,6 @@ pub use workflow::{MERGE_ATTEMPTS, Merged, OnExpiry, Synced};
 pub mod __private {
     pub use crate::api::{HttpMethod, MethodSpec};
     pub use crate::call::Call;
-    pub use crate::client::Preview;
     pub use crate::contract::{CONTRACT, Contract, Provided, require_contract};
     pub use crate::media::UploadSpec;
     pub use crate::wire::extras::WireExtras;
@@ -64,4 +64,20 @@ pub mod __private {
         read_object,
     };
     pub use crate::workflow::{Conflict, SyncParams, merge};
+}
+
+/// What only the `gapi-cli` engine calls: the library's calls, driven from a
+/// table at run time (a call assembled parameter by parameter, its dry-run
+/// preview, the method and upload specs of the table). A versioned contract
+/// of its own ([`__engine::ENGINE_CONTRACT`]), so that generated code's
+/// contract does not have to cover the engine. Not part of the runtime's API.
+#[doc(hidden)]
+pub mod __engine {
+    pub use crate::api::MethodSpec;
+    pub use crate::call::Call;
+    pub use crate::client::Preview;
+    pub use crate::contract::{
+        ENGINE_CONTRACT, EngineContract, EngineProvided, require_engine_contract,
+    };
+    pub use crate::media::UploadSpec;
 }

@@ -274,8 +274,8 @@ impl Client {
 
     /// Sends `request` with `alt=media` and hands back the response body as a
     /// stream. Retries cover the request up to the first byte of the body.
-    pub(crate) async fn download(&self, mut request: Request) -> Result<Download, Error> {
-        request.set_query("alt", "media".to_owned());
+    pub(crate) async fn download(&self, request: Request) -> Result<Download, Error> {
+        let request = download_request(request);
         let url = request.url(self.base_url())?;
         let spec = request.spec();
         let (_, response) = self
@@ -287,6 +287,13 @@ impl Client {
             .await?;
         Ok(Download { method: spec.id, response })
     }
+}
+
+/// `request` as [`Client::download`] sends it: asking for the content
+/// (`alt=media`) rather than the resource's JSON; dry runs preview this one.
+pub(crate) fn download_request(mut request: Request) -> Request {
+    request.set_query("alt", "media".to_owned());
+    request
 }
 
 /// Where a resumable session stands after a PUT.

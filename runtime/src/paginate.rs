@@ -10,7 +10,8 @@ use crate::request::Request;
 
 /// Sends `request`, then again with the query parameter `page_token` set to
 /// each page's next token (`next_token`), and yields every page. Ends after
-/// the first page without a token (or with an empty one), or at the first error.
+/// the first page without a token (or with an empty one), or at the first
+/// error, a repeated token among them ([`following`]).
 pub(crate) fn pages<T, F>(
     client: Client,
     request: Request,
@@ -46,7 +47,8 @@ where
 }
 
 /// The one loop under both: fetch a page, take what to yield and the next
-/// token out of it with `split`, repeat while there is a token.
+/// token out of it with `split`, repeat while there is a token. A repeated
+/// token ends the stream with its error after the page that carried it.
 fn follow<T, P, F>(
     client: Client,
     request: Request,
@@ -58,9 +60,9 @@ where
     P: Send + 'static,
     F: Fn(T) -> (P, Option<String>) + Send + 'static,
 {
-    let state = (client, Some(request), split);
-    stream::try_unfold(state, move |(client, request, split)| async move {
-        let Some(request) = request else {
+    let state = (client, Ok(Some(request)), split);
+    stream::try_unfold(state, move |(client, next, split)| async move {
+        let Some(request) = next? else {
             return Ok(None);
         };
         let page: T = client.execute_json(request.clone()).await?;
@@ -70,18 +72,23 @@ where
     })
 }
 
-/// The request for the page after `current`, if there is one.
-fn following(
+/// The request for the page after `current`, if there is one: `current`
+/// with `page_token` set to `token` (`None` or empty on the last page).
+///
+/// A server that hands back the token it was sent would be asked for the
+/// same page forever: that is [`Error::RepeatedPageToken`]. Every loop that
+/// follows page tokens (`pages`, `items`, a sync) goes through here.
+pub(crate) fn following(
     mut current: Request,
     page_token: &'static str,
     token: Option<String>,
-) -> Option<Request> {
-    let token = token.filter(|token| !token.is_empty())?;
-    // A server that hands back the token it was sent would loop forever.
+) -> Result<Option<Request>, Error> {
+    let Some(token) = token.filter(|token| !token.is_empty()) else {
+        return Ok(None);
+    };
     if current.query(page_token).next() == Some(token.as_str()) {
-        tracing::warn!(method = current.spec().id, "the server repeated the page token; stopping");
-        return None;
+        return Err(Error::RepeatedPageToken { method: current.spec().id, token });
     }
     current.set_query(page_token, token);
-    Some(current)
+    Ok(Some(current))
 }

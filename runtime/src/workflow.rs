@@ -15,6 +15,7 @@ use tokio::sync::MutexGuard;
 use crate::api::{HttpMethod, MethodSpec};
 use crate::client::Client;
 use crate::error::Error;
+use crate::paginate;
 use crate::request::Request;
 
 /// The result of a sync that ran to its last page.
@@ -218,12 +219,9 @@ where
             first_page = false;
             let (page_items, next_page, next_sync_token) = split(page);
             items.extend(page_items);
-            let next_page = next_page.filter(|next| !next.is_empty());
-            match next_page {
-                Some(next) if page_request.query(params.page_token).next() != Some(&next) => {
-                    page_request.set_query(params.page_token, next);
-                }
-                _ => return Ok(Synced { items, next_sync_token, full, restarted }),
+            match paginate::following(page_request, params.page_token, next_page)? {
+                Some(next) => page_request = next,
+                None => return Ok(Synced { items, next_sync_token, full, restarted }),
             }
         }
     }

@@ -5,12 +5,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use futures_util::TryStreamExt;
-use gapi_runtime::__private::{Call, HttpMethod, MethodSpec};
+use futures_util::{StreamExt, TryStreamExt};
+use gapi_runtime::__private::{Call, HttpMethod, MethodSpec, SyncParams};
 use gapi_runtime::auth::{
     ApiKey, Authenticator, Credential, CredentialFuture, Secret, StaticToken,
 };
-use gapi_runtime::{ApiInfo, CallOptions, Client, Error, ErrorDetail, RetryPolicy};
+use gapi_runtime::{ApiInfo, CallOptions, Client, Error, ErrorDetail, OnExpiry, RetryPolicy};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path, query_param};
@@ -380,7 +380,7 @@ async fn a_pattern_mismatch_fails_before_anything_is_sent() {
     );
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Page {
     #[serde(default)]
@@ -463,6 +463,52 @@ async fn a_failing_page_ends_the_stream_with_its_error() {
         .try_collect()
         .await;
     assert_eq!(result.expect_err("second page fails").status(), Some(400));
+}
+
+/// A server whose every page names the same next token, `again`.
+async fn server_repeating_the_page_token() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"items": ["a"], "nextPageToken": "again"})),
+        )
+        .mount(&server)
+        .await;
+    server
+}
+
+#[tokio::test]
+async fn a_repeated_page_token_ends_the_pages_with_an_error_naming_it() {
+    let server = server_repeating_the_page_token().await;
+    let results: Vec<Result<Page, Error>> = list_call(&server)
+        .pages("pageToken", |page: &Page| page.next_page_token.clone())
+        .collect()
+        .await;
+    // The first page, the page asked with `again` (which names `again` again), the error.
+    assert_eq!(results.len(), 3);
+    assert!(results[..2].iter().all(Result::is_ok));
+    let error = results[2].as_ref().expect_err("the repeated token ends it");
+    assert!(matches!(error, Error::RepeatedPageToken { token, .. } if token == "again"), "{error}");
+    assert_eq!(error.method(), "things.items.list");
+    assert!(error.to_string().contains("`again`"), "{error}");
+    assert_eq!(server.received_requests().await.map_or(0, |requests| requests.len()), 2);
+}
+
+#[tokio::test]
+async fn a_sync_given_a_repeated_page_token_fails_naming_it() {
+    let server = server_repeating_the_page_token().await;
+    let params =
+        SyncParams { page_token: "pageToken", sync_token: "syncToken", request_sync_token: None };
+    let result = list_call(&server)
+        .sync(params, None, OnExpiry::Fail, |page: Page| (page.items, page.next_page_token, None))
+        .await;
+    let error = result.expect_err("a repeated token is an error, not a short sync");
+    assert!(
+        matches!(&error, Error::RepeatedPageToken { token, .. } if token == "again"),
+        "{error}"
+    );
+    assert_eq!(server.received_requests().await.map_or(0, |requests| requests.len()), 2);
 }
 
 #[tokio::test]

@@ -323,3 +323,30 @@ async fn a_download_asks_for_alt_media_and_streams_the_body_after_a_retried_503(
 
     assert_eq!(pieces.concat(), picture(300_000));
 }
+
+#[tokio::test]
+async fn a_download_preview_is_the_request_a_download_sends_and_sends_nothing() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(picture(10), "image/png"))
+        .mount(&server)
+        .await;
+    let mut call = Call::new(&client(&server), &GET);
+    call.path_param("fileId", "file-1".to_owned(), None);
+
+    let preview = call.preview_download().expect("a valid call previews");
+    assert!(
+        server.received_requests().await.unwrap_or_default().is_empty(),
+        "a dry run sends nothing"
+    );
+    call.download().await.expect("download starts");
+    let received = server.received_requests().await.unwrap_or_default();
+    let [sent] = received.as_slice() else {
+        panic!("{} requests, not one", received.len());
+    };
+    // wiremock rebuilds the URL's host from the Host header; the path and query are as sent.
+    let sent_url =
+        format!("{}{}?{}", server.uri(), sent.url.path(), sent.url.query().unwrap_or(""));
+    assert_eq!((preview.method, preview.url.as_str()), ("GET", sent_url.as_str()));
+    assert!(preview.url.ends_with("/files/v1/files/file-1?alt=media"), "{}", preview.url);
+}

@@ -1,11 +1,14 @@
-//! The contract version between generated code and the runtime, checked by
-//! the compiler: a crate generated for a contract the runtime lacks fails to
-//! build with a message that says which generator to regenerate with.
+//! The contract versions between the runtime and the code that calls its
+//! hidden modules, checked by the compiler: a crate generated for a contract
+//! the runtime lacks fails to build with a message that says which generator
+//! to regenerate with, and a `gapi-cli` written for an engine contract the
+//! runtime lacks fails with a message that says so.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use gapi_generator::{Lock, RUNTIME_CONTRACT, SourceFile, VERSION};
+use gapi_runtime::__engine::ENGINE_CONTRACT;
 
 const DOCUMENT: &str = r#"{
     "kind": "discovery#restDescription", "name": "probe", "version": "v1", "id": "probe:v1",
@@ -83,5 +86,54 @@ fn a_crate_generated_for_a_contract_the_runtime_lacks_fails_to_compile_naming_th
         stderr.contains(&format!("regenerate the crate with gapi-generator {minor}")),
         "the message names the generator release that emits this runtime's contract: {stderr}"
     );
+    let _ = std::fs::remove_dir_all(&work);
+}
+
+/// Writes a crate whose `lib.rs` is `line`, depending on the runtime alone, into `dir`.
+fn engine_probe(dir: &Path, line: &str) {
+    let root = workspace_root();
+    let runtime = root.join("runtime");
+    let manifest = format!(
+        "[package]\nname = \"engine-contract-probe\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\
+         publish = false\n\n[dependencies]\ngapi-runtime = {{ path = {:?} }}\n\n[workspace]\n",
+        runtime.to_string_lossy()
+    );
+    let files = [
+        SourceFile { path: "Cargo.toml".into(), contents: manifest },
+        SourceFile { path: "src/lib.rs".into(), contents: format!("{line}\n") },
+    ];
+    let _ = std::fs::remove_dir_all(dir);
+    gapi_generator::write::write_files(dir, &files).expect("probe written");
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).expect("lock copied");
+}
+
+#[test]
+fn an_engine_written_for_an_engine_contract_the_runtime_lacks_fails_to_compile_saying_so() {
+    let requirement = |version: u32| {
+        format!("const _: () = gapi_runtime::__engine::require_engine_contract::<{version}>();")
+    };
+    let engine = std::fs::read_to_string(workspace_root().join("cli/src/lib.rs"))
+        .expect("gapi-cli's lib.rs reads");
+    assert!(
+        engine.contains(&requirement(ENGINE_CONTRACT)),
+        "gapi-cli requires the engine contract this runtime provides"
+    );
+    let work = workspace_root().join("target/corpus/engine-contract-probe");
+
+    engine_probe(&work, &requirement(ENGINE_CONTRACT));
+    let (compiles, stderr) = check(&work);
+    assert!(compiles, "gapi-cli's requirement builds against this runtime:\n{stderr}");
+
+    engine_probe(&work, &requirement(ENGINE_CONTRACT + 1));
+    let (compiles, stderr) = check(&work);
+    assert!(!compiles, "an engine contract this runtime lacks does not build");
+    assert!(
+        stderr.contains(
+            "this gapi-cli was built for an engine contract that this gapi-runtime does not provide"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains(&format!("EngineContract<{}>", ENGINE_CONTRACT + 1)), "{stderr}");
+    assert!(stderr.contains(&format!("provides EngineContract<{ENGINE_CONTRACT}>")), "{stderr}");
     let _ = std::fs::remove_dir_all(&work);
 }
