@@ -59,7 +59,7 @@ fn path_and_required_parameters_are_constructor_arguments_in_order() {
         update.argument_params().map(|p| (p.wire_name.as_str(), p.location)).collect();
     assert_eq!(required, [("name", Location::Path), ("updateMask", Location::Query)]);
     assert_eq!(
-        update.argument_params().nth(0).expect("argument").pattern.as_deref(),
+        update.argument_params().next().expect("argument").pattern.as_deref(),
         Some("^contacts/[^/]+$")
     );
     assert_eq!(update.argument_params().nth(1).expect("argument").ty, Ty::FieldMask);
