@@ -52,14 +52,16 @@ pub fn table_module(api: &Api, library: &str) -> Result<TokenStream, Error> {
     let mut specs = Vec::new();
     collect_specs(&api.methods, &api.resources, &mut specs)?;
     let types = types(api)?;
-    let types_import =
-        takes_a_body(&api.methods, &api.resources).then(|| quote! { use #library::types; });
+    let library_import = if takes_a_body(&api.methods, &api.resources) {
+        quote! { use #library::{runtime, types}; }
+    } else {
+        quote! { use #library::runtime; }
+    };
     Ok(quote! {
         //! The API's resources, methods, parameters and schemas, as the
         //! generator decided them, for the `gapi-cli` engine.
 
-        use #library::runtime;
-        #types_import
+        #library_import
         use gapi_cli::table;
 
         pub(crate) static API: table::Api = table::Api {
