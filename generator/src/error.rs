@@ -7,7 +7,7 @@ pub enum Error {
     #[error("invalid discovery document at {path}: {message}")]
     Parse { path: String, message: String },
     /// The document is JSON of the right shape but says something inconsistent
-    /// (a dangling `$ref`, an unknown type, a path naming a missing parameter...).
+    /// (a dangling `$ref`, an unknown type, a path naming a query parameter...).
     #[error("invalid discovery document at {path}: {message}")]
     Invalid { path: String, message: String },
     /// The emitted tokens did not parse as Rust: a generator bug, not bad input.
@@ -44,7 +44,8 @@ impl Error {
 }
 
 /// Something the document gets away with, which the generator reports but
-/// does not refuse (a duplicated key).
+/// does not refuse (a duplicated key, a query parameter no URL can carry, a
+/// path variable it does not declare, no endpoint).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Warning {
     /// The JSON path it is at (`$.schemas`).

@@ -47,7 +47,8 @@ pub struct Output {
     /// The crate's public API and derived behaviour, recorded as it was
     /// emitted; the [`SURFACE_FILE`] lists it.
     pub surface: surface::Surface,
-    /// What the document got away with (a duplicated key), in document order.
+    /// What the document got away with (a duplicated key, a parameter left
+    /// out, no endpoint): load's in document order, then resolve's.
     pub warnings: Vec<Warning>,
     /// The command-line client's sources ([`emit::emit_cli`]), relative to
     /// its `src/`; none for an API without methods.
@@ -59,8 +60,9 @@ pub struct Output {
 /// Generates the crate's sources from a discovery document's text, keeping
 /// the names and shapes `lock` (the last generation's) recorded.
 pub fn generate(discovery_json: &str, lock: &Lock) -> Result<Output, Error> {
-    let (document, warnings) = load::load_with_warnings(discovery_json)?;
+    let (document, mut warnings) = load::load_with_warnings(discovery_json)?;
     let api = resolve::resolve(&document, lock)?;
+    warnings.extend(api.warnings.iter().cloned());
     let header = emit::Header {
         generator_version: VERSION.to_owned(),
         fingerprint: fingerprint(discovery_json.as_bytes()),

@@ -5,7 +5,9 @@
 pub struct ApiInfo {
     /// The discovery id, such as `people:v1`.
     pub id: &'static str,
-    /// The endpoint: the document's `rootUrl` joined with its `servicePath`.
+    /// The endpoint: the document's `rootUrl` joined with its `servicePath`;
+    /// empty when the document names none, and then the client must be
+    /// given one ([`crate::ClientBuilder::base_url`] or [`Self::base_url_env`]).
     pub base_url: &'static str,
     /// The document's `servicePath` (the part of [`Self::base_url`] after the
     /// root URL): media upload paths start at the root.

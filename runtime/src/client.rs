@@ -574,7 +574,8 @@ impl ClientBuilder {
     }
 
     /// Builds the client: checks the endpoint (plain `http` is refused but
-    /// to a loopback address, see [`Self::allow_plain_http`]) and sets up TLS
+    /// to a loopback address, see [`Self::allow_plain_http`]; an API without
+    /// a default endpoint needs [`Self::base_url`] or its variable) and sets up TLS
     /// (rustls with the ring provider, trusting the platform's certificate store).
     pub fn build(self) -> Result<Client, Error> {
         let authenticator = self.authenticator.ok_or_else(|| {
@@ -592,6 +593,17 @@ impl ClientBuilder {
             (None, Some(_)) => self.api.base_url_env,
             (None, None) => "the API's endpoint",
         };
+        if self.base_url.is_none() && from_env.is_none() && self.api.base_url.is_empty() {
+            let variable = match self.api.base_url_env {
+                "" => String::new(),
+                name => format!(" or the `{name}` environment variable"),
+            };
+            return Err(Error::Config(format!(
+                "{} has no default endpoint (its discovery document names none): give one with \
+                 `ClientBuilder::base_url`{variable}",
+                self.api.id
+            )));
+        }
         let mut base_url =
             self.base_url.or(from_env).unwrap_or_else(|| self.api.base_url.to_owned());
         let parsed = reqwest::Url::parse(&base_url).map_err(|error| {

@@ -709,3 +709,31 @@ async fn default_headers_and_a_callers_http_client_reach_the_server() {
         .expect_err("an invalid header name");
     assert!(error.to_string().contains("not a valid header name"), "{error}");
 }
+
+/// An API whose discovery document names no endpoint.
+static NO_ENDPOINT: ApiInfo = ApiInfo {
+    id: "nowhere:v1",
+    base_url: "",
+    service_path: "",
+    base_url_env: "GAPI_RUNTIME_TESTS_NOWHERE_BASE_URL",
+    user_agent: "gapi-runtime-tests/1.0",
+};
+
+#[test]
+fn an_api_without_a_default_endpoint_needs_one_from_the_caller() {
+    let built =
+        Client::builder(&NO_ENDPOINT).authenticator(StaticToken::new("ya29.test-token")).build();
+    let Err(Error::Config(error)) = built else {
+        panic!("expected a configuration error, got {built:?}");
+    };
+    assert!(error.contains("nowhere:v1 has no default endpoint"), "{error}");
+    assert!(error.contains("`ClientBuilder::base_url`"), "{error}");
+    assert!(error.contains("`GAPI_RUNTIME_TESTS_NOWHERE_BASE_URL`"), "{error}");
+
+    let client = Client::builder(&NO_ENDPOINT)
+        .base_url("https://nowhere.example.com/v1")
+        .authenticator(StaticToken::new("ya29.test-token"))
+        .build()
+        .expect("a client given an endpoint builds");
+    assert_eq!(client.base_url(), "https://nowhere.example.com/v1/");
+}

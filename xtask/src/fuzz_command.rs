@@ -20,6 +20,32 @@ pub struct Options {
 /// A case slower than this is a failure (a hang, for a release build).
 const LIMIT: Duration = Duration::from_secs(20);
 
+/// How often a generated crate is compiled: a crate that generates but does
+/// not pass clippy with warnings denied is a failure too, and a sample every
+/// few minutes finds the kind (a local shadowed, a name taken twice) without
+/// spending the run on cargo.
+const COMPILE_EVERY: Duration = Duration::from_secs(180);
+
+/// Generates `case`'s crate into `target/fuzz/sample` and runs clippy on it
+/// with warnings denied; the error is clippy's output.
+fn compiles(root: &Path, case: &fuzz::Case) -> Result<(), String> {
+    let output = gapi_generator::generate(&case.text, &gapi_generator::Lock::default())
+        .map_err(|error| format!("did not generate the second time: {error}"))?;
+    let dir = root.join("target/fuzz/sample");
+    let _ = std::fs::remove_dir_all(&dir);
+    crate::write_crate(root, &output, &dir).map_err(|error| error.to_string())?;
+    let clippy = std::process::Command::new(std::env::var("CARGO").unwrap_or("cargo".into()))
+        .args(["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"])
+        .current_dir(&dir)
+        .env("CARGO_TARGET_DIR", root.join("target/fuzz/sample-target"))
+        .output()
+        .map_err(|error| format!("cannot run cargo clippy: {error}"))?;
+    match clippy.status.success() {
+        true => Ok(()),
+        false => Err(String::from_utf8_lossy(&clippy.stderr).into_owned()),
+    }
+}
+
 /// The documents the fuzz test uses, and any folders given.
 fn corpus(root: &Path, extra: &[PathBuf]) -> Result<Corpus> {
     let mut paths = vec![
@@ -70,6 +96,8 @@ pub fn run(root: &Path, options: &Options) -> Result<bool> {
     let started = Instant::now();
     let mut last_report = Instant::now();
     let mut tally = Tally::default();
+    let mut last_compile: Option<Instant> = None;
+    let (mut compiled, mut compile_failures) = (0u32, 0u32);
     let mut index = 0u64;
     while started.elapsed() < deadline {
         let case_seed = fuzz::case_seed(seed, index);
@@ -81,6 +109,17 @@ pub fn run(root: &Path, options: &Options) -> Result<bool> {
             let file = out.join(format!("failure-{case_seed:#x}.json"));
             let _ = std::fs::write(&file, &case.text);
             println!("FAILED {case}\n  {what}\n  input: {}", file.display());
+        }
+        let due = last_compile.is_none_or(|at| at.elapsed() >= COMPILE_EVERY);
+        if due && matches!(verdict, Verdict::Generated { .. }) {
+            last_compile = Some(Instant::now());
+            compiled += 1;
+            if let Err(clippy) = compiles(root, &case) {
+                compile_failures += 1;
+                let file = out.join(format!("uncompilable-{case_seed:#x}.json"));
+                let _ = std::fs::write(&file, &case.text);
+                println!("FAILED to compile {case}\n{clippy}\n  input: {}", file.display());
+            }
         }
         tally.add(&case, verdict);
         if last_report.elapsed() >= Duration::from_secs(60) {
@@ -97,10 +136,11 @@ pub fn run(root: &Path, options: &Options) -> Result<bool> {
     }
     let _ = std::fs::remove_file(&current);
     println!(
-        "\nfuzz run of {:.1} min, seed {seed}: {tally}",
+        "\nfuzz run of {:.1} min, seed {seed}: {tally}; {compiled} generated crate(s) compiled \
+         with clippy, {compile_failures} failed",
         started.elapsed().as_secs_f64() / 60.0
     );
-    Ok(tally.failures.is_empty())
+    Ok(tally.failures.is_empty() && compile_failures == 0)
 }
 
 /// A seed as decimal or `0x` hexadecimal.

@@ -52,11 +52,16 @@ pub fn table_module(api: &Api, library: &str) -> Result<TokenStream, Error> {
     let mut specs = Vec::new();
     collect_specs(&api.methods, &api.resources, &mut specs)?;
     let types = types(api)?;
+    let library_import = if takes_a_body(&api.methods, &api.resources) {
+        quote! { use #library::{runtime, types}; }
+    } else {
+        quote! { use #library::runtime; }
+    };
     Ok(quote! {
         //! The API's resources, methods, parameters and schemas, as the
         //! generator decided them, for the `gapi-cli` engine.
 
-        use #library::{runtime, types};
+        #library_import
         use gapi_cli::table;
 
         pub(crate) static API: table::Api = table::Api {
@@ -74,6 +79,13 @@ pub fn table_module(api: &Api, library: &str) -> Result<TokenStream, Error> {
 
         #( #specs )*
     })
+}
+
+/// Whether a method at any depth takes a body: bodies are the only use of
+/// the library's types here, and an unused import fails clippy.
+fn takes_a_body(methods: &[Method], resources: &[Resource]) -> bool {
+    methods.iter().any(|method| method.request.is_some())
+        || resources.iter().any(|resource| takes_a_body(&resource.methods, &resource.resources))
 }
 
 /// A description as one help text: inline lists one item a line.

@@ -194,6 +194,13 @@ fn lib_module(api: &Api, surface: &mut Recorder) -> Result<TokenStream, Error> {
         }
     });
     let contract = proc_macro2::Literal::u32_unsuffixed(crate::RUNTIME_CONTRACT);
+    let no_endpoint = api.base_url.is_empty().then(|| {
+        let doc = format!(
+            " The document names no endpoint: a client needs one from \
+             [`runtime::ClientBuilder::base_url`] or the `{base_url_env}` variable."
+        );
+        quote! { #[doc = ""] #[doc = #doc] }
+    });
     Ok(quote! {
         #( #![doc = #crate_doc] )*
         #![forbid(unsafe_code)]
@@ -214,6 +221,7 @@ fn lib_module(api: &Api, surface: &mut Recorder) -> Result<TokenStream, Error> {
         pub use api::#service;
 
         /// Where the API lives and how its client introduces itself.
+        #no_endpoint
         pub static API: runtime::ApiInfo = runtime::ApiInfo {
             id: #id,
             base_url: #base_url,

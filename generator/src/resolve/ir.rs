@@ -17,7 +17,8 @@ pub struct Api {
     pub documentation_link: Option<String>,
     /// `google-people-v1`.
     pub crate_name: String,
-    /// rootUrl + servicePath, the default endpoint.
+    /// rootUrl + servicePath, the default endpoint; empty when the document
+    /// names none (the caller must give one).
     pub base_url: String,
     /// The servicePath part of `base_url`: upload paths start before it.
     pub service_path: String,
@@ -45,6 +46,9 @@ pub struct Api {
     pub sequential_rule: Option<Derived>,
     /// Every decision made here, for the next regeneration to keep.
     pub decisions: super::lock::Lock,
+    /// What the document gets away with that resolving worked around (a
+    /// parameter left out, no endpoint), in document order.
+    pub warnings: Vec<crate::error::Warning>,
 }
 
 /// An OAuth scope and the constant that names it.

@@ -11,7 +11,7 @@ use super::ir::{
 use super::names::{Namespace, camel_ident, const_ident, snake_ident};
 use super::prose;
 use super::types::{Context, TypeTable};
-use crate::error::Error;
+use crate::error::{Error, Warning};
 use crate::load::model;
 
 /// The names a parameter of a call cannot take: the call's builder methods,
@@ -44,6 +44,9 @@ pub struct MethodResolver<'a, 'lock> {
     /// The API-wide rule that one user's mutations go one at a time
     /// ([`sequential_rule`]), for mutations whose description says nothing.
     pub sequential_rule: Option<Derived>,
+    /// What the methods get away with (a parameter left out, an undeclared
+    /// path variable), in document order.
+    pub warnings: Vec<Warning>,
 }
 
 /// What a description says that asks for one user's mutations to be sent one
@@ -168,7 +171,7 @@ impl MethodResolver<'_, '_> {
                 ));
             }
         };
-        check_path_template(method, path)?;
+        let undeclared = undeclared_path_variables(method, path)?;
         let call_stem = format!("{stem}{}", camel_ident(name));
         let call_type = self.type_names.claim(path, format!("{call_stem}Call"), false);
         let spec_const = self.const_names.claim(&method.id, const_ident(&method.id), false);
@@ -177,26 +180,37 @@ impl MethodResolver<'_, '_> {
         arg_names.reserve(&reserved_argument_names());
         let mut required = Vec::new();
         for wire in &method.parameter_order {
-            let schema = method.parameters.get(wire).ok_or_else(|| {
-                Error::invalid(
-                    format!("{path}.parameterOrder"),
-                    format!("names parameter `{wire}`, which the method does not define"),
-                )
-            })?;
-            required.push(self.param(wire, schema, &call_stem, path, &mut arg_names)?);
+            let param = match method.parameters.get(wire) {
+                Some(schema) => self.param(wire, schema, true, &call_stem, path, &mut arg_names)?,
+                None if undeclared.contains(wire) => {
+                    Some(self.undeclared_path_param(wire, method, path, &mut arg_names))
+                }
+                None => {
+                    return Err(Error::invalid(
+                        format!("{path}.parameterOrder"),
+                        format!("names parameter `{wire}`, which the method does not define"),
+                    ));
+                }
+            };
+            required.extend(param);
         }
         let ordered: BTreeSet<&String> = method.parameter_order.iter().collect();
-        let is_argument = argument_parameters(method);
+        for wire in undeclared.iter().filter(|wire| !ordered.contains(wire)) {
+            required.push(self.undeclared_path_param(wire, method, path, &mut arg_names));
+        }
+        let is_argument_param = argument_parameters(method);
         let mut optional = Vec::new();
         for (wire, schema) in method.parameters.iter().filter(|(wire, _)| !ordered.contains(wire)) {
-            let param = self.param(wire, schema, &call_stem, path, &mut arg_names)?;
-            if is_argument.contains(wire.as_str()) {
-                required.push(param)
-            } else {
-                optional.push(param)
+            let is_argument = is_argument_param.contains(wire.as_str());
+            let param = self.param(wire, schema, is_argument, &call_stem, path, &mut arg_names)?;
+            match param {
+                Some(param) if is_argument => required.push(param),
+                Some(param) => optional.push(param),
+                None => {}
             }
         }
-        let own_wire_names: BTreeSet<&str> = method.parameters.keys().map(String::as_str).collect();
+        let own_wire_names: BTreeSet<&str> =
+            method.parameters.keys().chain(&undeclared).map(String::as_str).collect();
         for standard in self
             .standard_params
             .iter()
@@ -365,14 +379,18 @@ impl MethodResolver<'_, '_> {
         self.table.body(body, &context, self.type_names)
     }
 
+    /// The parameter `wire` of a method, or none for a query parameter no
+    /// URL can carry (an object, an array, any JSON), which is left out with
+    /// a warning; `required` says whether the method asks for it, for the warning.
     fn param(
         &mut self,
         wire: &str,
         schema: &model::Parameter,
+        required: bool,
         call_stem: &str,
         method_path: &str,
         names: &mut Namespace,
-    ) -> Result<Param, Error> {
+    ) -> Result<Option<Param>, Error> {
         let path = format!("{method_path}.parameters.{wire}");
         let location = match schema.location.as_deref() {
             Some("path") => Location::Path,
@@ -384,6 +402,14 @@ impl MethodResolver<'_, '_> {
                 ));
             }
         };
+        // Checked before converting: an inline object would become a type
+        // that nothing uses.
+        if location == Location::Query {
+            if let Some(kind) = unsendable_kind(schema) {
+                self.leave_out(&path, &format!("of type `{kind}`"), schema.repeated, required);
+                return Ok(None);
+            }
+        }
         let ty = match &schema.enum_values {
             Some(values) => {
                 let fallback = format!("{call_stem}{}", camel_ident(wire));
@@ -407,9 +433,19 @@ impl MethodResolver<'_, '_> {
             }
         };
         if !is_parameter_type(&ty, self.table) {
-            return Err(Error::invalid(path, "a parameter must be a scalar or an enum"));
+            if location == Location::Path {
+                return Err(Error::invalid(path, "a path parameter must be a scalar or an enum"));
+            }
+            let what = match &schema.reference {
+                Some(reference) => {
+                    format!("of schema `{reference}`, which is not a scalar or an enum")
+                }
+                None => "that is not a scalar or an enum".to_owned(),
+            };
+            self.leave_out(&path, &what, schema.repeated, required);
+            return Ok(None);
         }
-        Ok(Param {
+        Ok(Some(Param {
             wire_name: wire.to_owned(),
             rust_name: names.claim(wire, snake_ident(wire), true),
             flag: super::commands::kebab(wire),
@@ -419,7 +455,50 @@ impl MethodResolver<'_, '_> {
             pattern: schema.pattern.clone(),
             doc: schema.description.clone(),
             deprecated: schema.deprecated,
-        })
+        }))
+    }
+
+    /// Warns that the query parameter at `path`, whose type `what` describes,
+    /// is left out of its method.
+    fn leave_out(&mut self, path: &str, what: &str, repeated: bool, required: bool) {
+        let repeated = if repeated { "a repeated query parameter" } else { "a query parameter" };
+        let mut message =
+            format!("parameter left out of its method: {repeated} {what} cannot be sent in a URL");
+        if required {
+            message
+                .push_str("; the method requires it, so the API may refuse calls made without it");
+        }
+        self.warnings.push(Warning { path: path.to_owned(), message });
+    }
+
+    /// A `{variable}` of the method's path that the document does not declare:
+    /// a required string path parameter, with a warning.
+    fn undeclared_path_param(
+        &mut self,
+        wire: &str,
+        method: &model::Method,
+        method_path: &str,
+        names: &mut Namespace,
+    ) -> Param {
+        self.warnings.push(Warning {
+            path: format!("{method_path}.path"),
+            message: format!(
+                "path `{}` names `{wire}`, which the method does not declare: \
+                 it is taken as a required string path parameter",
+                method.path
+            ),
+        });
+        Param {
+            wire_name: wire.to_owned(),
+            rust_name: names.claim(wire, snake_ident(wire), true),
+            flag: super::commands::kebab(wire),
+            location: Location::Path,
+            repeated: false,
+            ty: Ty::String,
+            pattern: None,
+            doc: Some(format!("The `{wire}` part of the path `{}`.", method.path)),
+            deprecated: false,
+        }
     }
 
     /// The upload protocol's path (the simple one, which every protocol can
@@ -648,10 +727,12 @@ fn is_parameter_type(ty: &Ty, table: &TypeTable) -> bool {
     }
 }
 
-/// Every `{var}` / `{+var}` in the path must be a path parameter, and every
+/// The `{var}` / `{+var}` of the path that the method does not declare, in
+/// the order they appear. A declared one must be a path parameter, and every
 /// path parameter must appear in the path.
-fn check_path_template(method: &model::Method, path: &str) -> Result<(), Error> {
+fn undeclared_path_variables(method: &model::Method, path: &str) -> Result<Vec<String>, Error> {
     let mut in_template = BTreeSet::new();
+    let mut undeclared = Vec::new();
     let mut rest = method.path.as_str();
     while let Some(start) = rest.find('{') {
         let Some(end) = rest[start..].find('}') else {
@@ -663,7 +744,7 @@ fn check_path_template(method: &model::Method, path: &str) -> Result<(), Error> 
         let var = rest[start + 1..start + end].trim_start_matches(['+', '/']);
         match method.parameters.get(var) {
             Some(param) if param.location.as_deref() == Some("path") => {}
-            _ => {
+            Some(_) => {
                 return Err(Error::invalid(
                     format!("{path}.path"),
                     format!(
@@ -672,6 +753,8 @@ fn check_path_template(method: &model::Method, path: &str) -> Result<(), Error> 
                     ),
                 ));
             }
+            None if !undeclared.iter().any(|known| known == var) => undeclared.push(var.to_owned()),
+            None => {}
         }
         in_template.insert(var.to_owned());
         rest = &rest[start + end + 1..];
@@ -684,5 +767,22 @@ fn check_path_template(method: &model::Method, path: &str) -> Result<(), Error> 
             ));
         }
     }
-    Ok(())
+    Ok(undeclared)
+}
+
+/// The type of a query parameter's schema that no URL can carry (`object`,
+/// `array`, `any`), as [`TypeTable::convert`] would read it; `$ref`s and
+/// enums are checked once converted.
+fn unsendable_kind(schema: &model::Parameter) -> Option<&'static str> {
+    if schema.reference.is_some() || schema.enum_values.is_some() {
+        return None;
+    }
+    match schema.kind.as_deref() {
+        Some("object") => Some("object"),
+        Some("array") => Some("array"),
+        Some("any") => Some("any"),
+        Some(_) => None,
+        None if super::types::is_object(schema) => Some("object"),
+        None => Some("any"),
+    }
 }

@@ -11,7 +11,7 @@ pub mod types;
 
 use heck::ToShoutySnakeCase;
 
-use crate::error::Error;
+use crate::error::{Error, Warning};
 use crate::load::model::Document;
 use ir::{Api, Location, Param, Scope};
 use lock::Lock;
@@ -45,6 +45,24 @@ pub fn resolve(doc: &Document, prior: &Lock) -> Result<Api, Error> {
     let mut table = TypeTable::build(doc, prior, &mut type_names)?;
     let service = type_names.claim("$", format!("{}Service", type_name(&doc.name)), false);
 
+    let base_url_env = format!(
+        "GOOGLE_{}_{}_BASE_URL",
+        doc.name.to_shouty_snake_case(),
+        doc.version.to_shouty_snake_case()
+    );
+    let base_url = base_url(doc);
+    let mut warnings = Vec::new();
+    if base_url.is_empty() && has_methods(&doc.methods, &doc.resources) {
+        warnings.push(Warning {
+            path: "$.rootUrl".to_owned(),
+            message: format!(
+                "the document has methods but neither `rootUrl` nor `baseUrl`: the client has \
+                 no default endpoint, callers give one with `ClientBuilder::base_url` or the \
+                 `{base_url_env}` environment variable"
+            ),
+        });
+    }
+
     let mut standard_params = Vec::new();
     for (wire, schema) in
         doc.parameters.iter().filter(|(wire, _)| !RUNTIME_PARAMETERS.contains(&wire.as_str()))
@@ -72,12 +90,14 @@ pub fn resolve(doc: &Document, prior: &Lock) -> Result<Api, Error> {
         const_names: Namespace::new("constants", prior),
         standard_params: &standard_params,
         sequential_rule: methods::sequential_rule(doc),
+        warnings: Vec::new(),
     };
     let mut service_members = Namespace::new("members $", prior);
     let mut methods = resolver.methods(&doc.methods, "", "$", &mut service_members)?;
     let mut resources = resolver.resources(&doc.resources, &[], "$", &mut service_members)?;
     let const_names = std::mem::replace(&mut resolver.const_names, Namespace::new("", prior));
     let sequential_rule = resolver.sequential_rule.take();
+    warnings.append(&mut resolver.warnings);
 
     let mut scope_names = Namespace::new("scopes", prior);
     let scopes = doc
@@ -107,16 +127,12 @@ pub fn resolve(doc: &Document, prior: &Lock) -> Result<Api, Error> {
         description: doc.description.clone(),
         documentation_link: doc.documentation_link.clone(),
         crate_name: crate_name(&doc.name, &doc.version),
-        base_url: base_url(doc)?,
+        base_url,
         service_path: match &doc.root_url {
             Some(_) => doc.service_path.clone().unwrap_or_default(),
             None => String::new(),
         },
-        base_url_env: format!(
-            "GOOGLE_{}_{}_BASE_URL",
-            doc.name.to_shouty_snake_case(),
-            doc.version.to_shouty_snake_case()
-        ),
+        base_url_env,
         command: commands::program(&doc.name),
         token_env: format!(
             "GOOGLE_{}_{}_TOKEN",
@@ -131,6 +147,7 @@ pub fn resolve(doc: &Document, prior: &Lock) -> Result<Api, Error> {
         standard_params,
         sequential_rule,
         decisions,
+        warnings,
     })
 }
 
@@ -177,18 +194,13 @@ pub fn crate_name(name: &str, version: &str) -> String {
         .join("-")
 }
 
-fn base_url(doc: &Document) -> Result<String, Error> {
+/// The default endpoint: empty when the document names none, which a
+/// types-only crate does not need and a client must then be given.
+fn base_url(doc: &Document) -> String {
     match (&doc.root_url, &doc.service_path, &doc.base_url) {
-        (Some(root), service_path, _) => {
-            Ok(format!("{root}{}", service_path.as_deref().unwrap_or("")))
-        }
-        (None, _, Some(base)) => Ok(base.clone()),
-        // Nothing to call: a types-only crate, which needs no endpoint.
-        (None, _, None) if !has_methods(&doc.methods, &doc.resources) => Ok(String::new()),
-        (None, _, None) => Err(Error::invalid(
-            "$.rootUrl",
-            "the document has methods but neither `rootUrl` nor `baseUrl`",
-        )),
+        (Some(root), service_path, _) => format!("{root}{}", service_path.as_deref().unwrap_or("")),
+        (None, _, Some(base)) => base.clone(),
+        (None, _, None) => String::new(),
     }
 }
 

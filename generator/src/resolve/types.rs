@@ -722,7 +722,7 @@ fn documented_max_items(description: &str) -> Option<usize> {
     )
 }
 
-fn is_object(schema: &Schema) -> bool {
+pub(super) fn is_object(schema: &Schema) -> bool {
     schema.kind.as_deref() == Some("object")
         || (schema.kind.is_none() && schema.properties.is_some())
 }

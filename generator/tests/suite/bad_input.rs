@@ -78,12 +78,27 @@ fn an_array_without_items_is_rejected() {
 }
 
 #[test]
-fn a_path_naming_a_missing_parameter_is_rejected() {
+fn a_path_naming_a_query_parameter_is_rejected() {
     let error = error_of(&with_method(
-        json!({"id": "s.things.get", "httpMethod": "GET", "path": "v1/{+name}"}),
+        json!({"id": "s.things.get", "httpMethod": "GET", "path": "v1/{+name}",
+        "parameters": {"name": {"type": "string", "location": "query"}}}),
     ));
     assert!(
-        error.contains("$.resources.things.methods.get.path") && error.contains("`name`"),
+        error.contains("$.resources.things.methods.get.path")
+            && error.contains("`name`, which is not a path parameter"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_path_parameter_that_is_not_a_scalar_is_rejected() {
+    let error = error_of(&with_method(
+        json!({"id": "s.things.get", "httpMethod": "GET", "path": "v1/{name}",
+        "parameters": {"name": {"$ref": "Thing", "location": "path", "required": true}}}),
+    ));
+    assert!(
+        error.contains("$.resources.things.methods.get.parameters.name")
+            && error.contains("a path parameter must be a scalar or an enum"),
         "{error}"
     );
 }
@@ -119,13 +134,4 @@ fn a_method_body_with_a_dangling_ref_is_rejected() {
         json!({"id": "s.things.get", "httpMethod": "POST", "path": "v1/things", "request": {"$ref": "Nope"}}),
     ));
     assert!(error.contains("$.resources.things.methods.get.request.$ref"), "{error}");
-}
-
-#[test]
-fn a_document_with_methods_but_without_an_endpoint_is_rejected() {
-    let mut doc =
-        with_method(json!({"id": "s.things.get", "httpMethod": "GET", "path": "v1/things"}));
-    doc.as_object_mut().map(|map| map.remove("rootUrl"));
-    let error = error_of(&doc);
-    assert!(error.contains("$.rootUrl") && error.contains("has methods"), "{error}");
 }

@@ -216,3 +216,152 @@ fn a_long_chain_of_aliases_is_followed_without_recursion() {
         .expect("no overflow");
     assert_eq!(resolved.ok(), Some(5_001));
 }
+
+fn with_things_get(method: Value) -> Value {
+    document(
+        json!({"Thing": {"id": "Thing", "type": "object", "properties": {"a": {"type": "string"}}}}),
+        json!({"things": {"methods": {"get": method}}}),
+    )
+}
+
+fn warnings_of(output: &gapi_generator::Output) -> Vec<(&str, String)> {
+    output.warnings.iter().map(|warning| (warning.path.as_str(), warning.message.clone())).collect()
+}
+
+#[test]
+fn a_document_with_methods_but_without_an_endpoint_generates_a_client_the_caller_points() {
+    let mut doc = with_things_get(
+        json!({"id": "sample.things.get", "httpMethod": "GET", "path": "v1/things", "response": {"$ref": "Thing"}}),
+    );
+    doc.as_object_mut().map(|map| map.remove("rootUrl"));
+    let output = generate(&doc.to_string()).expect("a document without an endpoint generates");
+    let warnings = warnings_of(&output);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    let (path, message) = &warnings[0];
+    assert_eq!(*path, "$.rootUrl");
+    assert!(
+        message.contains("neither `rootUrl` nor `baseUrl`")
+            && message.contains("no default endpoint")
+            && message.contains("`ClientBuilder::base_url`")
+            && message.contains("`GOOGLE_SAMPLE_V1_BASE_URL`"),
+        "{message}"
+    );
+    let lib = source(&output, "lib.rs");
+    assert!(lib.contains("base_url: \"\","), "the API records no endpoint: {lib}");
+    assert!(lib.contains("The document names no endpoint"), "{lib}");
+    assert!(source(&output, "api.rs").contains("pub fn get("));
+}
+
+#[test]
+fn a_query_parameter_no_url_can_carry_is_left_out_with_a_warning_saying_why() {
+    let doc = with_things_get(json!({
+        "id": "sample.things.get", "httpMethod": "GET", "path": "v1/things",
+        "parameterOrder": ["ids"],
+        "parameters": {
+            "ids": {"type": "array", "items": {"type": "string"}, "location": "query"},
+            "mcpParams": {"type": "object", "repeated": true, "location": "query",
+                "properties": {"name": {"type": "string"}}},
+            "anything": {"type": "any", "location": "query"},
+            "thing": {"$ref": "Thing", "location": "query", "required": true},
+            "pageSize": {"type": "integer", "format": "int32", "location": "query"}
+        },
+        "response": {"$ref": "Thing"}
+    }));
+    let output = generate(&doc.to_string()).expect("the method generates without them");
+    let at = "$.resources.things.methods.get.parameters";
+    let warnings = warnings_of(&output);
+    let paths: Vec<&str> = warnings.iter().map(|(path, _)| *path).collect();
+    assert_eq!(
+        paths,
+        [
+            format!("{at}.ids"),
+            format!("{at}.anything"),
+            format!("{at}.mcpParams"),
+            format!("{at}.thing")
+        ]
+    );
+    let left_out = "parameter left out of its method";
+    let requires = "the method requires it";
+    let [ids, anything, mcp, thing] = [0, 1, 2, 3].map(|i| warnings[i].1.as_str());
+    assert!(ids.contains(left_out) && ids.contains("of type `array`"), "{ids}");
+    assert!(ids.contains(requires), "parameterOrder makes it required: {ids}");
+    assert!(anything.contains("a query parameter of type `any`"), "{anything}");
+    assert!(!anything.contains(requires), "{anything}");
+    assert!(mcp.contains("a repeated query parameter of type `object`"), "{mcp}");
+    assert!(mcp.contains("cannot be sent in a URL") && !mcp.contains(requires), "{mcp}");
+    assert!(thing.contains("of schema `Thing`") && thing.contains(requires), "{thing}");
+
+    let api = resolve_json(&doc);
+    let method = find_method(&api.resources, "sample.things.get").expect("the method");
+    let wire: Vec<&str> = method.params().map(|param| param.wire_name.as_str()).collect();
+    assert_eq!(wire, ["pageSize"], "only the sendable parameter is kept");
+    assert!(
+        !api.types.iter().any(|def| def.name().contains("McpParams")),
+        "the inline object becomes no type"
+    );
+    assert_eq!(api.warnings, output.warnings, "resolve's warnings are the output's");
+}
+
+#[test]
+fn a_path_variable_the_method_does_not_declare_becomes_a_required_string_argument() {
+    let doc = with_things_get(json!({
+        "id": "sample.things.get", "httpMethod": "GET",
+        "path": "v1/{+parent}/things/{thingId}:{verb}/{thingId}",
+        "parameterOrder": ["parent"],
+        "parameters": {
+            "parent": {"type": "string", "location": "path", "required": true},
+            "view": {"type": "string", "location": "query", "required": true}
+        },
+        "response": {"$ref": "Thing"}
+    }));
+    let output = generate(&doc.to_string()).expect("the method generates");
+    let warnings = warnings_of(&output);
+    let paths: Vec<&str> = warnings.iter().map(|(path, _)| *path).collect();
+    let at = "$.resources.things.methods.get.path";
+    assert_eq!(paths, [at, at], "one warning per variable: {warnings:?}");
+    for (var, (_, message)) in ["thingId", "verb"].iter().zip(&warnings) {
+        assert!(
+            message.contains(&format!("names `{var}`, which the method does not declare"))
+                && message.contains("required string path parameter"),
+            "{message}"
+        );
+    }
+    let api = resolve_json(&doc);
+    let method = find_method(&api.resources, "sample.things.get").expect("the method");
+    let required: Vec<(&str, &str, bool)> = method
+        .argument_params()
+        .map(|param| {
+            let is_path = param.location == gapi_generator::resolve::ir::Location::Path;
+            (param.wire_name.as_str(), param.rust_name.as_str(), is_path && param.ty == Ty::String)
+        })
+        .collect();
+    assert_eq!(
+        required,
+        [
+            ("parent", "parent", true),
+            ("thingId", "thing_id", true),
+            ("verb", "verb", true),
+            ("view", "view", false)
+        ],
+        "after parameterOrder, in the path's order, before the other required ones"
+    );
+    assert!(
+        source(&output, "api.rs").contains("thing_id: impl Into<String>"),
+        "{}",
+        source(&output, "api.rs")
+    );
+}
+
+#[test]
+fn parameter_order_may_name_a_path_variable_the_method_does_not_declare() {
+    let doc = with_things_get(json!({
+        "id": "sample.things.get", "httpMethod": "GET", "path": "v1/{a}/{b}",
+        "parameterOrder": ["b", "a"],
+        "parameters": {"a": {"type": "string", "location": "path", "required": true}}
+    }));
+    let api = resolve_json(&doc);
+    let method = find_method(&api.resources, "sample.things.get").expect("the method");
+    let order: Vec<&str> = method.argument_params().map(|param| param.wire_name.as_str()).collect();
+    assert_eq!(order, ["b", "a"]);
+    assert_eq!(api.warnings.len(), 1, "{:?}", api.warnings);
+}
