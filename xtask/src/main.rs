@@ -1,12 +1,15 @@
 //! `cargo xtask`: the maintainer's commands. Run `cargo xtask --help`.
 
 mod api_diff;
+mod bump;
 mod corpus;
 mod fetch;
 mod fuzz_command;
+mod manifest;
 mod paths;
 mod release_check;
 mod semver;
+mod version;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -20,6 +23,9 @@ use xtask::diff::Impact;
 #[derive(Parser)]
 #[command(about = "Maintainer commands for the generated Google API crates")]
 struct Cli {
+    /// The workspace to work on, such as a clone (default: the one xtask is built from).
+    #[arg(long, global = true)]
+    root: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -83,6 +89,14 @@ enum Command {
         /// Also write the Markdown report here (for a pull-request comment).
         #[arg(long)]
         report: Option<PathBuf>,
+    },
+    /// Set the People crate's version in Cargo.toml, the requirements on it of every crate in
+    /// this workspace and in bench/, and both Cargo.lock files: the step release-check asks for.
+    Bump {
+        /// `major`, `minor`, `patch`, `breaking` (the next version Cargo treats as
+        /// incompatible: a new minor below 1.0, a new major from it) or a version such as 0.3.0.
+        #[arg(value_parser = bump::Target::parse)]
+        to: bump::Target,
     },
     /// Generate and compile (clippy, warnings denied) a crate for every document in a folder.
     Corpus {
@@ -172,7 +186,7 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
-    let root = paths::workspace_root();
+    let root = cli.root.unwrap_or_else(paths::workspace_root);
     match cli.command {
         Command::Regen { discovery, out, cli_out } => {
             let previous = api_diff::previous_input(&root, &discovery, &out);
@@ -228,6 +242,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::ReleaseCheck { base, report } => {
             let bumped = release_check::run(&root, &base, report.as_deref())?;
             Ok(if bumped { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
+        Command::Bump { to } => {
+            bump::run(&root, &to)?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Corpus { dir, only, depth, cli } => {
             let passed = corpus::run(&root, &root.join(dir), &only, depth, cli)?;

@@ -17,7 +17,9 @@ use gapi_generator::surface;
 use xtask::diff::{ApiDiff, Semver, compare_surfaces, diff, to_markdown};
 
 use crate::api_diff::git_show;
+use crate::manifest::package_version;
 use crate::paths;
+use crate::version::Version;
 
 /// What was found; `Ok(false)` means the version is not bumped enough.
 pub fn run(root: &Path, base: &str, report: Option<&Path>) -> Result<bool> {
@@ -86,41 +88,20 @@ pub fn run(root: &Path, base: &str, report: Option<&Path>) -> Result<bool> {
     }
 }
 
-/// The `version` of the manifest's `[package]` table.
-fn package_version(manifest: &str) -> Option<String> {
-    // A leading newline lets a table on the first line be found like the others.
-    let manifest = format!("\n{manifest}");
-    let package = manifest.split("\n[package]").nth(1)?;
-    let table = package.split("\n[").next()?;
-    table.lines().find_map(|line| {
-        let value = line.trim().strip_prefix("version")?.trim_start().strip_prefix('=')?;
-        Some(value.trim().trim_matches('"').to_owned())
-    })
-}
-
 /// Whether going from `old` to `new` is the release `needed` asks for: a
-/// breaking change needs a new major version (below 1.0, a new minor one,
-/// as Cargo reads versions).
+/// breaking change needs a version Cargo treats as incompatible (a new major
+/// one; below 1.0, a new minor one). The refusal names the command that bumps.
 pub fn check_bump(old: &str, new: &str, needed: Semver) -> Result<String, String> {
-    let parse = |version: &str| -> Result<(u64, u64, u64), String> {
-        let core = version.split(['-', '+']).next().unwrap_or(version);
-        let parts: Vec<u64> = core
-            .split('.')
-            .map(str::parse)
-            .collect::<Result<_, _>>()
-            .map_err(|_| format!("`{version}` is not a MAJOR.MINOR.PATCH version"))?;
-        match parts.as_slice() {
-            [major, minor, patch] => Ok((*major, *minor, *patch)),
-            _ => Err(format!("`{version}` is not a MAJOR.MINOR.PATCH version")),
-        }
-    };
-    let (old, new) = (parse(old)?, parse(new)?);
-    let incompatible = if old.0 == 0 { new.0 > 0 || new.1 > old.1 } else { new.0 > old.0 };
+    let (old, new) = (Version::parse(old)?, Version::parse(new)?);
     match needed {
-        Semver::Major if !incompatible => Err(format!(
-            "the API diff says breaking: bump to {} (or later)",
-            if old.0 == 0 { format!("0.{}.0", old.1 + 1) } else { format!("{}.0.0", old.0 + 1) }
-        )),
+        Semver::Major if !new.breaks_from(old) => {
+            let wanted = old.next_breaking();
+            Err(format!(
+                "the API diff says breaking, which needs version {wanted} or later: \
+                 run `cargo xtask bump {wanted}` (it also updates the crates that depend on \
+                 google-people-v1 and Cargo.lock)"
+            ))
+        }
         Semver::Major => Ok("a breaking release, as the API diff asks".to_owned()),
         Semver::Minor if new <= old => {
             Ok("compatible changes; a new minor (or, below 1.0, patch) release is suggested".into())
@@ -143,6 +124,8 @@ mod tests {
         assert!(check_bump("1.4.2", "2.0.0", Semver::Major).is_ok());
         assert!(check_bump("1.4.2", "1.4.2", Semver::Minor).is_ok(), "only breaking fails");
         assert!(check_bump("one", "1.0.0", Semver::Major).is_err());
+        let refusal = check_bump("0.2.0", "0.2.1", Semver::Major).unwrap_err();
+        assert!(refusal.contains("run `cargo xtask bump 0.3.0`"), "{refusal}");
     }
 
     /// What `cargo xtask regen` leaves beside the sources: the lock and the
@@ -281,11 +264,5 @@ mod tests {
             "a base that is not a commit is an error"
         );
         let _ = std::fs::remove_dir_all(&root);
-    }
-
-    #[test]
-    fn the_package_version_is_read_from_the_package_table() {
-        let manifest = "[workspace]\nmembers = []\n\n[workspace.package]\nversion = \"9.9.9\"\n\n[package]\nname = \"x\"\nversion = \"0.3.1\"\n\n[dependencies]\nversion = \"1\"\n";
-        assert_eq!(package_version(manifest).as_deref(), Some("0.3.1"));
     }
 }
