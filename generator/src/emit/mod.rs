@@ -41,19 +41,32 @@ pub struct Emitted {
 /// without the `api` module.
 pub fn emit(api: &Api, header: &Header) -> Result<Emitted, Error> {
     let mut surface = Recorder::default();
-    let lib = lib_module(api, &mut surface).map_err(|e| e.within("lib.rs"))?;
-    let mut modules = vec![("lib.rs", lib)];
-    if has_calls(api) {
-        let calls = api::api_module(api, &mut surface).map_err(|e| e.within("api.rs"))?;
-        modules.push(("api.rs", calls));
-    }
-    let types = types::types_module(api, &mut surface).map_err(|e| e.within("types.rs"))?;
-    modules.push(("types.rs", types));
-    let sources = modules
+    let sources = modules(api, &mut surface)?
         .into_iter()
         .map(|(path, tokens)| format_file(path, tokens, api, header))
         .collect::<Result<_, _>>()?;
     Ok(Emitted { sources, surface: surface.finish() })
+}
+
+/// The surface [`emit`] records, without formatting the sources: what the
+/// API diff compares.
+pub fn surface(api: &Api) -> Result<Surface, Error> {
+    let mut surface = Recorder::default();
+    modules(api, &mut surface)?;
+    Ok(surface.finish())
+}
+
+/// Each module's tokens, by file, recording the public items into `surface`.
+fn modules(api: &Api, surface: &mut Recorder) -> Result<Vec<(&'static str, TokenStream)>, Error> {
+    let lib = lib_module(api, surface).map_err(|e| e.within("lib.rs"))?;
+    let mut modules = vec![("lib.rs", lib)];
+    if has_calls(api) {
+        let calls = api::api_module(api, surface).map_err(|e| e.within("api.rs"))?;
+        modules.push(("api.rs", calls));
+    }
+    let types = types::types_module(api, surface).map_err(|e| e.within("types.rs"))?;
+    modules.push(("types.rs", types));
+    Ok(modules)
 }
 
 /// The command-line client's sources, `main.rs` and `api.rs` (the table),

@@ -17,10 +17,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use gapi_generator::emit::{Header, emit};
+use gapi_generator::emit;
 use gapi_generator::error::Error;
 use gapi_generator::load::model::{Document, Method, Resource, Schema};
-use gapi_generator::resolve::ir::Api;
 use gapi_generator::resolve::lock::Lock;
 use gapi_generator::resolve::methods::argument_parameters;
 use gapi_generator::resolve::resolve;
@@ -171,15 +170,9 @@ pub fn diff(old: &Document, new: &Document, prior: &Lock) -> Result<ApiDiff, Err
         api: new.id.clone().unwrap_or_else(|| format!("{}:{}", new.name, new.version)),
         old_revision: old.revision.clone().unwrap_or_default(),
         new_revision: new.revision.clone().unwrap_or_default(),
-        changes: compare_surfaces(&emitted_surface(&old_api)?, &emitted_surface(&new_api)?),
+        changes: compare_surfaces(&emit::surface(&old_api)?, &emit::surface(&new_api)?),
         document: compare_documents(old, new),
     })
-}
-
-/// The surface emit records for a resolved API (the sources are not needed).
-fn emitted_surface(api: &Api) -> Result<Surface, Error> {
-    let header = Header { generator_version: String::new(), fingerprint: String::new() };
-    Ok(emit(api, &header)?.surface)
 }
 
 fn side_error(side: &str, error: Error) -> Error {
