@@ -258,7 +258,7 @@ fn compatible_only_changes_suggest_a_minor_bump() {
     assert_eq!(diff.semver(), Semver::Minor);
     assert!(
         diff.summary().contains(
-            "0 breaking and 3 compatible change(s) to the Rust API, 1 document change(s); semver: minor."
+            "0 breaking and 3 compatible change(s) to the Rust API, 0 to the client's behaviour, 1 document change(s); semver: minor."
         ),
         "{}",
         diff.summary()

@@ -16,7 +16,7 @@ fn corpus() -> Corpus {
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let corpus = Corpus::read(&[
         manifest.join("../discovery/people.v1.json"),
-        manifest.join("tests/corner-cases"),
+        manifest.join("../generator/tests/corner-cases"),
         manifest.join("../../shared/discovery/corpus"),
     ])
     .unwrap_or_else(|error| panic!("the fuzz corpus does not load: {error}"));
