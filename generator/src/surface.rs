@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use crate::error::Error;
-use crate::resolve::ir::{Api, Derived, Param, Ty};
+use crate::resolve::ir::{Api, Behaviour, Param, Ty};
 
 /// One public item: where it is reported, what it is and what it looks like.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,27 +56,20 @@ impl Recorder {
         self.items.insert(path.to_owned(), item);
     }
 
-    /// Records a behaviour of method `method_id` derived from the document:
-    /// `what` it is about, the behaviour in words, and the sentence behind it
-    /// (none where the document's shape decides, as for paging).
-    pub fn behaviour(
-        &mut self,
-        method_id: &str,
-        group: &str,
-        what: &str,
-        behaviour: String,
-        source: Option<&Derived>,
-    ) {
+    /// Records a behaviour of method `method_id` (or of the `service`)
+    /// derived from the document, with the sentence behind it.
+    pub fn behaviour(&mut self, method_id: &str, group: &str, behaviour: Behaviour) {
         let item = Item {
             group: group.to_owned(),
             kind: "behaviour".to_owned(),
-            signature: behaviour,
+            signature: behaviour.description,
             deprecated: false,
-            source: source
+            source: behaviour
+                .source
                 .map(|source| format!("{:?} ({})", source.sentence, source.origin))
                 .unwrap_or_default(),
         };
-        self.items.insert(format!("behaviour::{method_id}::{what}"), item);
+        self.items.insert(format!("behaviour::{method_id}::{}", behaviour.what), item);
     }
 
     pub fn finish(self) -> Surface {

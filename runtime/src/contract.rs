@@ -45,7 +45,7 @@ pub struct EngineContract<const VERSION: u32>;
 #[diagnostic::on_unimplemented(
     message = "this gapi-cli was built for an engine contract that this gapi-runtime does not provide: `{Self}`",
     label = "built for another gapi-runtime",
-    note = "gapi-runtime 0.2 provides EngineContract<1>: depend on the gapi-cli released with this gapi-runtime, or on the gapi-runtime this gapi-cli was built for"
+    note = "gapi-runtime 0.3 provides EngineContract<1>: depend on the gapi-cli released with this gapi-runtime, or on the gapi-runtime this gapi-cli was built for"
 )]
 pub trait EngineProvided {}
 

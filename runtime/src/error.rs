@@ -267,7 +267,7 @@ impl Error {
             || self.google_error().is_some_and(|error| error.reason() == Some("EXPIRED_SYNC_TOKEN"))
     }
 
-    fn has_status(&self, wanted: &str) -> bool {
+    pub(crate) fn has_status(&self, wanted: &str) -> bool {
         self.google_error()
             .and_then(|error| error.status.as_deref())
             .is_some_and(|status| status == wanted)

@@ -241,13 +241,7 @@ impl Conflict {
     fn answered_by(self, error: &Error) -> bool {
         match self {
             Self::FailedPrecondition => error.is_etag_conflict(),
-            Self::Aborted => {
-                error.status() == Some(409)
-                    && error
-                        .google_error()
-                        .and_then(|google| google.status.as_deref())
-                        .is_some_and(|status| status == "ABORTED")
-            }
+            Self::Aborted => error.status() == Some(409) && error.has_status("ABORTED"),
         }
     }
 }

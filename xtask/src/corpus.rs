@@ -53,7 +53,7 @@ pub fn run(root: &Path, dir: &Path, only: &[String], depth: Depth, cli: bool) ->
         .collect();
     documents.sort();
     let work = root.join("target/corpus");
-    let shared_target = work.join("target");
+    let shared_target = corpus_target(root);
     let lockfile = std::fs::read(root.join("Cargo.lock")).ok();
     let build_column = if matches!(depth, Depth::Build) { "    build" } else { "" };
     let width = documents.len().to_string().len();
@@ -248,7 +248,7 @@ fn check_one(
         let _ = std::fs::write(out.join("Cargo.lock"), lockfile);
     }
     let started = Instant::now();
-    let mut steps = vec![vec!["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"]];
+    let mut steps = vec![CLIPPY.to_vec()];
     if matches!(depth, Depth::Doc) {
         steps.push(vec!["doc", "--quiet", "--no-deps"]);
     }
@@ -289,8 +289,7 @@ fn check_cli(
         let _ = std::fs::write(dir.join("Cargo.lock"), lockfile);
     }
     let target = root.join("target");
-    cargo(dir, &target, &["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"])
-        .map_err(|error| format!("the CLI: {error}"))?;
+    cargo(dir, &target, &CLIPPY).map_err(|error| format!("the CLI: {error}"))?;
     cargo(dir, &target, &["build", "--quiet"]).map_err(|error| format!("the CLI: {error}"))?;
     let binary = target.join("debug").join(command);
     match Command::new(&binary).args(["completions", "bash"]).output() {
@@ -319,8 +318,16 @@ fn time_crate_build(out: &Path, target: &Path) -> Result<f64, String> {
     Ok(started.elapsed().as_secs_f64())
 }
 
+/// Clippy on a generated crate and its tests, warnings denied.
+pub const CLIPPY: [&str; 6] = ["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"];
+
+/// Where generated crates build, so that their dependencies build once.
+pub fn corpus_target(root: &Path) -> PathBuf {
+    root.join("target/corpus/target")
+}
+
 /// Runs `cargo ARGS` in the generated crate; the error is cargo's stderr.
-fn cargo(out: &Path, target: &Path, args: &[&str]) -> Result<(), String> {
+pub fn cargo(out: &Path, target: &Path, args: &[&str]) -> Result<(), String> {
     let result = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
         .args(args)
         .current_dir(out)

@@ -7,6 +7,8 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use xtask::fuzz::{self, Corpus, Size, Tally, Verdict};
 
+use crate::corpus;
+
 pub struct Options {
     pub minutes: f64,
     pub seed: Option<u64>,
@@ -27,23 +29,18 @@ const LIMIT: Duration = Duration::from_secs(20);
 const COMPILE_EVERY: Duration = Duration::from_secs(180);
 
 /// Generates `case`'s crate into `target/fuzz/sample` and runs clippy on it
-/// with warnings denied; the error is clippy's output.
+/// with warnings denied, as `cargo xtask corpus` does (its target, its
+/// dependency versions); the error is clippy's output.
 fn compiles(root: &Path, case: &fuzz::Case) -> Result<(), String> {
     let output = gapi_generator::generate(&case.text, &gapi_generator::Lock::default())
         .map_err(|error| format!("did not generate the second time: {error}"))?;
     let dir = root.join("target/fuzz/sample");
     let _ = std::fs::remove_dir_all(&dir);
-    crate::write_crate(root, &output, &dir).map_err(|error| error.to_string())?;
-    let clippy = std::process::Command::new(std::env::var("CARGO").unwrap_or("cargo".into()))
-        .args(["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"])
-        .current_dir(&dir)
-        .env("CARGO_TARGET_DIR", root.join("target/fuzz/sample-target"))
-        .output()
-        .map_err(|error| format!("cannot run cargo clippy: {error}"))?;
-    match clippy.status.success() {
-        true => Ok(()),
-        false => Err(String::from_utf8_lossy(&clippy.stderr).into_owned()),
+    crate::write_crate(root, &output, &dir).map_err(|error| format!("{error:#}"))?;
+    if let Ok(lockfile) = std::fs::read(root.join("Cargo.lock")) {
+        let _ = std::fs::write(dir.join("Cargo.lock"), lockfile);
     }
+    corpus::cargo(&dir, &corpus::corpus_target(root), &corpus::CLIPPY)
 }
 
 /// The documents the fuzz test uses, and any folders given.

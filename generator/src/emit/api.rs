@@ -9,7 +9,8 @@ use super::ident;
 use super::types::ty_tokens;
 use crate::error::Error;
 use crate::resolve::ir::{
-    Api, Argument, Builder, Conflict, HttpMethod, MergeHelper, Method, Param, Resource, Ty, Upload,
+    Api, Argument, Behaviour, Builder, Conflict, HttpMethod, MergeHelper, Method, Param, Resource,
+    Ty, Upload,
 };
 use crate::surface::{Recorder, param_text, ty_text, type_name, unraw};
 
@@ -19,8 +20,12 @@ pub fn api_module(api: &Api, surface: &mut Recorder) -> Result<TokenStream, Erro
     let service_path = format!("api::{}", api.service);
     surface.item(&service_path, "service", "struct", String::new(), false);
     if let Some(rule) = &api.sequential_rule {
-        let behaviour = "every mutation of one user sent one at a time".to_owned();
-        surface.behaviour("service", "service", "sequential_mutations", behaviour, Some(rule));
+        let behaviour = Behaviour {
+            what: "sequential_mutations".to_owned(),
+            description: "every mutation of one user sent one at a time".to_owned(),
+            source: Some(rule),
+        };
+        surface.behaviour("service", "service", behaviour);
     }
     let service_doc = [
         format!(" The entry point of the {}: resources and methods hang off it.", api.title),
@@ -336,7 +341,7 @@ fn merge_helper(
         })
         .collect::<Result<Vec<_>, Error>>()?;
     let (conflict, conflict_words) = match merge.conflict {
-        Conflict::FailedPrecondition => {
+        Conflict::FailedPrecondition(_) => {
             (quote! { FailedPrecondition }, "a stale etag, 400 `FAILED_PRECONDITION`")
         }
         Conflict::Aborted => (quote! { Aborted }, "a stale etag, 409 `ABORTED`"),
@@ -352,13 +357,7 @@ fn merge_helper(
     let helper_path = format!("{}::{}()", owner.path, unraw(&merge.rust_name));
     let signature = format!("read-modify-write of {}", merge.update_id);
     surface.item(&helper_path, owner.group, "method", signature, false);
-    surface.behaviour(
-        &update.id,
-        owner.group,
-        "merge_conflict",
-        format!("{} reads again on {conflict_words}", merge.rust_name),
-        merge.conflict_source.as_ref(),
-    );
+    surface.behaviour(&update.id, owner.group, merge.behaviour());
     // The receiver and the two closures besides the update's arguments.
     let many = many_arguments(arguments.len() + 2);
     Ok(quote! {
@@ -441,46 +440,6 @@ fn method_docs(method: &Method) -> TokenStream {
     )
 }
 
-/// The behaviours a call has because the document asks for them, recorded
-/// with their sources; emitted as the `MethodSpec`, the limit checks and the
-/// paging and sync loops' parameters.
-fn record_behaviour(method: &Method, group: &str, surface: &mut Recorder) {
-    let id = &method.id;
-    if let Some(source) = &method.sequential {
-        let behaviour = if source.origin == method.id {
-            "sent one at a time, as its description asks"
-        } else {
-            "sent one at a time, by the API-wide rule"
-        };
-        surface.behaviour(id, group, "sequential", behaviour.to_owned(), Some(source));
-    }
-    if let Some(warmup) = &method.warmup {
-        let behaviour =
-            format!("a search sends the warm-up request (`{}` empty) first", warmup.param);
-        surface.behaviour(id, group, "warmup", behaviour, Some(&warmup.source));
-    }
-    for limit in &method.body_limits {
-        let behaviour = format!("at most {} `{}` per request", limit.limit.max, limit.wire_name);
-        let what = format!("limit({})", limit.wire_name);
-        surface.behaviour(id, group, &what, behaviour, Some(&limit.limit.source));
-    }
-    if let Some(pagination) = &method.pagination {
-        let behaviour = format!(
-            "pages ask `{}` with the last `{}`",
-            pagination.page_token_param, pagination.next_token_wire
-        );
-        surface.behaviour(id, group, "pages", behaviour, None);
-    }
-    if let Some(sync) = &method.sync {
-        let request = match &sync.request_sync_token_param {
-            Some(flag) => format!(", a full sync sets `{flag}`"),
-            None => String::new(),
-        };
-        let behaviour = format!("syncs with `{}`{request}", sync.sync_token_param);
-        surface.behaviour(id, group, "sync", behaviour, None);
-    }
-}
-
 /// The `MethodSpec` constant and the builder of one method.
 fn call_items(
     api: &Api,
@@ -495,7 +454,9 @@ fn call_items(
     surface.item(&call_path, group, "struct", String::new(), method.deprecated);
     // timeout(), retry(), fields() and quota_user() come with the trait.
     surface.item(&format!("{call_path}: CallOptions"), group, "trait impl", String::new(), false);
-    record_behaviour(method, group, surface);
+    for behaviour in method.behaviours() {
+        surface.behaviour(&method.id, group, behaviour);
+    }
     let call_doc =
         format!(" A `{id}` call, ready to send; optional parameters are set with its methods.");
     let setters = method
@@ -517,9 +478,9 @@ fn call_items(
         Some(id) => ty_tokens(api, &Ty::Named(id))?,
         None => quote! { () },
     };
-    let mut upload_spec = None;
+    let upload_spec = method.upload.as_ref().map(upload_spec_const).transpose()?;
     let mut builders = Vec::new();
-    for builder in &method.builders {
+    for builder in method.builders() {
         let (tokens, signature) = match builder {
             Builder::Send => (send(method, &response), format!("-> {response_name}")),
             Builder::SendWithMetadata => {
@@ -576,19 +537,12 @@ fn call_items(
                 (tokens, signature)
             }
             Builder::Sync => {
-                let Some(tokens) = sync(api, method, &response)? else { continue };
-                let Some(items) = method.pagination.as_ref().and_then(|pages| pages.items.as_ref())
-                else {
-                    continue;
-                };
-                (tokens, format!("-> Synced<{}>", ty_text(api, &items.item)))
+                let Some(sync) = sync(api, method, &response)? else { continue };
+                sync
             }
             Builder::Upload | Builder::UploadResumable => {
                 let Some(upload) = &method.upload else { continue };
-                if upload_spec.is_none() {
-                    upload_spec = Some(upload_spec_const(upload)?);
-                }
-                (upload_method(*builder, upload, method, &response)?, format!("-> {response_name}"))
+                (upload_method(builder, upload, method, &response)?, format!("-> {response_name}"))
             }
             Builder::Download => {
                 let tokens = quote! {
@@ -669,8 +623,12 @@ fn send_with_metadata(method: &Method, response: &TokenStream) -> TokenStream {
     }
 }
 
-/// `sync()` of a list method that syncs.
-fn sync(api: &Api, method: &Method, response: &TokenStream) -> Result<Option<TokenStream>, Error> {
+/// `sync()` of a list method that syncs, and its surface signature.
+fn sync(
+    api: &Api,
+    method: &Method,
+    response: &TokenStream,
+) -> Result<Option<(TokenStream, String)>, Error> {
     let (Some(sync), Some(pagination)) = (&method.sync, &method.pagination) else {
         return Ok(None);
     };
@@ -696,24 +654,28 @@ fn sync(api: &Api, method: &Method, response: &TokenStream) -> Result<Option<Tok
          asked again after the server's delay.",
         items.field
     );
-    Ok(Some(quote! {
-        #[doc = #doc]
-        pub async fn sync(
-            self,
-            sync_token: Option<String>,
-            on_expiry: runtime::OnExpiry,
-        ) -> Result<runtime::Synced<#item>, runtime::Error> {
-            let params = runtime::__private::SyncParams {
-                page_token: #param,
-                sync_token: #sync_token,
-                request_sync_token: #request_sync_token,
-            };
-            self.0.sync(params, sync_token, on_expiry, |page: #response| {
-                (page.#field, page.#token, page.#next_sync)
-            })
-            .await
-        }
-    }))
+    let signature = format!("-> Synced<{}>", ty_text(api, &items.item));
+    Ok(Some((
+        quote! {
+            #[doc = #doc]
+            pub async fn sync(
+                self,
+                sync_token: Option<String>,
+                on_expiry: runtime::OnExpiry,
+            ) -> Result<runtime::Synced<#item>, runtime::Error> {
+                let params = runtime::__private::SyncParams {
+                    page_token: #param,
+                    sync_token: #sync_token,
+                    request_sync_token: #request_sync_token,
+                };
+                self.0.sync(params, sync_token, on_expiry, |page: #response| {
+                    (page.#field, page.#token, page.#next_sync)
+                })
+                .await
+            }
+        },
+        signature,
+    )))
 }
 
 /// The method's `MethodSpec` constant: what the runtime needs to know of

@@ -5,7 +5,7 @@
 
 use heck::ToKebabCase;
 
-use super::ir::{Argument, Method, Resource};
+use super::ir::{Method, Resource};
 use super::lock::Lock;
 use super::names::Namespace;
 
@@ -90,11 +90,7 @@ fn name_level(
 fn name_flags(method: &mut Method, lock: &Lock, decisions: &mut Lock) {
     let mut flags = Namespace::new(format!("cli flags {}", method.id), lock);
     flags.reserve(RESERVED_FLAGS);
-    let arguments = method.arguments.iter_mut().filter_map(|argument| match argument {
-        Argument::Param(param) => Some(param),
-        Argument::Body { .. } => None,
-    });
-    for param in arguments.chain(method.optional.iter_mut()) {
+    for param in method.params_mut() {
         param.flag = flags.claim_kebab(&param.wire_name, std::mem::take(&mut param.flag));
     }
     flags.close(decisions);

@@ -294,8 +294,6 @@ pub struct Method {
     pub arguments: Vec<Argument>,
     /// Setters on the builder.
     pub optional: Vec<Param>,
-    /// The call's own methods besides the setters, in the order they are emitted.
-    pub builders: Vec<Builder>,
     /// The names emit gives its own bindings in the constructor and helpers.
     pub locals: Locals,
     pub request: Option<TypeId>,
@@ -321,13 +319,96 @@ pub struct Method {
     pub sequential: Option<Derived>,
 }
 
+/// A behaviour of a call that the generator derived from the document: what
+/// it is about (`sequential`, `limit(contacts)`), the behaviour in words, and
+/// the sentence behind it where prose decided it (none where the document's
+/// shape did, as for paging). The surface, the lock and the API diff record
+/// these, so a review sees a behaviour change like an API change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Behaviour<'a> {
+    pub what: String,
+    pub description: String,
+    pub source: Option<&'a Derived>,
+}
+
 impl Method {
+    /// The call's own methods besides the setters, in the order they are
+    /// emitted: what the call can do decides which it gets.
+    pub fn builders(&self) -> Vec<Builder> {
+        let paged = self.pagination.as_ref();
+        let upload = self.upload.as_ref();
+        [
+            (Builder::Send, true),
+            (Builder::SendWithMetadata, true),
+            (Builder::SendInChunks, self.chunking.is_some()),
+            (Builder::Pages, paged.is_some()),
+            (Builder::Items, paged.is_some_and(|pages| pages.items.is_some())),
+            (Builder::Sync, self.sync.is_some()),
+            (Builder::Upload, upload.is_some()),
+            (Builder::UploadResumable, upload.is_some_and(|upload| upload.resumable)),
+            (Builder::Download, self.download),
+        ]
+        .into_iter()
+        .filter_map(|(builder, offered)| offered.then_some(builder))
+        .collect()
+    }
+
+    /// Every behaviour of the call derived from the document.
+    pub fn behaviours<'a>(&'a self) -> Vec<Behaviour<'a>> {
+        let mut behaviours = Vec::new();
+        let mut add = |what: &str, description: String, source: Option<&'a Derived>| {
+            behaviours.push(Behaviour { what: what.to_owned(), description, source });
+        };
+        if let Some(source) = &self.sequential {
+            let why = if source.origin == self.id {
+                "as its description asks"
+            } else {
+                "by the API-wide rule"
+            };
+            add("sequential", format!("sent one at a time, {why}"), Some(source));
+        }
+        if let Some(warmup) = &self.warmup {
+            let description =
+                format!("a search sends the warm-up request (`{}` empty) first", warmup.param);
+            add("warmup", description, Some(&warmup.source));
+        }
+        for limit in &self.body_limits {
+            let description =
+                format!("at most {} `{}` per request", limit.limit.max, limit.wire_name);
+            add(&format!("limit({})", limit.wire_name), description, Some(&limit.limit.source));
+        }
+        if let Some(pagination) = &self.pagination {
+            let description = format!(
+                "pages ask `{}` with the last `{}`",
+                pagination.page_token_param, pagination.next_token_wire
+            );
+            add("pages", description, None);
+        }
+        if let Some(sync) = &self.sync {
+            let request = match &sync.request_sync_token_param {
+                Some(flag) => format!(", a full sync sets `{flag}`"),
+                None => String::new(),
+            };
+            add("sync", format!("syncs with `{}`{request}", sync.sync_token_param), None);
+        }
+        behaviours
+    }
+
     /// The parameters among the constructor's arguments, in order.
     pub fn argument_params(&self) -> impl Iterator<Item = &Param> {
         self.arguments.iter().filter_map(|argument| match argument {
             Argument::Param(param) => Some(param),
             Argument::Body { .. } => None,
         })
+    }
+
+    /// [`Self::params`], to rename (the CLI's flags).
+    pub fn params_mut(&mut self) -> impl Iterator<Item = &mut Param> {
+        let arguments = self.arguments.iter_mut().filter_map(|argument| match argument {
+            Argument::Param(param) => Some(param),
+            Argument::Body { .. } => None,
+        });
+        arguments.chain(&mut self.optional)
     }
 
     /// Every parameter: the arguments', then the setters'.
@@ -446,8 +527,6 @@ pub struct MergeHelper {
     pub update_method: String,
     /// The answer that means someone else changed the resource since it was read.
     pub conflict: Conflict,
-    /// The update's sentence documenting that answer, if it has one.
-    pub conflict_source: Option<Derived>,
     /// The read method's Rust name and call type.
     pub read_method: String,
     pub read_call_type: String,
@@ -456,13 +535,30 @@ pub struct MergeHelper {
 }
 
 /// The answer an etag-guarded update gives when the etag is stale.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Conflict {
-    /// 400 `FAILED_PRECONDITION`, as People documents it ("The server returns
-    /// a 400 error with reason `failedPrecondition` if ... etag is different").
-    FailedPrecondition,
-    /// 409 `ABORTED`, as APIs following Google's AIP-154 answer.
+    /// 400 `FAILED_PRECONDITION`, where the update's description documents
+    /// it (People: "The server returns a 400 error with reason
+    /// `failedPrecondition` if ... etag is different"): that sentence.
+    FailedPrecondition(Derived),
+    /// 409 `ABORTED`, as APIs following Google's AIP-154 answer, where
+    /// nothing documents another answer.
     Aborted,
+}
+
+impl MergeHelper {
+    /// What the helper does on a conflict, as [`Method::behaviours`] says it.
+    pub fn behaviour(&self) -> Behaviour<'_> {
+        let (answer, source) = match &self.conflict {
+            Conflict::FailedPrecondition(source) => ("400 `FAILED_PRECONDITION`", Some(source)),
+            Conflict::Aborted => ("409 `ABORTED`", None),
+        };
+        Behaviour {
+            what: "merge_conflict".to_owned(),
+            description: format!("{} reads again on a stale etag, {answer}", self.rust_name),
+            source,
+        }
+    }
 }
 
 /// How a method takes media, from its `mediaUpload`.

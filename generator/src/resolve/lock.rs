@@ -41,10 +41,11 @@ pub struct Lock {
     pub masks: BTreeMap<String, String>,
     /// Typed-mask enum -> wire path -> its variant's discriminant.
     pub discriminants: BTreeMap<String, BTreeMap<String, u32>>,
-    /// Method id -> behaviour read from the document's prose (`sequential`,
-    /// `warmup`, `limit(contacts)`, `merge_conflict`) -> the sentence it was
-    /// read from. A record for review, not a decision regeneration keeps: a
-    /// reworded description changes the behaviour, and the API diff says so.
+    /// Method id -> behaviour derived from the document (`sequential`,
+    /// `warmup`, `limit(contacts)`, `merge_conflict`, `pages`, `sync`) -> the
+    /// behaviour in words, with the sentence it was read from. A record for
+    /// review, not a decision regeneration keeps: a reworded description
+    /// changes the behaviour, and the API diff says so.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub behaviour: BTreeMap<String, BTreeMap<String, String>>,
 }

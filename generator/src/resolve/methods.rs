@@ -243,8 +243,6 @@ impl MethodResolver<'_, '_> {
         };
         let locals = locals_clear_of(&required, &optional);
         let arguments = arguments(required, request.map(|_| locals.body.clone()));
-        let builders =
-            builders(&pagination, &sync, &chunking, &upload, method.supports_media_download);
         let sequential = match http_method {
             HttpMethod::Get => None,
             _ => asks_to_be_sequential(method).or_else(|| self.sequential_rule.clone()),
@@ -261,7 +259,6 @@ impl MethodResolver<'_, '_> {
             scopes: method.scopes.clone(),
             arguments,
             optional,
-            builders,
             locals,
             request,
             response,
@@ -344,17 +341,14 @@ impl MethodResolver<'_, '_> {
                     && read.argument_params().next().is_some()
             });
             let Some(read) = read else { continue };
-            let conflict_source = documented_stale_etag(update);
             let key = format!("merge {}", update.id);
             let rust_name = members.claim(&key, format!("{}_merged", update.rust_name), true);
             merges.push(MergeHelper {
                 rust_name,
                 update_id: update.id.clone(),
                 update_method: update.rust_name.clone(),
-                conflict: conflict_source
-                    .as_ref()
-                    .map_or(Conflict::Aborted, |_| Conflict::FailedPrecondition),
-                conflict_source,
+                conflict: documented_stale_etag(update)
+                    .map_or(Conflict::Aborted, Conflict::FailedPrecondition),
                 read_method: read.rust_name.clone(),
                 read_call_type: read.call_type.clone(),
                 read_args: read.argument_params().map(|param| param.wire_name.clone()).collect(),
@@ -605,31 +599,6 @@ fn arguments(required: Vec<Param>, body: Option<String>) -> Vec<Argument> {
         .chain(body.map(|name| Argument::Body { name }))
         .chain(query.into_iter().map(Argument::Param))
         .collect()
-}
-
-/// The builder methods a call gets, in the order they are emitted.
-fn builders(
-    pagination: &Option<Pagination>,
-    sync: &Option<SyncSpec>,
-    chunking: &Option<Chunking>,
-    upload: &Option<Upload>,
-    download: bool,
-) -> Vec<Builder> {
-    let paged = pagination.as_ref();
-    [
-        (Builder::Send, true),
-        (Builder::SendWithMetadata, true),
-        (Builder::SendInChunks, chunking.is_some()),
-        (Builder::Pages, paged.is_some()),
-        (Builder::Items, paged.is_some_and(|pages| pages.items.is_some())),
-        (Builder::Sync, sync.is_some()),
-        (Builder::Upload, upload.is_some()),
-        (Builder::UploadResumable, upload.as_ref().is_some_and(|upload| upload.resumable)),
-        (Builder::Download, download),
-    ]
-    .into_iter()
-    .filter_map(|(builder, offered)| offered.then_some(builder))
-    .collect()
 }
 
 /// The locals emit declares: their usual names, which every argument

@@ -151,37 +151,27 @@ pub fn resolve(doc: &Document, prior: &Lock) -> Result<Api, Error> {
     })
 }
 
-/// Writes every behaviour read from the document's prose into the lock, with
-/// the sentence behind it, so that a review of the lock sees it too.
+/// Writes every behaviour derived from the document into the lock, with the
+/// sentence behind it, so that a review of the lock sees it too.
 fn record_behaviour(methods: &[ir::Method], resources: &[ir::Resource], lock: &mut Lock) {
-    for method in methods {
-        let mut facts = std::collections::BTreeMap::new();
-        if let Some(source) = &method.sequential {
-            facts.insert("sequential".to_owned(), source.sentence.clone());
+    let mut record = |method_id: &str, behaviour: ir::Behaviour| {
+        let text = match behaviour.source {
+            Some(source) => format!("{}: {:?}", behaviour.description, source.sentence),
+            None => behaviour.description,
+        };
+        lock.behaviour.entry(method_id.to_owned()).or_default().insert(behaviour.what, text);
+    };
+    let mut pending: Vec<(&[ir::Method], &[ir::Resource])> = vec![(methods, resources)];
+    while let Some((methods, resources)) = pending.pop() {
+        for method in methods {
+            method.behaviours().into_iter().for_each(|behaviour| record(&method.id, behaviour));
         }
-        if let Some(warmup) = &method.warmup {
-            facts.insert("warmup".to_owned(), warmup.source.sentence.clone());
+        for resource in resources {
+            for merge in &resource.merges {
+                record(&merge.update_id, merge.behaviour());
+            }
+            pending.push((&resource.methods, &resource.resources));
         }
-        for limit in &method.body_limits {
-            let what = format!("limit({})", limit.wire_name);
-            facts.insert(what, limit.limit.source.sentence.clone());
-        }
-        if !facts.is_empty() {
-            lock.behaviour.insert(method.id.clone(), facts);
-        }
-    }
-    for resource in resources {
-        for merge in &resource.merges {
-            let sentence = merge.conflict_source.as_ref().map_or_else(
-                || "(none: AIP-154's 409 ABORTED)".to_owned(),
-                |source| source.sentence.clone(),
-            );
-            lock.behaviour
-                .entry(merge.update_id.clone())
-                .or_default()
-                .insert("merge_conflict".to_owned(), sentence);
-        }
-        record_behaviour(&resource.methods, &resource.resources, lock);
     }
 }
 

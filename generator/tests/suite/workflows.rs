@@ -161,7 +161,11 @@ fn a_merge_helper_is_made_only_around_methods_that_are_not_deprecated_and_knows_
     let api = resolve_json(&serde_json::from_str(text).expect("JSON"));
     let merges = |path: &str| -> Vec<(String, Conflict)> {
         let resource = api.resources.iter().find(|r| r.wire_path == path).expect(path);
-        resource.merges.iter().map(|merge| (merge.rust_name.clone(), merge.conflict)).collect()
+        resource
+            .merges
+            .iter()
+            .map(|merge| (merge.rust_name.clone(), merge.conflict.clone()))
+            .collect()
     };
     assert_eq!(merges("notes"), [("patch_merged".to_owned(), Conflict::Aborted)], "AIP-154");
     assert!(merges("legacies").is_empty(), "its only read is deprecated");
