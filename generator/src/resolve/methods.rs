@@ -81,7 +81,16 @@ pub fn sequential_rule(doc: &model::Document) -> Option<Derived> {
     methods
         .into_iter()
         .filter_map(asks_to_be_sequential)
-        .find(|derived| derived.sentence.to_ascii_lowercase().starts_with("mutate requests"))
+        .find(|derived| speaks_of_every_request(&derived.sentence))
+}
+
+/// Whether a sentence asks something of a kind of request in general
+/// ("Mutate requests for the same user ...", "Mutations should ...") rather
+/// than of the method it describes ("Updates of one event ...").
+fn speaks_of_every_request(sentence: &str) -> bool {
+    sentence
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .any(|word| word.eq_ignore_ascii_case("requests") || word.eq_ignore_ascii_case("mutations"))
 }
 
 /// The warm-up request a search method's description asks for ("send a
