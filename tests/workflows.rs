@@ -1,14 +1,17 @@
 //! The workflows the People documentation asks clients to implement,
 //! against the fake that behaves as documented (`google-people-v1-fake`):
 //! incremental sync with expiry and the full-sync quota, the search warm-up,
-//! mutations of one user sent one at a time, and merging a stale update.
+//! mutations of one user sent one at a time, merging a stale update, and
+//! sequential edits that start from each update's answer and its etag.
 //! Also the `contact_sync` example, run here against the fake.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use google_people_v1::types::{Biography, EmailAddress, Name, Person, PersonField};
+use google_people_v1::types::{
+    Biography, EmailAddress, Name, Person, PersonField, UpdateContactPhotoRequest,
+};
 use google_people_v1::{API, PeopleService, runtime};
 use google_people_v1_fake::{FakeClock, FakePeople, SYNC_TOKEN_LIFETIME, Seed};
 use serde_json::json;
@@ -304,6 +307,181 @@ async fn a_conflicting_edit_is_merged_by_update_contact_merged_in_a_second_attem
     );
     let stored = people.people().get(&name).person_fields(FIELDS).send().await?;
     assert_eq!(emails(&stored), ["ada@example.com", "theirs@example.com", "ours@example.com"]);
+    Ok(())
+}
+
+const GET: &str = "people.people.get";
+const UPDATE: &str = "people.people.updateContact";
+
+/// Adds the address `edit{index}@example.com` with `update_contact_merged`.
+async fn add_address(
+    people: &PeopleService,
+    name: &str,
+    index: usize,
+) -> Result<runtime::Merged<Person>, runtime::Error> {
+    people
+        .people()
+        .update_contact_merged(
+            name,
+            PersonField::EmailAddresses,
+            |get| get.person_fields(FIELDS),
+            |person| {
+                let address = format!("edit{index}@example.com");
+                person.email_addresses.push(EmailAddress::default().set_value(address));
+            },
+        )
+        .await
+}
+
+fn edit_addresses(range: std::ops::RangeInclusive<usize>) -> Vec<String> {
+    range.map(|index| format!("edit{index}@example.com")).collect()
+}
+
+/// Creates `Ada` through `people`, whose answer the client keeps.
+async fn create_ada(people: &PeopleService) -> Result<String, Box<dyn std::error::Error>> {
+    let created = people.people().create_contact(named("Ada")).send().await?;
+    Ok(created.resource_name.ok_or("a name")?)
+}
+
+#[tokio::test]
+async fn ten_sequential_edits_of_one_contact_send_ten_updates_with_each_answers_etag_and_no_read()
+-> TestResult {
+    let fake = FakePeople::start().await?;
+    let people = people_at(&fake)?;
+    let name = create_ada(&people).await?;
+
+    for index in 1..=10 {
+        let merged = add_address(&people, &name, index).await?;
+        assert_eq!((merged.attempts, merged.reads), (1, 0), "edit {index}");
+    }
+
+    assert_eq!((fake.served(GET), fake.served(UPDATE)), (0, 10));
+    let stored = people.people().get(&name).person_fields(FIELDS).send().await?;
+    assert_eq!(emails(&stored), edit_addresses(1..=10));
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_second_writer_between_edits_four_and_five_costs_edit_five_one_read_and_loses_nothing()
+-> TestResult {
+    let fake = FakePeople::start().await?;
+    let people = people_at(&fake)?;
+    let someone_else = people_at(&fake)?;
+    let name = create_ada(&people).await?;
+
+    for index in 1..=10 {
+        if index == 5 {
+            let mut theirs = someone_else.people().get(&name).person_fields(FIELDS).send().await?;
+            theirs.email_addresses.push(EmailAddress::default().set_value("theirs@example.com"));
+            someone_else
+                .people()
+                .update_contact(&name, theirs, PersonField::EmailAddresses)
+                .send()
+                .await?;
+        }
+        let merged = add_address(&people, &name, index).await?;
+        let expected = if index == 5 { (2, 1) } else { (1, 0) };
+        assert_eq!((merged.attempts, merged.reads), expected, "edit {index}");
+    }
+
+    // Ours: 10 updates, one refused for its stale etag, one read. Theirs: a read and an update.
+    assert_eq!((fake.served(GET), fake.served(UPDATE)), (1 + 1, 11 + 1));
+    let stored = people.people().get(&name).person_fields(FIELDS).send().await?;
+    let mut expected = edit_addresses(1..=4);
+    expected.push("theirs@example.com".to_owned());
+    expected.extend(edit_addresses(5..=10));
+    assert_eq!(emails(&stored), expected);
+    Ok(())
+}
+
+/// The smallest PNG header the fake's image check accepts.
+fn png() -> Vec<u8> {
+    let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
+    bytes.extend_from_slice(&[0, 0, 0, 13, b'I', b'H', b'D', b'R', 0, 0, 0, 1, 0, 0, 0, 1]);
+    bytes
+}
+
+#[tokio::test]
+async fn an_edit_after_a_photo_update_starts_from_the_person_the_photo_update_returned()
+-> TestResult {
+    let fake = FakePeople::start().await?;
+    let people = people_at(&fake)?;
+    let name = create_ada(&people).await?;
+    let photo = UpdateContactPhotoRequest::default()
+        .set_photo_bytes(png())
+        .set_person_fields([PersonField::EmailAddresses, PersonField::Metadata]);
+    people.people().update_contact_photo(&name, photo).send().await?;
+
+    let merged = add_address(&people, &name, 1).await?;
+
+    assert_eq!((merged.attempts, merged.reads), (1, 0));
+    assert_eq!((fake.served(GET), fake.served(UPDATE)), (0, 1));
+    assert!(fake.contact(&name).ok_or("stored")?["photos"][0]["url"].is_string());
+    Ok(())
+}
+
+#[tokio::test]
+async fn after_a_photo_update_that_returns_no_person_the_next_edit_reads_instead_of_conflicting()
+-> TestResult {
+    let fake = FakePeople::start().await?;
+    let people = people_at(&fake)?;
+    let name = create_ada(&people).await?;
+    let photo = UpdateContactPhotoRequest::default().set_photo_bytes(png());
+    let answer = people.people().update_contact_photo(&name, photo).send().await?;
+    assert!(answer.person.is_none(), "no personFields: the documented empty answer");
+
+    let merged = add_address(&people, &name, 1).await?;
+
+    assert_eq!((merged.attempts, merged.reads), (1, 1), "the copy from the create is stale");
+    assert_eq!((fake.served(GET), fake.served(UPDATE)), (1, 1));
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_kept_copy_missing_the_fields_to_change_is_not_used_so_nothing_is_cleared() -> TestResult
+{
+    let fake = FakePeople::start().await?;
+    let people = people_at(&fake)?;
+    let ada =
+        named("Ada").set_email_addresses([EmailAddress::default().set_value("ada@example.com")]);
+    // The answer holds names only: sending it back as the emails would clear them.
+    let created =
+        people.people().create_contact(ada).person_fields(PersonField::Names).send().await?;
+    let name = created.resource_name.ok_or("a name")?;
+
+    let merged = add_address(&people, &name, 1).await?;
+
+    assert_eq!((merged.attempts, merged.reads), (1, 1));
+    assert_eq!(emails(&merged.value), ["ada@example.com", "edit1@example.com"]);
+    Ok(())
+}
+
+#[tokio::test]
+async fn with_kept_resources_zero_every_edit_reads_first() -> TestResult {
+    let fake = FakePeople::start().await?;
+    let people = PeopleService::from_client(client_for(&fake).kept_resources(0).build()?);
+    let name = create_ada(&people).await?;
+
+    for index in 1..=3 {
+        let merged = add_address(&people, &name, index).await?;
+        assert_eq!((merged.attempts, merged.reads), (1, 1), "edit {index}");
+    }
+
+    assert_eq!((fake.served(GET), fake.served(UPDATE)), (3, 3));
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_kept_copy_older_than_kept_for_is_not_used() -> TestResult {
+    let fake = FakePeople::start().await?;
+    let people =
+        PeopleService::from_client(client_for(&fake).kept_for(Duration::from_millis(1)).build()?);
+    let name = create_ada(&people).await?;
+    tokio::time::sleep(Duration::from_millis(20)).await;
+
+    let merged = add_address(&people, &name, 1).await?;
+
+    assert_eq!((merged.attempts, merged.reads), (1, 1));
     Ok(())
 }
 

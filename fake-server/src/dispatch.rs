@@ -3,6 +3,7 @@
 //! parameters, parse the body, run the method under the store lock, and
 //! render the result (`fields`, `prettyPrint`).
 
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
@@ -27,6 +28,8 @@ pub(crate) struct Shared {
     mutation_delay: Mutex<Duration>,
     /// Whether a mutation of the (one) user is being processed.
     mutation_in_flight: AtomicBool,
+    /// How many requests each method has answered.
+    served: Mutex<BTreeMap<&'static str, usize>>,
 }
 
 impl Shared {
@@ -36,7 +39,13 @@ impl Shared {
             token,
             mutation_delay: Mutex::new(mutation_delay),
             mutation_in_flight: AtomicBool::new(false),
+            served: Mutex::new(BTreeMap::new()),
         }
+    }
+
+    /// How many requests of the method `id` have been answered.
+    pub(crate) fn served(&self, id: &str) -> usize {
+        self.served.lock().unwrap_or_else(PoisonError::into_inner).get(id).copied().unwrap_or(0)
     }
 
     pub(crate) fn mutation_delay(&self) -> Duration {
@@ -142,6 +151,12 @@ fn serve(
     let path = percent_decode(request.path.trim_start_matches('/'), false)
         .ok_or_else(|| ApiError::invalid_argument("The request path is not validly encoded."))?;
     let route = router::route(request.method, &path)?;
+    *shared
+        .served
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .entry(route.method.id)
+        .or_default() += 1;
     let mut query = Query::parse(request.query)?;
     let credentials = presentation.take_from(&mut query)?;
     authenticate(shared.token.as_deref(), request.authorization, credentials.as_deref())?;

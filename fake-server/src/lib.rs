@@ -190,6 +190,13 @@ impl FakePeople {
         self.shared.lock().behaviour_mut().search_cache = on;
     }
 
+    /// How many requests of the method `id` (`people.people.get`) the fake
+    /// has answered, whatever the answer: for tests that count what a
+    /// client sends.
+    pub fn served(&self, id: &str) -> usize {
+        self.shared.served(id)
+    }
+
     /// One contact (`people/c<number>`) with every field, if it exists.
     pub fn contact(&self, resource_name: &str) -> Option<Value> {
         self.shared.lock().contact(resource_name).ok().map(store::Contact::to_person)

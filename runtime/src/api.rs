@@ -1,5 +1,7 @@
 //! Static descriptions of an API and its methods, emitted by the generator.
 
+use crate::kept::KeepSpec;
+
 /// Where an API lives and how its client introduces itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ApiInfo {
@@ -37,6 +39,9 @@ pub struct MethodSpec {
     /// The documentation asks for this API's mutations of one user's data to
     /// be sent one at a time: the client serialises them.
     pub sequential: bool,
+    /// The write's answer carries a resource that a merge helper edits: the
+    /// client keeps it for that helper's next edit of the resource.
+    pub keeps: Option<KeepSpec>,
 }
 
 /// The HTTP verbs Google APIs use.

@@ -104,6 +104,7 @@ mod tests {
         scopes: &[],
         warmup_query: None,
         sequential: false,
+        keeps: None,
     };
 
     fn bodies(requests: &VecDeque<Request>) -> Vec<Value> {

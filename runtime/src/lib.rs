@@ -27,6 +27,7 @@ mod chunks;
 mod client;
 mod contract;
 mod error;
+mod kept;
 mod media;
 mod paginate;
 mod request;
@@ -56,6 +57,7 @@ pub mod __private {
     pub use crate::api::{HttpMethod, MethodSpec};
     pub use crate::call::Call;
     pub use crate::contract::{CONTRACT, Contract, Provided, require_contract};
+    pub use crate::kept::{KeepSpec, ReturnedFields};
     pub use crate::media::UploadSpec;
     pub use crate::wire::extras::WireExtras;
     pub use crate::wire::integers::StringInteger;
@@ -63,7 +65,7 @@ pub mod __private {
         ObjectWriter, ReadFields, Unset, deserialize_enum, next_field, next_string_integer,
         read_object,
     };
-    pub use crate::workflow::{Conflict, SyncParams, merge};
+    pub use crate::workflow::{Conflict, Latest, SyncParams, merge};
 }
 
 /// What only the `gapi-cli` engine calls: the library's calls, driven from a

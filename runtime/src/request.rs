@@ -114,6 +114,14 @@ impl Request {
         self.query.extend(values.into_iter().map(|value| (name, value)));
     }
 
+    /// The value of the path parameter `name`, when it is set.
+    pub(crate) fn path_value(&self, name: &str) -> Option<&str> {
+        self.path_params
+            .iter()
+            .find(|(existing, _)| *existing == name)
+            .map(|(_, value)| value.as_str())
+    }
+
     /// The values of the query parameter `name`, in order.
     pub fn query(&self, name: &str) -> impl Iterator<Item = &str> {
         self.query
@@ -320,6 +328,7 @@ mod tests {
         scopes: &[],
         warmup_query: None,
         sequential: false,
+        keeps: None,
     };
     static SIMPLE: MethodSpec = MethodSpec {
         id: "test.items.get",
@@ -328,6 +337,7 @@ mod tests {
         scopes: &[],
         warmup_query: None,
         sequential: false,
+        keeps: None,
     };
     const BASE: &str = "https://example.test/";
 

@@ -45,8 +45,9 @@ pub enum OnExpiry {
     FullSync,
 }
 
-/// The result of a read-modify-write: the update's response and how many
-/// read-change-update rounds it took (more than one after a stale etag).
+/// The result of a read-modify-write: the update's response, how many
+/// change-update rounds it took (more than one after a stale etag) and how
+/// many reads.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct Merged<T> {
@@ -54,6 +55,9 @@ pub struct Merged<T> {
     pub value: T,
     /// 1 when the first update went through.
     pub attempts: u32,
+    /// How many reads it made: 0 when it started from the copy the client
+    /// kept from the last write of the resource and nobody else had changed it.
+    pub reads: u32,
 }
 
 /// How many rounds a read-modify-write makes before it returns the conflict.
@@ -246,27 +250,60 @@ impl Conflict {
     }
 }
 
-/// Reads the latest resource, applies `change`, sends it back with the etag
-/// it was read with; on a stale etag (the `conflict` answer) does it all
-/// again, up to [`MERGE_ATTEMPTS`] rounds.
+/// Where a merge helper's first round may start: the copy of `kind` named
+/// `key` that the client kept from the last write's answer, when it holds
+/// every field `changes` names (`None`: the update replaces the whole
+/// resource) and the field the update reads the etag from.
+#[derive(Clone, Copy, Debug)]
+pub struct Latest<'a> {
+    /// The client the helper's calls go through.
+    pub client: &'a Client,
+    /// The resource's type, as the write's [`crate::__private::KeepSpec`] names it.
+    pub kind: &'static str,
+    /// The resource's name.
+    pub key: &'a str,
+    /// The update's field mask.
+    pub changes: Option<&'a crate::wire::FieldMask>,
+    /// The top-level field holding the etag the update checks, when it is
+    /// not the resource's own `etag` (People: `metadata`, for
+    /// `metadata.sources.etag`).
+    pub etag_at: Option<&'static str>,
+}
+
+/// Applies `change` to the latest resource and sends it back with the etag
+/// it came with: the copy the client kept from the last write of it when
+/// there is one, otherwise a fresh read. On a stale etag (the `conflict`
+/// answer) reads and does it again, up to [`MERGE_ATTEMPTS`] rounds. Without
+/// `latest` (the update cannot name its resource) every round reads.
 pub async fn merge<B, R, Read, ReadFuture, Write, WriteFuture>(
     conflict: Conflict,
+    latest: Option<Latest<'_>>,
     mut read: Read,
     mut change: impl FnMut(&mut B),
     mut write: Write,
 ) -> Result<Merged<R>, Error>
 where
+    B: DeserializeOwned,
     Read: FnMut() -> ReadFuture,
     ReadFuture: Future<Output = Result<B, Error>>,
     Write: FnMut(B) -> WriteFuture,
     WriteFuture: Future<Output = Result<R, Error>>,
 {
-    let mut attempts = 1;
+    let mut start = latest
+        .and_then(|latest| latest.client.kept().take(&latest))
+        .and_then(|json| serde_json::from_str::<B>(&json).ok());
+    let (mut attempts, mut reads) = (1, 0);
     loop {
-        let mut latest = read().await?;
-        change(&mut latest);
-        match write(latest).await {
-            Ok(value) => return Ok(Merged { value, attempts }),
+        let mut resource = match start.take() {
+            Some(kept) => kept,
+            None => {
+                reads += 1;
+                read().await?
+            }
+        };
+        change(&mut resource);
+        match write(resource).await {
+            Ok(value) => return Ok(Merged { value, attempts, reads }),
             Err(error) if conflict.answered_by(&error) && attempts < MERGE_ATTEMPTS => {
                 tracing::debug!(attempts, "stale etag; reading again");
                 attempts += 1;

@@ -30,6 +30,7 @@ static GET: MethodSpec = MethodSpec {
     scopes: &["https://www.googleapis.com/auth/things"],
     warmup_query: None,
     sequential: false,
+    keeps: None,
 };
 static CREATE: MethodSpec = MethodSpec {
     id: "things.items.create",
@@ -38,6 +39,7 @@ static CREATE: MethodSpec = MethodSpec {
     scopes: &["https://www.googleapis.com/auth/things"],
     warmup_query: None,
     sequential: false,
+    keeps: None,
 };
 static LIST: MethodSpec = MethodSpec {
     id: "things.items.list",
@@ -46,6 +48,7 @@ static LIST: MethodSpec = MethodSpec {
     scopes: &["https://www.googleapis.com/auth/things.readonly"],
     warmup_query: None,
     sequential: false,
+    keeps: None,
 };
 
 /// Retries as the default policy does, but with millisecond waits.

@@ -30,6 +30,7 @@ static CREATE: MethodSpec = MethodSpec {
     scopes: &["https://www.googleapis.com/auth/files"],
     warmup_query: None,
     sequential: false,
+    keeps: None,
 };
 static UPLOAD: UploadSpec =
     UploadSpec { path: "upload/files/v1/files", max_size: Some(1_000_000), accept: &["image/*"] };
@@ -40,6 +41,7 @@ static GET: MethodSpec = MethodSpec {
     scopes: &["https://www.googleapis.com/auth/files"],
     warmup_query: None,
     sequential: false,
+    keeps: None,
 };
 
 #[derive(Debug, Deserialize, PartialEq)]

@@ -25,6 +25,7 @@ static GET: MethodSpec = MethodSpec {
     scopes: &["https://www.googleapis.com/auth/things"],
     warmup_query: None,
     sequential: false,
+    keeps: None,
 };
 
 /// A throwaway key made for these tests, its `token_uri` pointed at `server`.

@@ -346,14 +346,52 @@ fn merge_helper(
         }
         Conflict::Aborted => (quote! { Aborted }, "a stale etag, 409 `ABORTED`"),
     };
+    let start = match merge.identity {
+        Some(_) => format!(
+            "starts from the copy the client kept from the last write of the resource (its \
+             answer, with its etag: see `runtime::ClientBuilder::kept_resources`) when it has one \
+             holding the fields to change, otherwise reads the latest with [`Self::{}`] \
+             (`{read}` sets that call's options, such as the fields to read)",
+            merge.read_method
+        ),
+        None => format!(
+            "reads the latest resource with [`Self::{}`] (`{read}` sets that call's options, \
+             such as the fields to read)",
+            merge.read_method
+        ),
+    };
     let doc = format!(
-        " Read-modify-write with `{}`: reads the latest resource with [`Self::{}`] \
-         (`{read}` sets that call's options, such as the fields to read), lets `{change}` edit it, \
-         and sends it back with the etag it was read with. When someone else changed it in \
-         between ({conflict_words}), reads it again and reapplies \
-         `{change}`, up to [`runtime::MERGE_ATTEMPTS`] rounds; the result says how many it took.",
-        update.id, merge.read_method
+        " Read-modify-write with `{}`: {start}, lets `{change}` edit it, and sends it back with \
+         the etag it came with. When someone else changed it in between ({conflict_words}), \
+         reads it again and reapplies `{change}`, up to [`runtime::MERGE_ATTEMPTS`] rounds; the \
+         result says how many rounds and reads it took.",
+        update.id
     );
+    let argument = |wire: &str| update.argument_params().find(|param| param.wire_name == wire);
+    let start_from = match merge.identity.as_deref().and_then(argument) {
+        Some(key) => {
+            let key = ident(&key.rust_name)?;
+            let kind = &merge.kind;
+            let changes = match &merge.changes {
+                Some(changes) => {
+                    let changes = ident(changes)?;
+                    quote! { Some(&#changes) }
+                }
+                None => quote! { None },
+            };
+            let etag_at = option_str(merge.etag_at.as_deref());
+            quote! {
+                Some(runtime::__private::Latest {
+                    client: self.client,
+                    kind: #kind,
+                    key: &#key,
+                    changes: #changes,
+                    etag_at: #etag_at,
+                })
+            }
+        }
+        None => quote! { None },
+    };
     let helper_path = format!("{}::{}()", owner.path, unraw(&merge.rust_name));
     let signature = format!("read-modify-write of {}", merge.update_id);
     surface.item(&helper_path, owner.group, "method", signature, false);
@@ -372,6 +410,7 @@ fn merge_helper(
             #( #owned )*
             runtime::__private::merge(
                 runtime::__private::Conflict::#conflict,
+                #start_from,
                 || #read(self.#read_name(#( #read_args )*)).send(),
                 #change,
                 |#latest| self.#update_name(#( #update_args )*).send(),
@@ -693,14 +732,37 @@ pub(super) fn method_spec(method: &Method) -> Result<TokenStream, Error> {
     };
     let path = &method.path;
     let scopes = &method.scopes;
-    let warmup_query = match &method.warmup {
-        Some(warmup) => {
-            let param = &warmup.param;
-            quote! { Some(#param) }
+    let warmup_query = option_str(method.warmup.as_ref().map(|warmup| warmup.param.as_str()));
+    let sequential = method.sequential.is_some();
+    let keeps = match &method.keeps {
+        Some(keep) => {
+            let (kind, identity) = (&keep.kind, &keep.identity);
+            let at = option_str(keep.at.as_deref());
+            let returned = match &keep.returned {
+                Some(returned) => {
+                    let (name, in_body) = (&returned.wire_name, returned.in_body);
+                    let all_when_unset = returned.all_when_unset.is_some();
+                    quote! {
+                        Some(runtime::__private::ReturnedFields {
+                            name: #name,
+                            in_body: #in_body,
+                            all_when_unset: #all_when_unset,
+                        })
+                    }
+                }
+                None => quote! { None },
+            };
+            quote! {
+                Some(runtime::__private::KeepSpec {
+                    kind: #kind,
+                    at: #at,
+                    identity: #identity,
+                    returned: #returned,
+                })
+            }
         }
         None => quote! { None },
     };
-    let sequential = method.sequential.is_some();
     Ok(quote! {
         const #spec: runtime::__private::MethodSpec = runtime::__private::MethodSpec {
             id: #id,
@@ -709,8 +771,17 @@ pub(super) fn method_spec(method: &Method) -> Result<TokenStream, Error> {
             scopes: &[#( #scopes ),*],
             warmup_query: #warmup_query,
             sequential: #sequential,
+            keeps: #keeps,
         };
     })
+}
+
+/// `Some("text")` or `None`, as a `&'static str` option.
+fn option_str(text: Option<&str>) -> TokenStream {
+    match text {
+        Some(text) => quote! { Some(#text) },
+        None => quote! { None },
+    }
 }
 
 /// A method's `UploadSpec` constant, shared with the generated CLI like [`method_spec`].

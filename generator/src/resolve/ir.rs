@@ -317,6 +317,43 @@ pub struct Method {
     /// other mutations: its own description's sentence, or the API-wide rule
     /// ([`Api::sequential_rule`]) for a mutation whose description says nothing.
     pub sequential: Option<Derived>,
+    /// The write's answer carries the resource a merge helper edits: the
+    /// client keeps it for that helper's next edit of the resource.
+    pub keeps: Option<Keep>,
+}
+
+/// A write whose answer carries the resource a merge helper edits, so that
+/// the helper's next edit of the same resource starts from that copy (and
+/// its etag) instead of a read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Keep {
+    /// The merge helper's Rust name, for the behaviour's description.
+    pub helper: String,
+    /// The resource's type name: the client keys kept copies by it.
+    pub kind: String,
+    /// The answer's field holding the resource (wire name); `None` when the
+    /// answer is the resource.
+    pub at: Option<String>,
+    /// The resource's identity (wire name): the write's path parameter of
+    /// that name, or the answer's field for a write without one (a create).
+    pub identity: String,
+    /// The parameter that restricts which fields the answer carries.
+    pub returned: Option<ReturnedFields>,
+    /// The sentence asking for sequential updates to use each answer's
+    /// etag, where the update's description has one.
+    pub source: Option<Derived>,
+}
+
+/// A field mask parameter of a write (query) or of its body that restricts
+/// which fields of the resource the answer carries.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReturnedFields {
+    pub wire_name: String,
+    pub in_body: bool,
+    /// The sentence saying that unset means every field ("Defaults to all
+    /// fields if not set"); without one, an answer to a write that left it
+    /// unset is not kept.
+    pub all_when_unset: Option<Derived>,
 }
 
 /// A behaviour of a call that the generator derived from the document: what
@@ -376,6 +413,21 @@ impl Method {
             let description =
                 format!("at most {} `{}` per request", limit.limit.max, limit.wire_name);
             add(&format!("limit({})", limit.wire_name), description, Some(&limit.limit.source));
+        }
+        if let Some(keep) = &self.keeps {
+            let what =
+                keep.at.as_ref().map_or("answer".to_owned(), |at| format!("answer's `{at}`"));
+            let fields = match &keep.returned {
+                Some(returned) if returned.all_when_unset.is_some() => {
+                    format!(", holding the fields `{}` names (unset: all)", returned.wire_name)
+                }
+                Some(returned) => {
+                    format!(", when `{}` names the fields it holds", returned.wire_name)
+                }
+                None => String::new(),
+            };
+            let description = format!("the {what} is kept for the next `{}`{fields}", keep.helper);
+            add("keeps", description, keep.source.as_ref());
         }
         if let Some(pagination) = &self.pagination {
             let description = format!(
@@ -532,6 +584,22 @@ pub struct MergeHelper {
     pub read_call_type: String,
     /// The update's path parameters (wire names) that the read takes, in the read's order.
     pub read_args: Vec<String>,
+    /// The resource the helper edits and its type name, which keys the
+    /// copies the client keeps from writes' answers.
+    pub resource: TypeId,
+    pub kind: String,
+    /// The update's path argument that names the resource, also the
+    /// resource's identity field (`resourceName`): without one, every edit
+    /// reads first.
+    pub identity: Option<String>,
+    /// The update's field mask argument that says which fields it changes
+    /// (`updatePersonFields`, as a Rust name): a kept copy must hold them.
+    /// `None`: the update replaces the whole resource.
+    pub changes: Option<String>,
+    /// The resource's top-level field holding the etag the update checks,
+    /// when the stale-etag sentence names one other than `etag` (People:
+    /// "`person.metadata.sources.etag`", so `metadata`): a kept copy must hold it.
+    pub etag_at: Option<String>,
 }
 
 /// The answer an etag-guarded update gives when the etag is stale.

@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 
 use super::ir::{
     Argument, BodyLimit, Builder, CALL_OPTIONS, Chunking, Conflict, Derived, Field, HttpMethod,
-    LOCAL_NAMES, Locals, Location, MergeHelper, Method, PageItems, Pagination, Param, Resource,
-    StructDef, SyncSpec, Ty, TypeDef, Upload, Warmup,
+    Keep, LOCAL_NAMES, Locals, Location, MergeHelper, Method, PageItems, Pagination, Param,
+    Resource, ReturnedFields, StructDef, SyncSpec, Ty, TypeDef, Upload, Warmup,
 };
 use super::names::{Namespace, camel_ident, const_ident, snake_ident};
 use super::prose;
@@ -123,8 +123,9 @@ impl MethodResolver<'_, '_> {
             let stem: String = wire_path.iter().map(|part| camel_ident(part)).collect();
             let type_name = self.type_names.claim(&json_path, format!("{stem}Resource"), false);
             let mut members = Namespace::new(format!("members {json_path}"), self.table.prior());
-            let methods = self.methods(&resource.methods, &stem, &json_path, &mut members)?;
+            let mut methods = self.methods(&resource.methods, &stem, &json_path, &mut members)?;
             let merges = self.merges(&methods, &mut members);
+            self.keeps(&mut methods, &merges);
             let resources =
                 self.resources(&resource.resources, &wire_path, &json_path, &mut members)?;
             members.close(self.table.decided());
@@ -280,6 +281,7 @@ impl MethodResolver<'_, '_> {
             sync,
             warmup: warmup(method),
             sequential,
+            keeps: None,
         })
     }
 
@@ -350,20 +352,113 @@ impl MethodResolver<'_, '_> {
                     && read.argument_params().next().is_some()
             });
             let Some(read) = read else { continue };
+            let identity = update
+                .argument_params()
+                .find(|param| {
+                    param.location == Location::Path
+                        && def.fields.iter().any(|field| {
+                            field.wire_name == param.wire_name && field.ty == Ty::String
+                        })
+                })
+                .map(|param| param.wire_name.clone());
+            let changes = update
+                .argument_params()
+                .find(|param| is_mask(&param.ty) && mask_sentence(param.doc.as_deref(), "updated"))
+                .map(|param| param.rust_name.clone());
+            let kind = def.name.clone();
+            let conflict = documented_stale_etag(update)
+                .map_or(Conflict::Aborted, Conflict::FailedPrecondition);
+            let etag_at = match &conflict {
+                Conflict::FailedPrecondition(source) => etag_field(&source.sentence, def),
+                Conflict::Aborted => None,
+            };
             let key = format!("merge {}", update.id);
             let rust_name = members.claim(&key, format!("{}_merged", update.rust_name), true);
             merges.push(MergeHelper {
                 rust_name,
                 update_id: update.id.clone(),
                 update_method: update.rust_name.clone(),
-                conflict: documented_stale_etag(update)
-                    .map_or(Conflict::Aborted, Conflict::FailedPrecondition),
+                conflict,
                 read_method: read.rust_name.clone(),
                 read_call_type: read.call_type.clone(),
                 read_args: read.argument_params().map(|param| param.wire_name.clone()).collect(),
+                resource: body,
+                kind,
+                identity,
+                changes,
+                etag_at,
             });
         }
         merges
+    }
+
+    /// Marks the writes of the resource whose answer carries what a merge
+    /// helper edits (the resource itself, or the one field of its type), and
+    /// that can name it (the identity as a path parameter, or the answer's
+    /// field): the client keeps that copy for the helper's next edit.
+    fn keeps(&self, methods: &mut [Method], merges: &[MergeHelper]) {
+        for merge in merges {
+            let Some(identity) = &merge.identity else { continue };
+            let source = methods
+                .iter()
+                .find(|method| method.id == merge.update_id)
+                .and_then(asks_for_the_answers_etag);
+            for method in methods.iter_mut().filter(|method| method.http_method != HttpMethod::Get)
+            {
+                let Some(response) = method.response else { continue };
+                let at = if response == merge.resource {
+                    None
+                } else {
+                    let Some(TypeDef::Struct(answer)) = self.table.get(response) else { continue };
+                    let mut holding = answer.fields.iter().filter(|field| {
+                        field.ty == Ty::Named(merge.resource) && !field.wrapping.boxed
+                    });
+                    match (holding.next(), holding.next()) {
+                        (Some(field), None) => Some(field.wire_name.clone()),
+                        _ => continue,
+                    }
+                };
+                let named_by_path = method
+                    .argument_params()
+                    .any(|param| param.location == Location::Path && &param.wire_name == identity);
+                let has_path_params =
+                    method.argument_params().any(|param| param.location == Location::Path);
+                if has_path_params && !named_by_path {
+                    continue;
+                }
+                method.keeps = Some(Keep {
+                    helper: merge.rust_name.clone(),
+                    kind: merge.kind.clone(),
+                    at,
+                    identity: identity.clone(),
+                    returned: self.returned_fields(method),
+                    source: source.clone(),
+                });
+            }
+        }
+    }
+
+    /// The field mask that restricts which fields a write's answer carries:
+    /// a query parameter or a body field whose description says the fields
+    /// it names are "returned".
+    fn returned_fields(&self, method: &Method) -> Option<ReturnedFields> {
+        let query = method
+            .params()
+            .filter(|param| param.location == Location::Query)
+            .map(|param| (&param.wire_name, &param.ty, param.doc.as_deref(), false));
+        let body = match method.request.and_then(|id| self.table.get(id)) {
+            Some(TypeDef::Struct(def)) => def.fields.as_slice(),
+            _ => &[],
+        };
+        let body =
+            body.iter().map(|field| (&field.wire_name, &field.ty, field.doc.as_deref(), true));
+        let (wire_name, _, doc, in_body) = query
+            .chain(body)
+            .find(|(_, ty, doc, _)| is_mask(ty) && mask_sentence(*doc, "returned"))?;
+        let all_when_unset = doc
+            .and_then(|doc| prose::sentence_with(doc, &["defaults to all fields"]))
+            .map(|sentence| Derived { sentence, origin: format!("{}.{wire_name}", method.id) });
+        Some(ReturnedFields { wire_name: wire_name.clone(), in_body, all_when_unset })
     }
 
     /// A request or response body's type (`role` is `request` or `response`):
@@ -595,6 +690,42 @@ fn documented_stale_etag(update: &Method) -> Option<Derived> {
     sentence
         .to_ascii_lowercase()
         .contains("etag")
+        .then(|| Derived { sentence, origin: update.id.clone() })
+}
+
+/// The resource's field that a stale-etag sentence says the etag is read
+/// from: the first field of `resource` along a quoted path ending in `etag`
+/// (`person.metadata.sources.etag`: `metadata`), unless it is `etag` itself.
+fn etag_field(sentence: &str, resource: &StructDef) -> Option<String> {
+    let is_field = |name: &str| resource.fields.iter().any(|field| field.wire_name == name);
+    sentence
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|quoted| quoted.contains('.') && quoted.ends_with("etag"))
+        .find_map(|path| path.split('.').find(|segment| is_field(segment)))
+        .filter(|field| *field != "etag")
+        .map(str::to_owned)
+}
+
+fn is_mask(ty: &Ty) -> bool {
+    matches!(ty, Ty::FieldMask | Ty::FieldMaskOf(_))
+}
+
+/// Whether a field mask's description says it restricts which fields are
+/// `verb` ("returned", "updated").
+fn mask_sentence(doc: Option<&str>, verb: &str) -> bool {
+    doc.and_then(|doc| prose::sentence_with(doc, &[verb]))
+        .is_some_and(|sentence| sentence.to_ascii_lowercase().contains("field"))
+}
+
+/// The update's sentence asking for sequential updates to use the etag of
+/// each answer (People, since 20250513: "If making sequential updates to the
+/// same person, the etag from the `updateContact` response should be used").
+fn asks_for_the_answers_etag(update: &Method) -> Option<Derived> {
+    let sentence = prose::sentence_with(update.doc.as_deref()?, &["sequential updates"])?;
+    let lower = sentence.to_ascii_lowercase();
+    (lower.contains("etag") && lower.contains("response"))
         .then(|| Derived { sentence, origin: update.id.clone() })
 }
 
