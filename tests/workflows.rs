@@ -10,7 +10,8 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use google_people_v1::types::{
-    Biography, EmailAddress, Name, Person, PersonField, UpdateContactPhotoRequest,
+    Biography, ContactGroup, CreateContactGroupRequest, EmailAddress, Name, Person, PersonField,
+    UpdateContactGroupRequest, UpdateContactPhotoRequest,
 };
 use google_people_v1::{API, PeopleService, runtime};
 use google_people_v1_fake::{FakeClock, FakePeople, SYNC_TOKEN_LIFETIME, Seed};
@@ -453,6 +454,43 @@ async fn a_kept_copy_missing_the_fields_to_change_is_not_used_so_nothing_is_clea
 
     assert_eq!((merged.attempts, merged.reads), (1, 1));
     assert_eq!(emails(&merged.value), ["ada@example.com", "edit1@example.com"]);
+    Ok(())
+}
+
+#[tokio::test]
+async fn renaming_a_group_five_times_reads_it_once_then_starts_from_each_answer() -> TestResult {
+    let fake = FakePeople::start().await?;
+    let people = people_at(&fake)?;
+    let group = ContactGroup::default().set_name("Team");
+    let created = people
+        .contact_groups()
+        .create(CreateContactGroupRequest::default().set_contact_group(group))
+        .send()
+        .await?;
+    let name = created.resource_name.ok_or("a group name")?;
+
+    for round in 1..=5 {
+        let options = UpdateContactGroupRequest::default().set_update_group_fields("name");
+        let merged = people
+            .contact_groups()
+            .update_merged(
+                &name,
+                options,
+                |get| get,
+                |group| {
+                    group.name = Some(format!("Team {round}"));
+                },
+            )
+            .await?;
+        // The create's answer holds the default fields, not chosen ones: the first edit reads.
+        let expected = if round == 1 { (1, 1) } else { (1, 0) };
+        assert_eq!((merged.attempts, merged.reads), expected, "round {round}");
+    }
+
+    let served = |id| fake.served(id);
+    assert_eq!((served("people.contactGroups.get"), served("people.contactGroups.update")), (1, 5));
+    let stored = people.contact_groups().get(&name).send().await?;
+    assert_eq!(stored.name.as_deref(), Some("Team 5"));
     Ok(())
 }
 

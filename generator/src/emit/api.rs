@@ -9,8 +9,8 @@ use super::ident;
 use super::types::ty_tokens;
 use crate::error::Error;
 use crate::resolve::ir::{
-    Api, Argument, Behaviour, Builder, Conflict, HttpMethod, MergeHelper, Method, Param, Resource,
-    Ty, Upload,
+    Api, Argument, Behaviour, Builder, Changes, Conflict, HttpMethod, MergeHelper, Method, Param,
+    Resource, Ty, TypeDef, Upload,
 };
 use crate::surface::{Recorder, param_text, ty_text, type_name, unraw};
 
@@ -303,7 +303,7 @@ fn merge_helper(
     let locals = &update.locals;
     let (read, change, latest) =
         (ident(&locals.read)?, ident(&locals.change)?, ident(&locals.latest)?);
-    let body = update.request.map(|id| ty_tokens(api, &Ty::Named(id))).transpose()?;
+    let edited = ty_tokens(api, &Ty::Named(merge.resource))?;
     let response = match update.response {
         Some(id) => ty_tokens(api, &Ty::Named(id))?,
         None => quote! { () },
@@ -311,9 +311,47 @@ fn merge_helper(
     let mut arguments = Vec::new();
     let mut owned = Vec::new();
     let mut update_args = Vec::new();
+    let mut fill_returned = TokenStream::new();
     for argument in &update.arguments {
         let Argument::Param(param) = argument else {
-            update_args.push(quote! { #latest, });
+            let Some(wrapped) = &merge.wrapped else {
+                update_args.push(quote! { #latest, });
+                continue;
+            };
+            // The caller's body with the update's options; each round puts
+            // the latest resource in it.
+            let (Argument::Body { name }, Some(body_id)) = (argument, update.request) else {
+                continue;
+            };
+            let (body, body_ty) = (ident(name)?, ty_tokens(api, &Ty::Named(body_id))?);
+            let field = ident(&wrapped.field)?;
+            let optional = match api.types.get(body_id) {
+                Some(TypeDef::Struct(def)) => def.fields.iter().any(|candidate| {
+                    candidate.rust_name == wrapped.field && candidate.wrapping.optional
+                }),
+                _ => false,
+            };
+            let value = if optional {
+                quote! { Some(#latest) }
+            } else {
+                quote! { #latest }
+            };
+            arguments.push(quote! { mut #body: #body_ty, });
+            update_args.push(quote! {
+                {
+                    let mut #body = #body.clone();
+                    #body.#field = #value;
+                    #body
+                },
+            });
+            if let (Some(returned), Some(changes)) = (&wrapped.returned, &wrapped.changes) {
+                let (returned, changes) = (ident(returned)?, ident(changes)?);
+                fill_returned = quote! {
+                    if #body.#returned.is_none() {
+                        #body.#returned = #body.#changes.clone();
+                    }
+                };
+            }
             continue;
         };
         let name = ident(&param.rust_name)?;
@@ -360,11 +398,34 @@ fn merge_helper(
             merge.read_method
         ),
     };
+    let body_words = match (
+        &merge.wrapped,
+        update.arguments.iter().find_map(|argument| match argument {
+            Argument::Body { name } => Some(name),
+            Argument::Param(_) => None,
+        }),
+    ) {
+        (Some(wrapped), Some(body)) => {
+            let fill = match (&wrapped.returned, &wrapped.changes) {
+                (Some(returned), Some(changes)) => format!(
+                    " When `{returned}` is unset it is set to `{changes}`, so that the answer \
+                     holds what the next edit changes."
+                ),
+                _ => String::new(),
+            };
+            format!(
+                " `{body}` carries the update's options; each round sets its `{}` to the \
+                 resource being sent.{fill}",
+                wrapped.field
+            )
+        }
+        _ => String::new(),
+    };
     let doc = format!(
         " Read-modify-write with `{}`: {start}, lets `{change}` edit it, and sends it back with \
          the etag it came with. When someone else changed it in between ({conflict_words}), \
          reads it again and reapplies `{change}`, up to [`runtime::MERGE_ATTEMPTS`] rounds; the \
-         result says how many rounds and reads it took.",
+         result says how many rounds and reads it took.{body_words}",
         update.id
     );
     let argument = |wire: &str| update.argument_params().find(|param| param.wire_name == wire);
@@ -372,12 +433,20 @@ fn merge_helper(
         Some(key) => {
             let key = ident(&key.rust_name)?;
             let kind = &merge.kind;
-            let changes = match &merge.changes {
-                Some(changes) => {
+            let body = update.arguments.iter().find_map(|argument| match argument {
+                Argument::Body { name } => Some(name.as_str()),
+                Argument::Param(_) => None,
+            });
+            let changes = match (&merge.changes, body) {
+                (Some(Changes::Argument(changes)), _) => {
                     let changes = ident(changes)?;
                     quote! { Some(&#changes) }
                 }
-                None => quote! { None },
+                (Some(Changes::BodyField(changes)), Some(body)) => {
+                    let (body, changes) = (ident(body)?, ident(changes)?);
+                    quote! { #body.#changes.as_ref() }
+                }
+                _ => quote! { None },
             };
             let etag_at = option_str(merge.etag_at.as_deref());
             quote! {
@@ -405,9 +474,10 @@ fn merge_helper(
             &self,
             #( #arguments )*
             #read: impl Fn(#read_call) -> #read_call,
-            #change: impl FnMut(&mut #body),
+            #change: impl FnMut(&mut #edited),
         ) -> Result<runtime::Merged<#response>, runtime::Error> {
             #( #owned )*
+            #fill_returned
             runtime::__private::merge(
                 runtime::__private::Conflict::#conflict,
                 #start_from,

@@ -592,14 +592,39 @@ pub struct MergeHelper {
     /// resource's identity field (`resourceName`): without one, every edit
     /// reads first.
     pub identity: Option<String>,
-    /// The update's field mask argument that says which fields it changes
-    /// (`updatePersonFields`, as a Rust name): a kept copy must hold them.
-    /// `None`: the update replaces the whole resource.
-    pub changes: Option<String>,
+    /// Where the update's body holds the resource, when it wraps it.
+    pub wrapped: Option<WrappedBody>,
+    /// The update's field mask that says which fields it changes: a kept
+    /// copy must hold them. `None`: the update replaces the whole resource.
+    pub changes: Option<Changes>,
     /// The resource's top-level field holding the etag the update checks,
     /// when the stale-etag sentence names one other than `etag` (People:
     /// "`person.metadata.sources.etag`", so `metadata`): a kept copy must hold it.
     pub etag_at: Option<String>,
+}
+
+/// An update body that wraps the resource in one field beside the update's
+/// options (`contactGroups.update`: `contactGroup`, `updateGroupFields`,
+/// `readGroupFields`); Rust names. The helper takes the body with the
+/// options and sets the field to the latest resource each round.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WrappedBody {
+    pub field: String,
+    /// The body's mask of the fields the update changes.
+    pub changes: Option<String>,
+    /// The body's mask of the fields the answer carries, where unset does
+    /// not mean all: the helper sets it to the changed fields when the
+    /// caller left it unset, so that the answer can start the next edit.
+    pub returned: Option<String>,
+}
+
+/// Where an update names the fields it changes (Rust names).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Changes {
+    /// An argument of the update (`update_person_fields`).
+    Argument(String),
+    /// A field of the update's wrapping body (`update_group_fields`).
+    BodyField(String),
 }
 
 /// The answer an etag-guarded update gives when the etag is stale.

@@ -4,9 +4,9 @@
 use std::collections::BTreeSet;
 
 use super::ir::{
-    Argument, BodyLimit, Builder, CALL_OPTIONS, Chunking, Conflict, Derived, Field, HttpMethod,
-    Keep, LOCAL_NAMES, Locals, Location, MergeHelper, Method, PageItems, Pagination, Param,
-    Resource, ReturnedFields, StructDef, SyncSpec, Ty, TypeDef, Upload, Warmup,
+    Argument, BodyLimit, Builder, CALL_OPTIONS, Changes, Chunking, Conflict, Derived, Field,
+    HttpMethod, Keep, LOCAL_NAMES, Locals, Location, MergeHelper, Method, PageItems, Pagination,
+    Param, Resource, ReturnedFields, StructDef, SyncSpec, Ty, TypeDef, Upload, Warmup, WrappedBody,
 };
 use super::names::{Namespace, camel_ident, const_ident, snake_ident};
 use super::prose;
@@ -44,6 +44,9 @@ pub struct MethodResolver<'a, 'lock> {
     /// The API-wide rule that one user's mutations go one at a time
     /// ([`sequential_rule`]), for mutations whose description says nothing.
     pub sequential_rule: Option<Derived>,
+    /// The API's documented answer to a stale etag ([`stale_etag_rule`]),
+    /// for updates whose description says nothing.
+    pub stale_etag_rule: Option<Derived>,
     /// What the methods get away with (a parameter left out, an undeclared
     /// path variable), in document order.
     pub warnings: Vec<Warning>,
@@ -65,6 +68,25 @@ fn asks_to_be_sequential(method: &model::Method) -> Option<Derived> {
 /// whose own description is silent included. The first such sentence in
 /// method id order is recorded, so the rule is reviewed once.
 pub fn sequential_rule(doc: &model::Document) -> Option<Derived> {
+    methods_by_id(doc)
+        .into_iter()
+        .filter_map(asks_to_be_sequential)
+        .find(|derived| speaks_of_every_request(&derived.sentence))
+}
+
+/// The API-wide answer to a stale etag: the first method (in id order)
+/// whose description documents it as `failedPrecondition` (People's
+/// `updateContact`) sets it for the updates whose own description is
+/// silent (People's `contactGroups.update`).
+pub fn stale_etag_rule(doc: &model::Document) -> Option<Derived> {
+    methods_by_id(doc).into_iter().find_map(|method| {
+        stale_etag_sentence(method.description.as_deref()?)
+            .map(|sentence| Derived { sentence, origin: method.id.clone() })
+    })
+}
+
+/// Every method of the document, in id order.
+fn methods_by_id(doc: &model::Document) -> Vec<&model::Method> {
     fn walk<'a>(
         methods: &'a std::collections::BTreeMap<String, model::Method>,
         resources: &'a std::collections::BTreeMap<String, model::Resource>,
@@ -79,9 +101,6 @@ pub fn sequential_rule(doc: &model::Document) -> Option<Derived> {
     walk(&doc.methods, &doc.resources, &mut methods);
     methods.sort_by(|a, b| a.id.cmp(&b.id));
     methods
-        .into_iter()
-        .filter_map(asks_to_be_sequential)
-        .find(|derived| speaks_of_every_request(&derived.sentence))
 }
 
 /// Whether a sentence asks something of a kind of request in general
@@ -322,20 +341,32 @@ impl MethodResolver<'_, '_> {
     }
 
     /// A merge helper for each update (`PATCH` or `PUT`) whose body is the
-    /// resource a `GET` method of the same resource returns, carries an
-    /// `etag`, and can be read with the update's path parameters alone;
-    /// never around a deprecated read or update, which the helper would call.
+    /// resource a `GET` method of the same resource returns, or wraps it in
+    /// one field beside the update's options; the resource carries an
+    /// `etag` and can be read with the update's path parameters alone.
+    /// Never around a deprecated read or update, which the helper would call.
     fn merges(&mut self, methods: &[Method], members: &mut Namespace) -> Vec<MergeHelper> {
         let mut merges = Vec::new();
         for update in methods.iter().filter(|update| !update.deprecated) {
-            let Some(body) = update.request else { continue };
+            let Some(body_id) = update.request else { continue };
             if !matches!(update.http_method, HttpMethod::Patch | HttpMethod::Put) {
                 continue;
             }
-            let Some(TypeDef::Struct(def)) = self.table.get(body) else { continue };
-            if !def.fields.iter().any(|field| field.wire_name == "etag") {
-                continue;
-            }
+            let Some(TypeDef::Struct(body_def)) = self.table.get(body_id) else { continue };
+            let has_etag =
+                |def: &StructDef| def.fields.iter().any(|field| field.wire_name == "etag");
+            let (resource, wrapped) = if has_etag(body_def) {
+                (body_id, None)
+            } else {
+                let mut holding = body_def.fields.iter().filter(|field| {
+                    matches!(field.ty, Ty::Named(id) if matches!(self.table.get(id), Some(TypeDef::Struct(def)) if has_etag(def)))
+                        && !field.wrapping.boxed
+                });
+                let (Some(field), None) = (holding.next(), holding.next()) else { continue };
+                let Ty::Named(resource) = field.ty else { continue };
+                (resource, Some(self.wrapped_body(field, body_def)))
+            };
+            let Some(TypeDef::Struct(def)) = self.table.get(resource) else { continue };
             let update_paths: Vec<&str> = update
                 .argument_params()
                 .filter(|param| param.location == Location::Path)
@@ -344,7 +375,7 @@ impl MethodResolver<'_, '_> {
             let read = methods.iter().find(|read| {
                 read.http_method == HttpMethod::Get
                     && !read.deprecated
-                    && read.response == Some(body)
+                    && read.response == Some(resource)
                     && read.argument_params().all(|param| {
                         param.location == Location::Path
                             && update_paths.contains(&param.wire_name.as_str())
@@ -364,14 +395,18 @@ impl MethodResolver<'_, '_> {
             let changes = update
                 .argument_params()
                 .find(|param| is_mask(&param.ty) && mask_sentence(param.doc.as_deref(), "updated"))
-                .map(|param| param.rust_name.clone());
+                .map(|param| Changes::Argument(param.rust_name.clone()))
+                .or_else(|| {
+                    let wrapped = wrapped.as_ref()?;
+                    wrapped.changes.clone().map(Changes::BodyField)
+                });
             let kind = def.name.clone();
-            let conflict = documented_stale_etag(update)
+            let own = documented_stale_etag(update);
+            // Only the update's own sentence says where its etag is read from.
+            let etag_at = own.as_ref().and_then(|source| etag_field(&source.sentence, def));
+            let conflict = own
+                .or_else(|| self.stale_etag_rule.clone())
                 .map_or(Conflict::Aborted, Conflict::FailedPrecondition);
-            let etag_at = match &conflict {
-                Conflict::FailedPrecondition(source) => etag_field(&source.sentence, def),
-                Conflict::Aborted => None,
-            };
             let key = format!("merge {}", update.id);
             let rust_name = members.claim(&key, format!("{}_merged", update.rust_name), true);
             merges.push(MergeHelper {
@@ -382,7 +417,8 @@ impl MethodResolver<'_, '_> {
                 read_method: read.rust_name.clone(),
                 read_call_type: read.call_type.clone(),
                 read_args: read.argument_params().map(|param| param.wire_name.clone()).collect(),
-                resource: body,
+                resource,
+                wrapped,
                 kind,
                 identity,
                 changes,
@@ -390,6 +426,29 @@ impl MethodResolver<'_, '_> {
             });
         }
         merges
+    }
+
+    /// The update body's field holding the resource, and its field masks:
+    /// the one saying which fields are updated, and the one restricting
+    /// which the answer carries where unset does not mean all.
+    fn wrapped_body(&self, field: &Field, body: &StructDef) -> WrappedBody {
+        let mask = |verb: &str| {
+            body.fields
+                .iter()
+                .find(|field| is_mask(&field.ty) && mask_sentence(field.doc.as_deref(), verb))
+        };
+        let returned = mask("returned").filter(|returned| {
+            returned
+                .doc
+                .as_deref()
+                .and_then(|doc| prose::sentence_with(doc, &["defaults to all fields"]))
+                .is_none()
+        });
+        WrappedBody {
+            field: field.rust_name.clone(),
+            changes: mask("updated").map(|field| field.rust_name.clone()),
+            returned: returned.map(|field| field.rust_name.clone()),
+        }
     }
 
     /// Marks the writes of the resource whose answer carries what a merge
@@ -683,14 +742,16 @@ impl MethodResolver<'_, '_> {
 /// error with reason `"failedPrecondition"` if ... etag is different"); an
 /// update without one is taken to follow AIP-154 (409 `ABORTED`).
 fn documented_stale_etag(update: &Method) -> Option<Derived> {
-    let sentence = prose::sentence_with(
-        update.doc.as_deref()?,
-        &["failedprecondition", "failed_precondition"],
-    )?;
-    sentence
-        .to_ascii_lowercase()
-        .contains("etag")
-        .then(|| Derived { sentence, origin: update.id.clone() })
+    let sentence = stale_etag_sentence(update.doc.as_deref()?)?;
+    Some(Derived { sentence, origin: update.id.clone() })
+}
+
+/// The sentence of a description that documents a stale etag's answer as
+/// `failedPrecondition`.
+fn stale_etag_sentence(description: &str) -> Option<String> {
+    let sentence =
+        prose::sentence_with(description, &["failedprecondition", "failed_precondition"])?;
+    sentence.to_ascii_lowercase().contains("etag").then_some(sentence)
 }
 
 /// The resource's field that a stale-etag sentence says the etag is read

@@ -90,6 +90,7 @@ pub fn resolve(doc: &Document, prior: &Lock) -> Result<Api, Error> {
         const_names: Namespace::new("constants", prior),
         standard_params: &standard_params,
         sequential_rule: methods::sequential_rule(doc),
+        stale_etag_rule: methods::stale_etag_rule(doc),
         warnings: Vec::new(),
     };
     let mut service_members = Namespace::new("members $", prior);
