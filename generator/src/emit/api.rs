@@ -336,7 +336,6 @@ fn merge_helper(
             } else {
                 quote! { #latest }
             };
-            arguments.push(quote! { mut #body: #body_ty, });
             update_args.push(quote! {
                 {
                     let mut #body = #body.clone();
@@ -346,11 +345,14 @@ fn merge_helper(
             });
             if let (Some(returned), Some(changes)) = (&wrapped.returned, &wrapped.changes) {
                 let (returned, changes) = (ident(returned)?, ident(changes)?);
+                arguments.push(quote! { mut #body: #body_ty, });
                 fill_returned = quote! {
                     if #body.#returned.is_none() {
                         #body.#returned = #body.#changes.clone();
                     }
                 };
+            } else {
+                arguments.push(quote! { #body: #body_ty, });
             }
             continue;
         };
