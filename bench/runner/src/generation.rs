@@ -58,7 +58,7 @@ fn people(root: &Path, settings: &Settings, section: &mut Section) -> Result<()>
             generator_version: gapi_generator::VERSION.to_owned(),
             fingerprint: gapi_generator::fingerprint(text.as_bytes()),
         };
-        sources = emit::emit(&api, &header)?;
+        sources = emit::emit(&api, &header)?.sources;
         let emit = started.elapsed().as_secs_f64();
 
         // A new folder each run: every file is created, as on a first regeneration.
