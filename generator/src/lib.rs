@@ -112,7 +112,7 @@ pub fn standalone_manifest(output: &Output, runtime_path: &str) -> String {
          path = \"src/lib.rs\"\n\n\
          [dependencies]\n\
          gapi-runtime = {{ path = {runtime} }}\n\
-         serde = {{ version = \"1\", features = [\"derive\"] }}\n\
+         serde = {{ version = \"1\", default-features = false, features = [\"std\"] }}\n\
          serde_json = \"1\"\n\n\
          [workspace]\n",
         name = output.crate_name,

@@ -4,18 +4,20 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::time::Duration;
 
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
+use serde_json::Value;
+
+use crate::json::Fields;
 
 /// Everything a call can fail with. Every variant names the method id (such
 /// as `people.people.get`) it happened in, except configuration errors,
 /// which happen before any call.
 ///
 /// No variant carries an access token, an API key or a request URL.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
     /// The API answered with an HTTP error status; `error` is its decoded body.
-    #[error("{method}: HTTP {status}{}: {}", status_suffix(.error), .error.message)]
     Api {
         /// The discovery method id.
         method: &'static str,
@@ -26,16 +28,13 @@ pub enum Error {
     },
     /// The request could not be sent or its response not read: DNS, connect,
     /// TLS, a connection broken mid-way.
-    #[error("{method}: transport error: {}", causes(&**.source))]
     Transport {
         /// The discovery method id.
         method: &'static str,
         /// The underlying error (its URL removed), from the HTTP stack.
-        #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// No complete response arrived within the call's timeout.
-    #[error("{method}: no response within {timeout:?}")]
     Timeout {
         /// The discovery method id.
         method: &'static str,
@@ -46,9 +45,6 @@ pub enum Error {
     /// `Display` and `Debug` give the body's length and the failing JSON
     /// path, never its contents (it may hold contact data); the caller can
     /// look at [`BodySnippet::as_str`].
-    #[error(
-        "{method}: cannot decode the HTTP {status} response ({body_len} bytes) at `{path}`: {source}"
-    )]
     Decode {
         /// The discovery method id.
         method: &'static str,
@@ -58,7 +54,6 @@ pub enum Error {
         /// (`connections[3].names[0].metadata`; `.` for the body itself).
         path: String,
         /// What was wrong, with its line and column, the offending value left out.
-        #[source]
         source: DecodeCause,
         /// The body's length in bytes.
         body_len: usize,
@@ -68,9 +63,6 @@ pub enum Error {
     /// The server answered a page request with the page token it was sent
     /// as the next one: following it would fetch the same page forever, so
     /// paging stops here, after the pages already yielded.
-    #[error(
-        "{method}: the server repeated the page token `{token}` as the next one; paging stopped"
-    )]
     RepeatedPageToken {
         /// The discovery method id.
         method: &'static str,
@@ -78,10 +70,8 @@ pub enum Error {
         token: String,
     },
     /// The request was refused on the client, before anything was sent.
-    #[error(transparent)]
-    Validation(#[from] ValidationError),
+    Validation(ValidationError),
     /// No credential could be obtained for the call.
-    #[error("{method}: authentication failed: {message}")]
     Auth {
         /// The discovery method id, or `""` when building an authenticator.
         method: &'static str,
@@ -89,19 +79,73 @@ pub enum Error {
         message: String,
     },
     /// The client or an authenticator could not be set up.
-    #[error("configuration error: {0}")]
     Config(String),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Api { method, status, error } => {
+                write!(f, "{method}: HTTP {status}{}: {}", status_suffix(error), error.message)
+            }
+            Self::Transport { method, source } => {
+                write!(f, "{method}: transport error: {}", causes(&**source))
+            }
+            Self::Timeout { method, timeout } => {
+                write!(f, "{method}: no response within {timeout:?}")
+            }
+            Self::Decode { method, status, path, source, body_len, .. } => write!(
+                f,
+                "{method}: cannot decode the HTTP {status} response ({body_len} bytes) at \
+                 `{path}`: {source}"
+            ),
+            Self::RepeatedPageToken { method, token } => write!(
+                f,
+                "{method}: the server repeated the page token `{token}` as the next one; paging stopped"
+            ),
+            Self::Validation(error) => error.fmt(f),
+            Self::Auth { method, message } => {
+                write!(f, "{method}: authentication failed: {message}")
+            }
+            Self::Config(message) => write!(f, "configuration error: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Transport { source, .. } => Some(&**source),
+            Self::Decode { source, .. } => Some(source),
+            // Transparent: the validation error is the error itself.
+            Self::Validation(error) => error.source(),
+            _ => None,
+        }
+    }
+}
+
+impl From<ValidationError> for Error {
+    fn from(error: ValidationError) -> Self {
+        Self::Validation(error)
+    }
 }
 
 /// Why a body did not decode: serde's message with the value it found left
 /// out (`invalid type: string "…", expected a boolean at line 1 column 30`).
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{message}")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DecodeCause {
     message: String,
     line: usize,
     column: usize,
 }
+
+impl fmt::Display for DecodeCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for DecodeCause {}
 
 impl DecodeCause {
     pub(crate) fn from_serde(error: &serde_json::Error) -> Self {
@@ -276,8 +320,7 @@ impl Error {
 
 /// A request refused on the client: a required path parameter missing, a
 /// value not matching its documented pattern, a body that cannot be serialised.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{method}: {}{message}", parameter.map(|p| format!("parameter `{p}`: ")).unwrap_or_default())]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ValidationError {
     /// The discovery method id.
     pub method: &'static str,
@@ -286,6 +329,18 @@ pub struct ValidationError {
     /// What is wrong.
     pub message: String,
 }
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: ", self.method)?;
+        if let Some(parameter) = self.parameter {
+            write!(f, "parameter `{parameter}`: ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ValidationError {}
 
 /// Google's JSON error body: `{"error": {"code", "message", "status", "details"}}`
 /// (AIP-193).
@@ -342,8 +397,7 @@ pub enum ErrorDetail {
 }
 
 /// A field of the request that is invalid, and why.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct FieldViolation {
     /// A path to the field, such as `contacts[3].contactPerson.names`.
@@ -353,8 +407,7 @@ pub struct FieldViolation {
 }
 
 /// A quota that was exceeded.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct QuotaViolation {
     /// What the quota applies to, such as `project:123`.
@@ -364,8 +417,7 @@ pub struct QuotaViolation {
 }
 
 /// A link to documentation about an error.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct HelpLink {
     /// What the link is about.
@@ -374,35 +426,63 @@ pub struct HelpLink {
     pub url: String,
 }
 
+/// Reads the string fields of a detail's entry; a missing one is empty.
+fn detail_entry<'de, D: Deserializer<'de>, const N: usize>(
+    deserializer: D,
+    names: [&str; N],
+) -> Result<[String; N], D::Error> {
+    let Some(fields) = Fields::of(Value::deserialize(deserializer)?) else {
+        return Err(serde::de::Error::custom("expected an object"));
+    };
+    Ok(names.map(|name| fields.text_or_empty(name)))
+}
+
+impl<'de> Deserialize<'de> for FieldViolation {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let [field, description] = detail_entry(deserializer, ["field", "description"])?;
+        Ok(Self { field, description })
+    }
+}
+
+impl<'de> Deserialize<'de> for QuotaViolation {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let [subject, description] = detail_entry(deserializer, ["subject", "description"])?;
+        Ok(Self { subject, description })
+    }
+}
+
+impl<'de> Deserialize<'de> for HelpLink {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let [description, url] = detail_entry(deserializer, ["description", "url"])?;
+        Ok(Self { description, url })
+    }
+}
+
 impl GoogleError {
     /// Decodes an error response body. A body that is not Google's error JSON
     /// (a proxy's HTML page, say) becomes a `GoogleError` whose message is the
     /// body's start, so that nothing is lost.
     pub fn from_body(status: u16, body: &[u8]) -> Self {
-        #[derive(Deserialize)]
-        struct Envelope {
-            error: WireError,
-        }
-        #[derive(Deserialize)]
-        struct WireError {
-            #[serde(default)]
-            code: Option<u16>,
-            #[serde(default)]
-            message: String,
-            #[serde(default)]
-            status: Option<String>,
-            #[serde(default)]
-            details: Vec<serde_json::Value>,
-        }
-        match serde_json::from_slice::<Envelope>(body) {
-            Ok(Envelope { error }) => Self {
-                code: error.code.unwrap_or(status),
-                message: error.message,
-                status: error.status,
-                details: error.details.into_iter().map(ErrorDetail::from_json).collect(),
+        let error = Fields::parse(body).ok().and_then(|mut envelope| envelope.take("error"));
+        match error.and_then(Fields::of) {
+            Some(mut error) => Self {
+                code: error
+                    .number("code")
+                    .ok()
+                    .flatten()
+                    .and_then(|code| u16::try_from(code).ok())
+                    .unwrap_or(status),
+                message: error.text_or_empty("message"),
+                status: error.text("status").ok().flatten(),
+                details: match error.take("details") {
+                    Some(Value::Array(details)) => {
+                        details.into_iter().map(ErrorDetail::from_json).collect()
+                    }
+                    _ => Vec::new(),
+                },
                 retry_after: None,
             },
-            Err(_) => Self {
+            None => Self {
                 code: status,
                 message: snippet(body),
                 status: None,
@@ -442,56 +522,38 @@ impl fmt::Display for GoogleError {
 }
 
 impl ErrorDetail {
-    fn from_json(value: serde_json::Value) -> Self {
-        #[derive(Deserialize)]
-        #[serde(rename_all = "camelCase")]
-        struct ErrorInfo {
-            #[serde(default)]
-            reason: String,
-            #[serde(default)]
-            domain: String,
-            #[serde(default)]
-            metadata: BTreeMap<String, String>,
+    fn from_json(value: Value) -> Self {
+        let type_url = value.get("@type").and_then(Value::as_str).unwrap_or_default();
+        let kind = type_url.rsplit('/').next().unwrap_or_default().to_owned();
+        let Some(mut fields) = Fields::of(value.clone()) else {
+            return Self::Other(value);
+        };
+        /// A field of the detail decoded as `T`; absent is the default.
+        fn field<T: serde::de::DeserializeOwned + Default>(
+            fields: &mut Fields,
+            name: &str,
+        ) -> Result<T, serde_json::Error> {
+            fields.take(name).map_or_else(|| Ok(T::default()), serde_json::from_value)
         }
-        #[derive(Deserialize)]
-        #[serde(rename_all = "camelCase")]
-        struct BadRequest {
-            #[serde(default)]
-            field_violations: Vec<FieldViolation>,
-        }
-        #[derive(Deserialize)]
-        #[serde(rename_all = "camelCase")]
-        struct RetryInfo {
-            #[serde(default)]
-            retry_delay: Option<crate::wire::Duration>,
-        }
-        #[derive(Deserialize)]
-        struct QuotaFailure {
-            #[serde(default)]
-            violations: Vec<QuotaViolation>,
-        }
-        #[derive(Deserialize)]
-        struct Help {
-            #[serde(default)]
-            links: Vec<HelpLink>,
-        }
-
-        let type_url = value.get("@type").and_then(|t| t.as_str()).unwrap_or_default();
-        let kind = type_url.rsplit('/').next().unwrap_or_default();
-        let decoded = match kind {
-            "google.rpc.ErrorInfo" => serde_json::from_value::<ErrorInfo>(value.clone()).map(|d| {
-                Self::ErrorInfo { reason: d.reason, domain: d.domain, metadata: d.metadata }
-            }),
-            "google.rpc.BadRequest" => serde_json::from_value::<BadRequest>(value.clone())
-                .map(|d| Self::BadRequest { field_violations: d.field_violations }),
-            "google.rpc.RetryInfo" => serde_json::from_value::<RetryInfo>(value.clone()).map(|d| {
-                Self::RetryInfo { retry_delay: d.retry_delay.and_then(|delay| delay.to_std()) }
-            }),
-            "google.rpc.QuotaFailure" => serde_json::from_value::<QuotaFailure>(value.clone())
-                .map(|d| Self::QuotaFailure { violations: d.violations }),
-            "google.rpc.Help" => {
-                serde_json::from_value::<Help>(value.clone()).map(|d| Self::Help { links: d.links })
+        let decoded = match kind.as_str() {
+            "google.rpc.ErrorInfo" => {
+                field(&mut fields, "metadata").map(|metadata| Self::ErrorInfo {
+                    reason: fields.text_or_empty("reason"),
+                    domain: fields.text_or_empty("domain"),
+                    metadata,
+                })
             }
+            "google.rpc.BadRequest" => field(&mut fields, "fieldViolations")
+                .map(|field_violations| Self::BadRequest { field_violations }),
+            "google.rpc.RetryInfo" => {
+                field::<Option<crate::wire::Duration>>(&mut fields, "retryDelay").map(|delay| {
+                    Self::RetryInfo { retry_delay: delay.and_then(|delay| delay.to_std()) }
+                })
+            }
+            "google.rpc.QuotaFailure" => {
+                field(&mut fields, "violations").map(|violations| Self::QuotaFailure { violations })
+            }
+            "google.rpc.Help" => field(&mut fields, "links").map(|links| Self::Help { links }),
             _ => return Self::Other(value),
         };
         decoded.unwrap_or(Self::Other(value))

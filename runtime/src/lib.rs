@@ -27,6 +27,7 @@ mod chunks;
 mod client;
 mod contract;
 mod error;
+mod json;
 mod kept;
 mod media;
 mod paginate;

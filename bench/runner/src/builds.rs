@@ -105,7 +105,7 @@ pub fn run(root: &Path, settings: &Settings) -> Result<Section> {
         &mut section,
         "Debug build of the People crate + runtime (other deps built)",
         &samples,
-        1.0,
+        0.8,
     );
 
     if settings.cold_rounds > 0 {
@@ -176,7 +176,7 @@ fn cold(bench: &Path, rounds: usize, section: &mut Section) -> Result<()> {
             },
         ],
     )?;
-    push_times(section, "Cold debug build of the whole tree (empty target)", &samples, 0.8);
+    push_times(section, "Cold debug build of the whole tree (empty target)", &samples, 0.75);
     section.notes.push(format!(
         "Cold builds: `cargo build --locked -p crates-ours` (or `crates-google`) into an empty \
          target folder of its own, {rounds} round(s) alternated, the median; cargo compiled \

@@ -56,9 +56,9 @@ impl Settings {
     const QUICK: Settings = Settings {
         generation_runs: 5,
         corpus_runs: 1,
-        decode_rounds: 3,
+        decode_rounds: 7,
         decode_runs: 3,
-        call_rounds: 3,
+        call_rounds: 9,
         call_requests: 200,
         build_rounds: 1,
         cold_rounds: 0,

@@ -9,6 +9,9 @@ pub struct Row {
     other: String,
     /// Ours divided by the other.
     ratio: Option<f64>,
+    /// The interquartile range of the round-by-round ratios, where the
+    /// ratio is their median.
+    spread: Option<(f64, f64)>,
     goal: String,
     met: Option<bool>,
 }
@@ -21,6 +24,7 @@ impl Row {
             ours: String::new(),
             other: "—".into(),
             ratio: None,
+            spread: None,
             goal: "—".into(),
             met: None,
         }
@@ -35,6 +39,15 @@ impl Row {
     pub fn other(mut self, value: impl Into<String>, ratio: f64) -> Self {
         self.other = value.into();
         self.ratio = Some(ratio);
+        self
+    }
+
+    /// The other contender's value, with the ratio as the median of the
+    /// round-by-round `ratios` and their interquartile range beside it.
+    pub fn other_paired(mut self, value: impl Into<String>, ratios: &[f64]) -> Self {
+        self.other = value.into();
+        self.ratio = Some(crate::stats::median(ratios));
+        self.spread = Some(crate::stats::quartiles(ratios));
         self
     }
 
@@ -67,10 +80,17 @@ impl Row {
     /// The row in one sentence, for the list of missed goals.
     pub fn describe(&self) -> String {
         let against = match self.ratio {
-            Some(ratio) => format!(" against {} ({ratio:.3}x)", self.other),
+            Some(ratio) => format!(" against {} ({ratio:.3}x{})", self.other, self.spread_text()),
             None => String::new(),
         };
         format!("{} ({}): {}{against}; goal {}", self.what.trim(), self.item, self.ours, self.goal)
+    }
+}
+
+impl Row {
+    /// ` (IQR 0.931–0.968)`, or nothing for a row without rounds.
+    fn spread_text(&self) -> String {
+        self.spread.map_or(String::new(), |(low, high)| format!(" (IQR {low:.3}–{high:.3})"))
     }
 }
 
@@ -95,7 +115,7 @@ pub fn table(rows: &[Row]) -> String {
                 row.ours.clone(),
                 row.other.clone(),
                 // Three decimals, so that a ratio just short of its goal never reads as on it.
-                row.ratio.map_or("—".into(), |ratio| format!("{ratio:.3}x")),
+                row.ratio.map_or("—".into(), |ratio| format!("{ratio:.3}x{}", row.spread_text())),
                 row.goal.clone(),
                 match row.met {
                     Some(true) => "yes".into(),

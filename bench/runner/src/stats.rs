@@ -32,6 +32,27 @@ pub fn median(samples: &[f64]) -> f64 {
     }
 }
 
+/// Ours divided by the other, round by round: both samples of a round were
+/// taken back to back, so load that slows one round slows both sides of its
+/// ratio, and the ratios spread far less than the samples do.
+pub fn paired_ratios(ours: &[f64], other: &[f64]) -> Vec<f64> {
+    ours.iter().zip(other).map(|(ours, other)| ours / other).collect()
+}
+
+/// The first and third quartiles (the interquartile range's ends), by
+/// linear interpolation between the sorted samples.
+pub fn quartiles(samples: &[f64]) -> (f64, f64) {
+    let mut sorted = samples.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let at = |fraction: f64| {
+        let Some(last) = sorted.len().checked_sub(1) else { return f64::NAN };
+        let position = fraction * last as f64;
+        let (below, above) = (position.floor() as usize, position.ceil() as usize);
+        sorted[below] + (sorted[above] - sorted[below]) * (position - below as f64)
+    };
+    (at(0.25), at(0.75))
+}
+
 /// Seconds per run of `work`, averaged over `iterations` back-to-back runs.
 pub fn seconds_per_run<T>(iterations: usize, mut work: impl FnMut() -> Result<T>) -> Result<f64> {
     let started = Instant::now();

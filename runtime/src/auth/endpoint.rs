@@ -3,9 +3,9 @@
 
 use std::time::{Duration, SystemTime};
 
+use crate::json::Fields;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde::Deserialize;
 
 use super::{Secret, is_loopback};
 use crate::error::Error;
@@ -75,22 +75,29 @@ impl std::fmt::Display for EndpointError {
 
 /// The JSON a token endpoint (or the metadata server) answers. Not `Debug`:
 /// it holds the tokens until they are wrapped in [`Secret`]s.
-#[derive(Deserialize)]
 struct TokenAnswer {
     access_token: String,
-    #[serde(default)]
     expires_in: Option<u64>,
-    #[serde(default)]
     refresh_token: Option<String>,
-    #[serde(default)]
     scope: Option<String>,
 }
 
-#[derive(Deserialize)]
-struct ErrorAnswer {
-    error: String,
-    #[serde(default)]
-    error_description: String,
+impl TokenAnswer {
+    fn parse(body: &[u8]) -> Result<Self, String> {
+        let fields = Fields::parse(body)?;
+        Ok(Self {
+            access_token: fields.required_text("access_token")?,
+            expires_in: fields.number("expires_in")?,
+            refresh_token: fields.text("refresh_token")?,
+            scope: fields.text("scope")?,
+        })
+    }
+}
+
+/// An OAuth error answer: its `error` code and description.
+fn error_answer(body: &[u8]) -> Option<(String, String)> {
+    let fields = Fields::parse(body).ok()?;
+    Some((fields.required_text("error").ok()?, fields.text_or_empty("error_description")))
 }
 
 /// POSTs `form` to a token endpoint and reads the token it answers;
@@ -121,25 +128,23 @@ pub(crate) async fn read_token(
         EndpointError::Other(format!("cannot read the token endpoint's answer: {}", causes(error)))
     })?;
     if !(200..300).contains(&status) {
-        return Err(match serde_json::from_slice::<ErrorAnswer>(&body) {
-            Ok(answer) => EndpointError::Refused {
+        return Err(match error_answer(&body) {
+            Some((error, description)) => EndpointError::Refused {
                 status,
-                error: printable(&answer.error, 64),
-                description: printable(&answer.error_description, 200),
+                error: printable(&error, 64),
+                description: printable(&description, 200),
             },
-            Err(_) => EndpointError::Other(format!(
+            None => EndpointError::Other(format!(
                 "the token endpoint answered HTTP {status} with a {}-byte body that is not an \
                  OAuth error",
                 body.len()
             )),
         });
     }
-    let answer = serde_json::from_slice::<TokenAnswer>(&body).map_err(|error| {
+    let answer = TokenAnswer::parse(&body).map_err(|error| {
         EndpointError::Other(format!(
-            "the token endpoint's {}-byte answer is not a token (line {}, column {})",
-            body.len(),
-            error.line(),
-            error.column()
+            "the token endpoint's {}-byte answer is not a token ({error})",
+            body.len()
         ))
     })?;
     let lifetime = Duration::from_secs(answer.expires_in.unwrap_or(3600));

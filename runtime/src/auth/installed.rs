@@ -6,9 +6,9 @@ use std::fmt;
 use std::path::Path;
 use std::time::Duration;
 
+use crate::json::Fields;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde::Deserialize;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
@@ -36,24 +36,6 @@ impl fmt::Debug for ClientSecret {
     }
 }
 
-/// `{"installed": {...}}`. Not `Debug`: it holds the client secret.
-#[derive(Deserialize)]
-struct SecretFile {
-    installed: Option<SecretFields>,
-    web: Option<serde_json::Value>,
-}
-
-#[derive(Deserialize)]
-struct SecretFields {
-    client_id: String,
-    #[serde(default)]
-    client_secret: Option<String>,
-    #[serde(default)]
-    auth_uri: Option<String>,
-    #[serde(default)]
-    token_uri: Option<String>,
-}
-
 impl ClientSecret {
     pub(crate) fn from_file(path: &Path) -> Result<Self, Error> {
         let failed = |message: String| {
@@ -61,10 +43,11 @@ impl ClientSecret {
         };
         let text = std::fs::read_to_string(path)
             .map_err(|error| failed(format!("cannot read it: {error}")))?;
-        let file = serde_json::from_str::<SecretFile>(&text)
+        // `{"installed": {...}}`; its fields hold the client secret.
+        let mut file = Fields::parse(text.as_bytes())
             .map_err(|error| failed(format!("not a client secret file: {error}")))?;
-        let Some(fields) = file.installed else {
-            return Err(failed(if file.web.is_some() {
+        let Some(fields) = file.take("installed").and_then(Fields::of) else {
+            return Err(failed(if file.has("web") {
                 "it is a \"Web application\" client; create a \"Desktop app\" OAuth client for \
                  the installed-app flow"
                     .into()
@@ -72,20 +55,22 @@ impl ClientSecret {
                 "it has no \"installed\" section (download the JSON of a \"Desktop app\" OAuth client)".into()
             }));
         };
+        let read = |name: &str| {
+            fields.text(name).map_err(|error| failed(format!("not a client secret file: {error}")))
+        };
+        let client_id = fields
+            .required_text("client_id")
+            .map_err(|error| failed(format!("not a client secret file: {error}")))?;
+        let (client_secret, auth_uri, token_uri) =
+            (read("client_secret")?, read("auth_uri")?, read("token_uri")?);
         let auth_uri =
-            fields.auth_uri.unwrap_or_else(|| "https://accounts.google.com/o/oauth2/auth".into());
-        let token_uri =
-            fields.token_uri.unwrap_or_else(|| super::endpoint::GOOGLE_TOKEN_URI.into());
+            auth_uri.unwrap_or_else(|| "https://accounts.google.com/o/oauth2/auth".into());
+        let token_uri = token_uri.unwrap_or_else(|| super::endpoint::GOOGLE_TOKEN_URI.into());
         require_private_transport(&auth_uri, "the client secret's auth_uri")
             .map_err(|e| failed(super::service_account::config_text(e)))?;
         require_private_transport(&token_uri, "the client secret's token_uri")
             .map_err(|e| failed(super::service_account::config_text(e)))?;
-        Ok(Self {
-            client_id: fields.client_id,
-            client_secret: fields.client_secret.map(Secret::new),
-            auth_uri,
-            token_uri,
-        })
+        Ok(Self { client_id, client_secret: client_secret.map(Secret::new), auth_uri, token_uri })
     }
 
     /// Trades a refresh token for a new access token.

@@ -40,13 +40,23 @@ enum Source {
 }
 
 /// gcloud's `application_default_credentials.json`. Not `Debug`: it holds secrets.
-#[derive(serde::Deserialize)]
 struct AuthorizedUserFile {
     client_id: String,
     client_secret: String,
     refresh_token: String,
-    #[serde(default)]
     token_uri: Option<String>,
+}
+
+impl AuthorizedUserFile {
+    fn parse(json: &str) -> Result<Self, String> {
+        let fields = crate::json::Fields::parse(json.as_bytes())?;
+        Ok(Self {
+            client_id: fields.required_text("client_id")?,
+            client_secret: fields.required_text("client_secret")?,
+            refresh_token: fields.required_text("refresh_token")?,
+            token_uri: fields.text("token_uri")?,
+        })
+    }
 }
 
 struct AuthorizedUser {
@@ -169,7 +179,7 @@ impl OAuth {
                 Self::service_account_key(key, None).await
             }
             Some("authorized_user") => {
-                let file = serde_json::from_str::<AuthorizedUserFile>(&text).map_err(|error| {
+                let file = AuthorizedUserFile::parse(&text).map_err(|error| {
                     failed(format!("invalid authorized_user credentials: {error}"))
                 })?;
                 let token_uri = file.token_uri.unwrap_or_else(|| GOOGLE_TOKEN_URI.to_owned());

@@ -5,10 +5,10 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use crate::json::Fields;
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use ring::signature::{RSA_PKCS1_SHA256, RsaKeyPair};
-use serde::Deserialize;
 
 use super::endpoint::{GOOGLE_TOKEN_URI, require_private_transport};
 use crate::error::Error;
@@ -24,25 +24,33 @@ pub struct ServiceAccountKey {
 }
 
 /// The key file's fields this runtime reads. Not `Debug`: it holds the key.
-#[derive(Deserialize)]
 struct KeyFile {
-    #[serde(rename = "type", default)]
     kind: Option<String>,
     client_email: String,
-    #[serde(default)]
     private_key_id: String,
     private_key: String,
-    #[serde(default)]
     token_uri: Option<String>,
+}
+
+impl KeyFile {
+    /// The fields, or which one is missing or of the wrong type (never a value).
+    fn parse(json: &str) -> Result<Self, String> {
+        let fields = Fields::parse(json.as_bytes())?;
+        Ok(Self {
+            kind: fields.text("type")?,
+            client_email: fields.required_text("client_email")?,
+            private_key_id: fields.text("private_key_id")?.unwrap_or_default(),
+            private_key: fields.required_text("private_key")?,
+            token_uri: fields.text("token_uri")?,
+        })
+    }
 }
 
 impl ServiceAccountKey {
     /// Parses a key file's JSON text.
     pub fn from_json(json: &str) -> Result<Self, Error> {
-        let file = serde_json::from_str::<KeyFile>(json).map_err(|error| {
-            // serde names the field, never the value, for these fields' errors.
-            Error::Config(format!("invalid service account key: {error}"))
-        })?;
+        let file = KeyFile::parse(json)
+            .map_err(|error| Error::Config(format!("invalid service account key: {error}")))?;
         if let Some(kind) = file.kind.as_deref().filter(|kind| *kind != "service_account") {
             return Err(Error::Config(format!(
                 "invalid service account key: its type is {kind:?}, not \"service_account\""

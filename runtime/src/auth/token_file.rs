@@ -6,28 +6,40 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, UNIX_EPOCH};
 
-use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
 
 use super::Secret;
 use super::endpoint::{Token, random_text};
 use crate::error::Error;
+use crate::json::Fields;
 
-/// The file's layout. Not `Debug`: it holds tokens.
-#[derive(Serialize, Deserialize, Default)]
-struct FileTokens {
-    /// The OAuth client the tokens belong to: another client's are ignored.
-    client_id: String,
-    tokens: Vec<FileToken>,
-}
-
-#[derive(Serialize, Deserialize)]
-struct FileToken {
-    scopes: Vec<String>,
-    access_token: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    refresh_token: Option<String>,
-    /// Seconds since the Unix epoch.
-    expires_at: u64,
+/// The file's layout: `{"client_id", "tokens": [{"scopes", "access_token",
+/// "refresh_token"?, "expires_at"}]}`, `expires_at` in seconds since the Unix
+/// epoch; `client_id` names the OAuth client the tokens belong to, another
+/// client's are ignored. Never `Debug`: it holds tokens.
+fn parse_file(text: &[u8]) -> Result<(String, Vec<Token>), String> {
+    let mut file = Fields::parse(text)?;
+    let client_id = file.required_text("client_id")?;
+    let tokens = match file.take("tokens") {
+        None => Vec::new(),
+        Some(Value::Array(tokens)) => tokens
+            .into_iter()
+            .map(|token| {
+                let token = Fields::of(token).ok_or("a token is not an object")?;
+                Ok(Token {
+                    access: Secret::new(token.required_text("access_token")?),
+                    expires_at: UNIX_EPOCH
+                        + Duration::from_secs(
+                            token.number("expires_at")?.ok_or("missing field `expires_at`")?,
+                        ),
+                    refresh: token.text("refresh_token")?.map(Secret::new),
+                    scopes: token.texts("scopes")?,
+                })
+            })
+            .collect::<Result<_, String>>()?,
+        Some(_) => return Err("`tokens` is not a list".to_owned()),
+    };
+    Ok((client_id, tokens))
 }
 
 /// Reads the tokens of `client_id` from `path`: none when the file does not
@@ -44,53 +56,43 @@ pub(crate) fn load(path: &Path, client_id: &str) -> Result<Vec<Token>, Error> {
             )));
         }
     };
-    let file = match serde_json::from_slice::<FileTokens>(&text) {
+    let (owner, tokens) = match parse_file(&text) {
         Ok(file) => file,
         Err(error) => {
             tracing::warn!(
                 path = %path.display(),
-                line = error.line(),
-                column = error.column(),
+                %error,
                 "the token file is not valid; signing in again will replace it"
             );
             return Ok(Vec::new());
         }
     };
-    if file.client_id != client_id {
+    if owner != client_id {
         tracing::info!(path = %path.display(), "the token file belongs to another OAuth client; ignoring it");
         return Ok(Vec::new());
     }
-    Ok(file
-        .tokens
-        .into_iter()
-        .map(|token| Token {
-            access: Secret::new(token.access_token),
-            expires_at: UNIX_EPOCH + Duration::from_secs(token.expires_at),
-            refresh: token.refresh_token.map(Secret::new),
-            scopes: token.scopes,
-        })
-        .collect())
+    Ok(tokens)
 }
 
 /// Replaces `path` with `tokens`: a new owner-only file in the same
 /// directory, synced, then renamed over the old one, so that a crash leaves
 /// the old file or the new one, never half of either.
 pub(crate) fn save(path: &Path, client_id: &str, tokens: &[Token]) -> Result<(), Error> {
-    let file = FileTokens {
-        client_id: client_id.to_owned(),
-        tokens: tokens
-            .iter()
-            .map(|token| FileToken {
-                scopes: token.scopes.clone(),
-                access_token: token.access.expose().to_owned(),
-                refresh_token: token.refresh.as_ref().map(|refresh| refresh.expose().to_owned()),
-                expires_at: token
-                    .expires_at
-                    .duration_since(UNIX_EPOCH)
-                    .map_or(0, |since| since.as_secs()),
-            })
-            .collect(),
-    };
+    let tokens: Vec<Value> = tokens
+        .iter()
+        .map(|token| {
+            let mut entry = json!({
+                "scopes": token.scopes,
+                "access_token": token.access.expose(),
+                "expires_at": token.expires_at.duration_since(UNIX_EPOCH).map_or(0, |since| since.as_secs()),
+            });
+            if let (Some(refresh), Value::Object(fields)) = (&token.refresh, &mut entry) {
+                fields.insert("refresh_token".to_owned(), Value::from(refresh.expose()));
+            }
+            entry
+        })
+        .collect();
+    let file = json!({ "client_id": client_id, "tokens": tokens });
     let json = serde_json::to_vec_pretty(&file)
         .map_err(|error| Error::Config(format!("cannot encode the token file: {error}")))?;
     let failed = |error: std::io::Error| {
@@ -159,12 +161,13 @@ mod tests {
         let dir = scratch("round-trip");
         let path = dir.join("tokens.json");
         std::fs::write(&path, "old contents").expect("an older file");
-        save(&path, "client-1", &[token("access-1")]).expect("saved");
+        let saved = token("access-1");
+        save(&path, "client-1", std::slice::from_ref(&saved)).expect("saved");
         let loaded = load(&path, "client-1").expect("loaded");
         assert_eq!(loaded.len(), 1);
         assert_eq!(loaded[0].access.expose(), "access-1");
         assert_eq!(loaded[0].refresh.as_ref().map(Secret::expose), Some("refresh-1"));
-        assert_eq!(epoch_seconds(loaded[0].expires_at), epoch_seconds(token("x").expires_at));
+        assert_eq!(epoch_seconds(loaded[0].expires_at), epoch_seconds(saved.expires_at));
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;

@@ -21,9 +21,16 @@ const URL_SAFE: GeneralPurpose = GeneralPurpose::new(&alphabet::URL_SAFE, LENIEN
 pub struct Bytes(Vec<u8>);
 
 /// Text that is base64 in neither alphabet; says where, not what the text was.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("invalid base64: {0}")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InvalidBase64(String);
+
+impl std::fmt::Display for InvalidBase64 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "invalid base64: {}", self.0)
+    }
+}
+
+impl std::error::Error for InvalidBase64 {}
 
 impl Bytes {
     /// Wraps raw bytes.

@@ -12,11 +12,20 @@ pub struct Duration {
 }
 
 /// A string that is not a duration in seconds.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "invalid duration {0:?}: expected seconds with up to 9 decimals and an `s`, such as \"3.5s\""
-)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InvalidDuration(String);
+
+impl std::fmt::Display for InvalidDuration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "invalid duration {:?}: expected seconds with up to 9 decimals and an `s`, such as \"3.5s\"",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for InvalidDuration {}
 
 impl Duration {
     /// `seconds` and `nanos`, which must have the same sign (as in protobuf).

@@ -16,12 +16,19 @@ use time::{OffsetDateTime, UtcOffset};
 pub struct Timestamp(OffsetDateTime);
 
 /// A string that is not an RFC 3339 timestamp in the supported range.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("invalid timestamp {text:?}: {reason}")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InvalidTimestamp {
     text: String,
     reason: String,
 }
+
+impl std::fmt::Display for InvalidTimestamp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "invalid timestamp {:?}: {}", self.text, self.reason)
+    }
+}
+
+impl std::error::Error for InvalidTimestamp {}
 
 impl Timestamp {
     /// The instant `seconds` and `nanos` after the Unix epoch, if in range.
