@@ -39,6 +39,26 @@ pub fn run(settings: &Settings) -> Result<Section> {
     )?;
     let [ours, theirs, value] = [0, 1, 2].map(|which| median(&samples[which]));
 
+    // Item 3: the same types through a SIMD parser that implements serde's
+    // traits, built as users would get it (no target-cpu flags), against
+    // serde_json; both decodes must be equal.
+    let through_sonic: Ours = sonic_rs::from_str(&page)?;
+    ensure!(
+        through_sonic == serde_json::from_str::<Ours>(&page)?,
+        "sonic-rs decodes the page differently from serde_json"
+    );
+    let sonic = alternate(
+        settings.decode_rounds,
+        &mut [
+            &mut || {
+                steady_seconds_per_run(runs, || Ok(sonic_rs::from_str::<Ours>(&page)?)).map(rate)
+            },
+            &mut || {
+                steady_seconds_per_run(runs, || Ok(serde_json::from_str::<Ours>(&page)?)).map(rate)
+            },
+        ],
+    )?;
+
     let ours_page: Ours = serde_json::from_str(&page)?;
     let theirs_page: Theirs = serde_json::from_str(&page)?;
     let ours_len = serde_json::to_vec(&ours_page)?.len();
@@ -67,6 +87,11 @@ pub fn run(settings: &Settings) -> Result<Section> {
             .ours(mbs(ours))
             .other_paired(mbs(value), &paired_ratios(&samples[0], &samples[2]))
             .ratio_at_least(1.0),
+    );
+    section.rows.push(
+        Row::new(DECODE, format!("{what}, our types through sonic-rs, vs through serde_json"))
+            .ours(mbs(median(&sonic[0])))
+            .other_paired(mbs(median(&sonic[1])), &paired_ratios(&sonic[0], &sonic[1])),
     );
     section.rows.push(
         Row::new(DECODE, "Encode the same page, page MB/s, vs google-people1")
