@@ -3,12 +3,12 @@
 
 use std::time::{Duration, SystemTime};
 
-use crate::json::Fields;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use super::{Secret, is_loopback};
 use crate::error::Error;
+use crate::json::Fields;
 
 /// Google's token endpoint, where a file names none.
 pub(crate) const GOOGLE_TOKEN_URI: &str = "https://oauth2.googleapis.com/token";

@@ -6,7 +6,6 @@ use std::fmt;
 use std::path::Path;
 use std::time::Duration;
 
-use crate::json::Fields;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -17,6 +16,7 @@ use super::endpoint::{
     EndpointError, Token, random_text, request_token, require_private_transport,
 };
 use crate::error::Error;
+use crate::json::Fields;
 
 /// How long the flow waits for the browser to come back with a code.
 const CONSENT_TIMEOUT: Duration = Duration::from_secs(300);

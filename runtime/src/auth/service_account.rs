@@ -5,13 +5,13 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::json::Fields;
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use ring::signature::{RSA_PKCS1_SHA256, RsaKeyPair};
 
 use super::endpoint::{GOOGLE_TOKEN_URI, require_private_transport};
 use crate::error::Error;
+use crate::json::Fields;
 
 /// A service account's JSON key, as the Cloud console downloads it. Parsing
 /// checks the private key; `Debug` shows the account, never the key.
