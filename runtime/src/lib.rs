@@ -31,6 +31,7 @@ mod json;
 mod kept;
 mod media;
 mod paginate;
+mod random;
 mod request;
 mod retry;
 pub mod wire;

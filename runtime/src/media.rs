@@ -362,7 +362,7 @@ fn media_type_matches(pattern: &str, content_type: &str) -> bool {
 /// boundary that occurs in neither.
 fn multipart(metadata: &[u8], media: &Media) -> Payload {
     let boundary = loop {
-        let candidate: String = std::iter::repeat_with(fastrand::alphanumeric).take(32).collect();
+        let candidate = crate::random::alphanumeric(32);
         let marker = candidate.as_bytes();
         let occurs = |part: &[u8]| part.windows(marker.len()).any(|window| window == marker);
         if !occurs(metadata) && !occurs(&media.data) {

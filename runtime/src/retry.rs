@@ -97,7 +97,7 @@ impl RetryPolicy {
         let exponent = attempt.saturating_sub(1).min(30);
         let ceiling = self.initial_backoff.saturating_mul(1 << exponent).min(self.max_backoff);
         let half = ceiling / 2;
-        half + half.mul_f64(fastrand::f64())
+        half + half.mul_f64(crate::random::unit())
     }
 
     /// Whether a retry that waits `delay` after `elapsed` still fits the budget.
