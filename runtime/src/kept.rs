@@ -118,10 +118,12 @@ impl Kept {
                 .filter(|value| value.get() != "null")
                 .map(|value| value.get().to_owned()),
         };
-        let from_answer = json.as_deref().and_then(|json| string_field(json, spec.identity));
-        let Some(key) = request.path_value(spec.identity).map(str::to_owned).or(from_answer) else {
-            return;
-        };
+        // The answer is parsed for the name only when the path does not give it (a create).
+        let key = request
+            .path_value(spec.identity)
+            .map(str::to_owned)
+            .or_else(|| json.as_deref().and_then(|json| string_field(json, spec.identity)));
+        let Some(key) = key else { return };
         let covers = covers(request, spec);
         let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
         let (Some(json), Some(covers)) = (json, covers) else {

@@ -400,13 +400,7 @@ fn merge_helper(
             merge.read_method
         ),
     };
-    let body_words = match (
-        &merge.wrapped,
-        update.arguments.iter().find_map(|argument| match argument {
-            Argument::Body { name } => Some(name),
-            Argument::Param(_) => None,
-        }),
-    ) {
+    let body_words = match (&merge.wrapped, update.body_name()) {
         (Some(wrapped), Some(body)) => {
             let fill = match (&wrapped.returned, &wrapped.changes) {
                 (Some(returned), Some(changes)) => format!(
@@ -435,11 +429,7 @@ fn merge_helper(
         Some(key) => {
             let key = ident(&key.rust_name)?;
             let kind = &merge.kind;
-            let body = update.arguments.iter().find_map(|argument| match argument {
-                Argument::Body { name } => Some(name.as_str()),
-                Argument::Param(_) => None,
-            });
-            let changes = match (&merge.changes, body) {
+            let changes = match (&merge.changes, update.body_name()) {
                 (Some(Changes::Argument(changes)), _) => {
                     let changes = ident(changes)?;
                     quote! { Some(&#changes) }

@@ -446,6 +446,14 @@ impl Method {
         behaviours
     }
 
+    /// The request body's argument name, when the call takes a body.
+    pub fn body_name(&self) -> Option<&str> {
+        self.arguments.iter().find_map(|argument| match argument {
+            Argument::Body { name } => Some(name.as_str()),
+            Argument::Param(_) => None,
+        })
+    }
+
     /// The parameters among the constructor's arguments, in order.
     pub fn argument_params(&self) -> impl Iterator<Item = &Param> {
         self.arguments.iter().filter_map(|argument| match argument {

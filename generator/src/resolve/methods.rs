@@ -353,17 +353,23 @@ impl MethodResolver<'_, '_> {
                 continue;
             }
             let Some(TypeDef::Struct(body_def)) = self.table.get(body_id) else { continue };
-            let has_etag =
-                |def: &StructDef| def.fields.iter().any(|field| field.wire_name == "etag");
-            let (resource, wrapped) = if has_etag(body_def) {
+            let has_etag = |id: usize| match self.table.get(id) {
+                Some(TypeDef::Struct(def)) => {
+                    def.fields.iter().any(|field| field.wire_name == "etag")
+                }
+                _ => false,
+            };
+            let (resource, wrapped) = if has_etag(body_id) {
                 (body_id, None)
             } else {
-                let mut holding = body_def.fields.iter().filter(|field| {
-                    matches!(field.ty, Ty::Named(id) if matches!(self.table.get(id), Some(TypeDef::Struct(def)) if has_etag(def)))
-                        && !field.wrapping.boxed
+                // The one unboxed field whose type is a resource with an etag.
+                let mut holding = body_def.fields.iter().filter_map(|field| match field.ty {
+                    Ty::Named(id) if has_etag(id) && !field.wrapping.boxed => Some((field, id)),
+                    _ => None,
                 });
-                let (Some(field), None) = (holding.next(), holding.next()) else { continue };
-                let Ty::Named(resource) = field.ty else { continue };
+                let (Some((field, resource)), None) = (holding.next(), holding.next()) else {
+                    continue;
+                };
                 (resource, Some(self.wrapped_body(field, body_def)))
             };
             let Some(TypeDef::Struct(def)) = self.table.get(resource) else { continue };
