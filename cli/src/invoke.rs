@@ -16,7 +16,7 @@ use crate::table::{Api, Kind, Method};
 use crate::{body, credentials, output};
 
 /// A page of a list response: its fields, each as the server sent it.
-type Page = std::collections::HashMap<String, Box<RawValue>>;
+type Page = std::collections::BTreeMap<String, Box<RawValue>>;
 
 pub(crate) async fn run(
     api: &'static Api,

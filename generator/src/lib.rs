@@ -25,7 +25,7 @@ pub const SURFACE_FILE: &str = "api.surface.txt";
 
 /// The version of the contract with `gapi-runtime` that generated code
 /// requires (`gapi_runtime::__private::CONTRACT`); see `docs/runtime-contract.md`.
-pub const RUNTIME_CONTRACT: u32 = 3;
+pub const RUNTIME_CONTRACT: u32 = 4;
 
 /// The generator's version, recorded in every generated file.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -6,13 +6,13 @@ use std::time::Duration;
 
 use futures_core::Stream;
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 
 use crate::api::MethodSpec;
 use crate::client::{Client, Preview, Response};
 use crate::error::Error;
 use crate::media::{self, Download, Media, UploadSpec};
 use crate::request::Request;
+use crate::response_body::ResponseBody;
 use crate::retry::RetryPolicy;
 use crate::workflow::{self, OnExpiry, SyncParams, Synced};
 use crate::{chunks, paginate};
@@ -128,12 +128,12 @@ impl Call {
     }
 
     /// Sends the call and decodes its JSON response (an empty body decodes as `{}`).
-    pub async fn send<T: DeserializeOwned>(self) -> Result<T, Error> {
+    pub async fn send<T: ResponseBody>(self) -> Result<T, Error> {
         self.client.execute_json(self.request).await
     }
 
     /// Like [`Self::send`], with the response's status and headers.
-    pub async fn send_with_metadata<T: DeserializeOwned>(self) -> Result<Response<T>, Error> {
+    pub async fn send_with_metadata<T: ResponseBody>(self) -> Result<Response<T>, Error> {
         self.client.execute_json_with_metadata(self.request).await
     }
 
@@ -157,7 +157,7 @@ impl Call {
         next_token: F,
     ) -> impl Stream<Item = Result<T, Error>> + Send
     where
-        T: DeserializeOwned + Send + 'static,
+        T: ResponseBody + Send + 'static,
         F: Fn(&T) -> Option<String> + Send + 'static,
     {
         paginate::pages(self.client, self.request, page_token, next_token)
@@ -170,7 +170,7 @@ impl Call {
         split: F,
     ) -> impl Stream<Item = Result<I, Error>> + Send
     where
-        T: DeserializeOwned + Send + 'static,
+        T: ResponseBody + Send + 'static,
         I: Send + 'static,
         F: Fn(T) -> (Vec<I>, Option<String>) + Send + 'static,
     {
@@ -188,7 +188,7 @@ impl Call {
         split: F,
     ) -> Result<Synced<T>, Error>
     where
-        P: DeserializeOwned,
+        P: ResponseBody,
         F: Fn(P) -> (Vec<T>, Option<String>, Option<String>),
     {
         workflow::sync(&self.client, self.request, params, token, on_expiry, split).await
@@ -200,13 +200,13 @@ impl Call {
         field: &'static str,
     ) -> impl Stream<Item = Result<T, Error>> + Send
     where
-        T: DeserializeOwned + Send + 'static,
+        T: ResponseBody + Send + 'static,
     {
         chunks::send_in_chunks(self.client, self.request, field)
     }
 
     /// Sends the call with `media` as its content in one request.
-    pub async fn upload<T: DeserializeOwned>(
+    pub async fn upload<T: ResponseBody>(
         self,
         upload: &'static UploadSpec,
         media: Media,
@@ -215,7 +215,7 @@ impl Call {
     }
 
     /// Sends the call with `media` in a resumable session of 8 MiB chunks.
-    pub async fn upload_resumable<T: DeserializeOwned>(
+    pub async fn upload_resumable<T: ResponseBody>(
         self,
         upload: &'static UploadSpec,
         media: Media,
@@ -225,7 +225,7 @@ impl Call {
 
     /// Like [`Self::upload_resumable`] with chunks of `chunk_size` bytes
     /// (rounded up to a multiple of 256 KiB).
-    pub async fn upload_resumable_in_chunks<T: DeserializeOwned>(
+    pub async fn upload_resumable_in_chunks<T: ResponseBody>(
         self,
         upload: &'static UploadSpec,
         media: Media,

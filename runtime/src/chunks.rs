@@ -4,12 +4,12 @@
 use std::collections::VecDeque;
 
 use futures_util::stream::{self, Stream};
-use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use crate::client::Client;
 use crate::error::{Error, ValidationError};
 use crate::request::Request;
+use crate::response_body::ResponseBody;
 
 /// Splits the body's `field` (a list, or a map such as
 /// `batchUpdateContacts`' `contacts`) into chunks of at most its limit, and
@@ -25,7 +25,7 @@ pub(crate) fn send_in_chunks<T>(
     field: &'static str,
 ) -> impl Stream<Item = Result<T, Error>> + Send
 where
-    T: DeserializeOwned + Send + 'static,
+    T: ResponseBody + Send + 'static,
 {
     let requests = split(&request, field);
     stream::try_unfold((client, requests), |(client, requests)| async move {

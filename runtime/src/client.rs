@@ -4,7 +4,6 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
 use crate::api::{ApiInfo, HttpMethod};
@@ -12,6 +11,7 @@ use crate::auth::{Authenticator, Credential};
 use crate::error::{BodySnippet, DecodeCause, Error, GoogleError};
 use crate::kept::{DEFAULT_KEPT_FOR, DEFAULT_KEPT_RESOURCES, Kept};
 use crate::request::Request;
+use crate::response_body::{DecodeFailure, ResponseBody};
 use crate::retry::{Failure, RetryPolicy, parse_retry_after};
 use crate::workflow::{DEFAULT_WARMUP_IDLE, Workflows};
 
@@ -116,15 +116,12 @@ impl Client {
     }
 
     /// Sends `request` and decodes its JSON response (an empty body decodes as `{}`).
-    pub(crate) async fn execute_json<T: DeserializeOwned>(
-        &self,
-        request: Request,
-    ) -> Result<T, Error> {
+    pub(crate) async fn execute_json<T: ResponseBody>(&self, request: Request) -> Result<T, Error> {
         self.execute_json_with_metadata(request).await.map(|response| response.body)
     }
 
     /// Like [`Self::execute_json`], with the response's status and headers.
-    pub(crate) async fn execute_json_with_metadata<T: DeserializeOwned>(
+    pub(crate) async fn execute_json_with_metadata<T: ResponseBody>(
         &self,
         request: Request,
     ) -> Result<Response<T>, Error> {
@@ -491,27 +488,17 @@ pub(crate) async fn read_body(
 }
 
 /// Decodes a JSON response body; an empty body decodes as `{}`.
-pub(crate) fn decode<T: DeserializeOwned>(
+pub(crate) fn decode<T: ResponseBody>(
     method: &'static str,
     status: u16,
     body: &[u8],
 ) -> Result<T, Error> {
     let json: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { body };
-    serde_json::from_slice(json).map_err(|source| {
-        let (path, source) = failing_path::<T>(json).unwrap_or_else(|| (".".to_owned(), source));
+    T::from_json(json).map_err(|DecodeFailure { path, source }| {
         let source = DecodeCause::from_serde(&source);
         tracing::debug!(method, status, body_len = body.len(), %path, "the response does not decode");
         Error::Decode { method, status, path, source, body_len: body.len(), snippet: BodySnippet::of(body) }
     })
-}
-
-/// Decodes `json` again, tracking the path, to say where it fails: only
-/// after a failure, so that successful decoding pays nothing for it.
-fn failing_path<T: DeserializeOwned>(json: &[u8]) -> Option<(String, serde_json::Error)> {
-    let mut deserializer = serde_json::Deserializer::from_slice(json);
-    serde_path_to_error::deserialize::<_, T>(&mut deserializer)
-        .err()
-        .map(|error| (error.path().to_string(), error.into_inner()))
 }
 
 impl ClientBuilder {

@@ -9,7 +9,7 @@
 //! somewhere in the generated code.
 
 /// The contract this runtime provides, and the one `gapi-generator` emits.
-pub const CONTRACT: u32 = 3;
+pub const CONTRACT: u32 = 4;
 
 /// A contract version, as a type, so that the compiler can check it.
 pub struct Contract<const VERSION: u32>;
@@ -18,7 +18,7 @@ pub struct Contract<const VERSION: u32>;
 #[diagnostic::on_unimplemented(
     message = "this crate was generated for a runtime contract that this gapi-runtime does not provide: `{Self}`",
     label = "generated for another gapi-runtime",
-    note = "gapi-runtime 0.3 provides Contract<3>: regenerate the crate with gapi-generator 0.3 (`cargo xtask regen`), or depend on the gapi-runtime it was generated for"
+    note = "gapi-runtime 0.3 provides Contract<4>: regenerate the crate with gapi-generator 0.3 (`cargo xtask regen`), or depend on the gapi-runtime it was generated for"
 )]
 pub trait Provided {}
 

@@ -33,6 +33,7 @@ mod media;
 mod paginate;
 mod random;
 mod request;
+mod response_body;
 mod retry;
 pub mod wire;
 mod workflow;
@@ -61,6 +62,7 @@ pub mod __private {
     pub use crate::contract::{CONTRACT, Contract, Provided, require_contract};
     pub use crate::kept::{KeepSpec, ReturnedFields};
     pub use crate::media::UploadSpec;
+    pub use crate::response_body::{DecodeFailure, ResponseBody, decode_json};
     pub use crate::wire::extras::WireExtras;
     pub use crate::wire::integers::StringInteger;
     pub use crate::wire::object::{

@@ -6,12 +6,12 @@ use std::fmt;
 use std::time::Instant;
 
 use futures_util::stream::{self, Stream};
-use serde::de::DeserializeOwned;
 
 use crate::api::HttpMethod;
 use crate::client::{AttemptError, Client, Outgoing, Payload, decode, read_body};
 use crate::error::{Error, ValidationError};
 use crate::request::Request;
+use crate::response_body::ResponseBody;
 
 /// How a method accepts media, from its discovery `mediaUpload`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,7 +72,7 @@ impl Client {
     /// Sends `request` with `media` as its content in one request:
     /// `uploadType=multipart` (the JSON body as metadata, then the media)
     /// when the request has a body, `uploadType=media` otherwise.
-    pub(crate) async fn upload<T: DeserializeOwned>(
+    pub(crate) async fn upload<T: ResponseBody>(
         &self,
         request: Request,
         upload: &'static UploadSpec,
@@ -84,7 +84,7 @@ impl Client {
     /// Sends `request` with `media` in a resumable session: the metadata
     /// first, then the media in chunks of 8 MiB. After a failed chunk the
     /// client asks the server how much it kept and goes on from there.
-    pub(crate) async fn upload_resumable<T: DeserializeOwned>(
+    pub(crate) async fn upload_resumable<T: ResponseBody>(
         &self,
         request: Request,
         upload: &'static UploadSpec,
@@ -95,7 +95,7 @@ impl Client {
 
     /// Like [`Self::upload_resumable`] with chunks of `chunk_size` bytes
     /// (rounded up to a multiple of 256 KiB).
-    pub(crate) async fn upload_resumable_in_chunks<T: DeserializeOwned>(
+    pub(crate) async fn upload_resumable_in_chunks<T: ResponseBody>(
         &self,
         request: Request,
         upload: &'static UploadSpec,
@@ -106,7 +106,7 @@ impl Client {
         self.upload_with_chunk_size(request, upload, media, Some(chunk)).await
     }
 
-    async fn upload_with_chunk_size<T: DeserializeOwned>(
+    async fn upload_with_chunk_size<T: ResponseBody>(
         &self,
         mut request: Request,
         upload: &'static UploadSpec,

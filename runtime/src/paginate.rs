@@ -2,11 +2,11 @@
 
 use futures_util::TryStreamExt;
 use futures_util::stream::{self, Stream};
-use serde::de::DeserializeOwned;
 
 use crate::client::Client;
 use crate::error::Error;
 use crate::request::Request;
+use crate::response_body::ResponseBody;
 
 /// Sends `request`, then again with the query parameter `page_token` set to
 /// each page's next token (`next_token`), and yields every page. Ends after
@@ -19,7 +19,7 @@ pub(crate) fn pages<T, F>(
     next_token: F,
 ) -> impl Stream<Item = Result<T, Error>> + Send
 where
-    T: DeserializeOwned + Send + 'static,
+    T: ResponseBody + Send + 'static,
     F: Fn(&T) -> Option<String> + Send + 'static,
 {
     follow(client, request, page_token, move |page: T| {
@@ -37,7 +37,7 @@ pub(crate) fn items<T, I, F>(
     split: F,
 ) -> impl Stream<Item = Result<I, Error>> + Send
 where
-    T: DeserializeOwned + Send + 'static,
+    T: ResponseBody + Send + 'static,
     I: Send + 'static,
     F: Fn(T) -> (Vec<I>, Option<String>) + Send + 'static,
 {
@@ -56,7 +56,7 @@ fn follow<T, P, F>(
     split: F,
 ) -> impl Stream<Item = Result<P, Error>> + Send
 where
-    T: DeserializeOwned + Send + 'static,
+    T: ResponseBody + Send + 'static,
     P: Send + 'static,
     F: Fn(T) -> (P, Option<String>) + Send + 'static,
 {

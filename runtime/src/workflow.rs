@@ -9,7 +9,6 @@ use std::future::Future;
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use serde::de::DeserializeOwned;
 use tokio::sync::MutexGuard;
 
 use crate::api::{HttpMethod, MethodSpec};
@@ -17,6 +16,7 @@ use crate::client::Client;
 use crate::error::Error;
 use crate::paginate;
 use crate::request::Request;
+use crate::response_body::ResponseBody;
 
 /// The result of a sync that ran to its last page.
 #[derive(Clone, Debug)]
@@ -178,7 +178,7 @@ pub(crate) async fn sync<P, T, F>(
     split: F,
 ) -> Result<Synced<T>, Error>
 where
-    P: DeserializeOwned,
+    P: ResponseBody,
     F: Fn(P) -> (Vec<T>, Option<String>, Option<String>),
 {
     if let Some(flag) = params.request_sync_token {
@@ -283,7 +283,7 @@ pub async fn merge<B, R, Read, ReadFuture, Write, WriteFuture>(
     mut write: Write,
 ) -> Result<Merged<R>, Error>
 where
-    B: DeserializeOwned,
+    B: ResponseBody,
     Read: FnMut() -> ReadFuture,
     ReadFuture: Future<Output = Result<B, Error>>,
     Write: FnMut(B) -> WriteFuture,
@@ -291,7 +291,7 @@ where
 {
     let mut start = latest
         .and_then(|latest| latest.client.kept().take(&latest))
-        .and_then(|json| serde_json::from_str::<B>(&json).ok());
+        .and_then(|json| B::from_json(json.as_bytes()).ok());
     let (mut attempts, mut reads) = (1, 0);
     loop {
         let mut resource = match start.take() {

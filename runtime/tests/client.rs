@@ -330,6 +330,12 @@ async fn an_undecodable_success_body_is_a_decode_error_with_a_snippet_its_displa
     struct Item {
         name: String,
     }
+    /// As a generated crate implements it for a response type.
+    impl gapi_runtime::__private::ResponseBody for Item {
+        fn from_json(json: &[u8]) -> Result<Self, gapi_runtime::__private::DecodeFailure> {
+            gapi_runtime::__private::decode_json(json)
+        }
+    }
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .respond_with(
@@ -389,6 +395,13 @@ struct Page {
     #[serde(default)]
     items: Vec<String>,
     next_page_token: Option<String>,
+}
+
+/// As a generated crate implements it for a response type.
+impl gapi_runtime::__private::ResponseBody for Page {
+    fn from_json(json: &[u8]) -> Result<Self, gapi_runtime::__private::DecodeFailure> {
+        gapi_runtime::__private::decode_json(json)
+    }
 }
 
 async fn mount_three_pages(server: &MockServer) {

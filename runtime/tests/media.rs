@@ -49,6 +49,13 @@ struct File {
     id: String,
 }
 
+/// As a generated crate implements it for a response type.
+impl gapi_runtime::__private::ResponseBody for File {
+    fn from_json(json: &[u8]) -> Result<Self, gapi_runtime::__private::DecodeFailure> {
+        gapi_runtime::__private::decode_json(json)
+    }
+}
+
 fn client(server: &MockServer) -> Client {
     Client::builder(&API)
         .base_url(format!("{}/files/v1/", server.uri()))

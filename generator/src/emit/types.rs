@@ -124,6 +124,7 @@ fn struct_def(api: &Api, def: &StructDef, surface: &mut Recorder) -> Result<Toke
         })
         .transpose()?;
     let serde = struct_serde(def)?;
+    let response_body = def.response_body.then(|| response_body(&name));
     Ok(quote! {
         #docs
         #[derive(Clone, Debug, Default, PartialEq)]
@@ -146,7 +147,21 @@ fn struct_def(api: &Api, def: &StructDef, surface: &mut Recorder) -> Result<Toke
         }
 
         #serde
+
+        #response_body
     })
+}
+
+/// The decoder of a type methods answer with, compiled in this crate
+/// rather than in each program that sends one of those calls.
+fn response_body(name: &Ident) -> TokenStream {
+    quote! {
+        impl runtime::__private::ResponseBody for #name {
+            fn from_json(json: &[u8]) -> Result<Self, runtime::__private::DecodeFailure> {
+                runtime::__private::decode_json(json)
+            }
+        }
+    }
 }
 
 /// Serde impls that list each field once by its wire name and leave the
@@ -357,6 +372,7 @@ fn enum_def(def: &EnumDef, surface: &mut Recorder) -> Result<TokenStream, Error>
     let wires: Vec<&str> = def.variants.iter().map(|variant| variant.wire.as_str()).collect();
     let any_deprecated = def.variants.iter().any(|variant| variant.deprecated);
     let allow_deprecated = any_deprecated.then(|| quote! { #[allow(deprecated)] });
+    let response_body = def.response_body.then(|| response_body(&name));
     Ok(quote! {
         #docs
         #[derive(Clone, Debug)]
@@ -430,6 +446,8 @@ fn enum_def(def: &EnumDef, surface: &mut Recorder) -> Result<TokenStream, Error>
                 runtime::__private::deserialize_enum(deserializer)
             }
         }
+
+        #response_body
     })
 }
 

@@ -91,6 +91,9 @@ pub struct StructDef {
     /// The private field holding the keys the struct does not know and the
     /// fields to send although unset (`runtime::wire::WireExtras`).
     pub extras_field: String,
+    /// A method answers with it: its decoder is compiled in the generated
+    /// crate (`runtime::__private::ResponseBody`), not in every caller.
+    pub response_body: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -145,6 +148,8 @@ pub struct EnumDef {
     pub variants: Vec<Variant>,
     /// The variant that keeps a value this version of the crate does not know.
     pub unknown_variant: String,
+    /// A method answers with it (see [`StructDef::response_body`]).
+    pub response_body: bool,
 }
 
 #[derive(Clone, Debug)]

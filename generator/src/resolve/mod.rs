@@ -13,7 +13,7 @@ use heck::ToShoutySnakeCase;
 
 use crate::error::{Error, Warning};
 use crate::load::model::Document;
-use ir::{Api, Location, Param, Scope};
+use ir::{Api, Location, Method, Param, Resource, Scope, TypeDef};
 use lock::Lock;
 use methods::MethodResolver;
 use names::{Namespace, camel_ident, const_ident, snake_ident, type_name};
@@ -112,7 +112,8 @@ pub fn resolve(doc: &Document, prior: &Lock) -> Result<Api, Error> {
             description: info.description.clone(),
         })
         .collect();
-    let (types, mut decisions) = table.finish();
+    let (mut types, mut decisions) = table.finish();
+    mark_response_bodies(&mut types, &methods, &resources);
     commands::name(&mut methods, &mut resources, prior, &mut decisions);
     record_behaviour(&methods, &resources, &mut decisions);
     for namespace in [type_names, const_names, service_members, scope_names] {
@@ -209,6 +210,21 @@ fn scope_const(url: &str) -> String {
     let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
     let rest = rest.strip_prefix("www.googleapis.com/auth/").unwrap_or(rest);
     const_ident(rest.trim_end_matches('/'))
+}
+
+/// Marks the types methods answer with, here and in nested resources.
+fn mark_response_bodies(types: &mut [TypeDef], methods: &[Method], resources: &[Resource]) {
+    for id in methods.iter().filter_map(|method| method.response) {
+        match types.get_mut(id) {
+            Some(TypeDef::Struct(def)) => def.response_body = true,
+            Some(TypeDef::Enum(def)) => def.response_body = true,
+            // Aliases name types the runtime implements `ResponseBody` for.
+            Some(TypeDef::Alias(_) | TypeDef::FieldPaths(_)) | None => {}
+        }
+    }
+    for resource in resources {
+        mark_response_bodies(types, &resource.methods, &resource.resources);
+    }
 }
 
 #[cfg(test)]

@@ -373,6 +373,7 @@ impl<'a> TypeTable<'a> {
             deprecated: schema.deprecated,
             fields,
             extras_field,
+            response_body: false,
         })
     }
 
@@ -735,6 +736,7 @@ fn enum_def(name: String, doc: Option<String>, path: &str) -> EnumDef {
         origin: path.to_owned(),
         variants: Vec::new(),
         unknown_variant: String::new(),
+        response_body: false,
     }
 }
 
