@@ -30,6 +30,16 @@ pub(crate) struct Shared {
     mutation_in_flight: AtomicBool,
     /// How many requests each method has answered.
     served: Mutex<BTreeMap<&'static str, usize>>,
+    /// Failures to answer instead of running the method, by method id.
+    failures: Mutex<BTreeMap<String, Failure>>,
+}
+
+/// What [`Shared::fail_next`] was asked for, and how many are left (never 0).
+#[derive(Debug)]
+struct Failure {
+    remaining: u32,
+    status: u16,
+    retry_after: Option<Duration>,
 }
 
 impl Shared {
@@ -40,12 +50,52 @@ impl Shared {
             mutation_delay: Mutex::new(mutation_delay),
             mutation_in_flight: AtomicBool::new(false),
             served: Mutex::new(BTreeMap::new()),
+            failures: Mutex::new(BTreeMap::new()),
         }
     }
 
     /// How many requests of the method `id` have been answered.
     pub(crate) fn served(&self, id: &str) -> usize {
         self.served.lock().unwrap_or_else(PoisonError::into_inner).get(id).copied().unwrap_or(0)
+    }
+
+    /// Counts one more request of the method `id`; returns the new count.
+    pub(crate) fn count(&self, id: &'static str) -> usize {
+        let mut served = self.served.lock().unwrap_or_else(PoisonError::into_inner);
+        let count = served.entry(id).or_default();
+        *count += 1;
+        *count
+    }
+
+    /// Answers the next `times` requests of the method `id` with `status`
+    /// instead of running them, replacing what was asked for `id` before;
+    /// `times == 0` clears it.
+    pub(crate) fn fail_next(
+        &self,
+        id: &str,
+        times: u32,
+        status: u16,
+        retry_after: Option<Duration>,
+    ) {
+        let mut failures = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
+        if times == 0 {
+            failures.remove(id);
+        } else {
+            failures.insert(id.to_owned(), Failure { remaining: times, status, retry_after });
+        }
+    }
+
+    /// The error to answer a request of the method `id` with, if a failure
+    /// is pending for it; uses that failure up.
+    pub(crate) fn take_failure(&self, id: &str) -> Option<ApiError> {
+        let mut failures = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
+        let failure = failures.get_mut(id)?;
+        let error = ApiError::injected(failure.status, failure.retry_after);
+        failure.remaining -= 1;
+        if failure.remaining == 0 {
+            failures.remove(id);
+        }
+        Some(error)
     }
 
     pub(crate) fn mutation_delay(&self) -> Duration {
@@ -96,6 +146,9 @@ pub(crate) struct Incoming<'a> {
     pub(crate) body: &'a [u8],
 }
 
+/// The `Content-Type` of every [`Reply`].
+pub(crate) const JSON_CONTENT_TYPE: &str = "application/json; charset=UTF-8";
+
 /// The HTTP status and JSON body to send back.
 #[derive(Debug)]
 pub(crate) struct Reply {
@@ -103,6 +156,19 @@ pub(crate) struct Reply {
     pub(crate) body: Vec<u8>,
     /// The `Retry-After` to send, if any.
     pub(crate) retry_after: Option<Duration>,
+}
+
+impl Reply {
+    /// The `Retry-After` header value: whole seconds, rounded up, as the
+    /// header carries them.
+    pub(crate) fn retry_after_seconds(&self) -> Option<u64> {
+        self.retry_after.map(|delay| delay.as_secs() + u64::from(delay.subsec_nanos() > 0))
+    }
+
+    /// The `WWW-Authenticate` challenge Google sends with a 401.
+    pub(crate) fn challenge(&self) -> Option<&'static str> {
+        (self.status == 401).then_some("Bearer realm=\"https://accounts.google.com/\"")
+    }
 }
 
 /// One routed call, as the method implementations see it.
@@ -151,12 +217,12 @@ fn serve(
     let path = percent_decode(request.path.trim_start_matches('/'), false)
         .ok_or_else(|| ApiError::invalid_argument("The request path is not validly encoded."))?;
     let route = router::route(request.method, &path)?;
-    *shared
-        .served
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .entry(route.method.id)
-        .or_default() += 1;
+    shared.count(route.method.id);
+    // A test asked for this failure: answered before authentication and
+    // without running the method, as a failure in front of it would be.
+    if let Some(error) = shared.take_failure(route.method.id) {
+        return Err(error);
+    }
     let mut query = Query::parse(request.query)?;
     let credentials = presentation.take_from(&mut query)?;
     authenticate(shared.token.as_deref(), request.authorization, credentials.as_deref())?;

@@ -149,6 +149,41 @@ impl ApiError {
         )
     }
 
+    /// The failure [`FakePeople::fail_next`](crate::FakePeople::fail_next)
+    /// asked for: the `google.rpc.Code` name and generic message Google pairs
+    /// with `http_status`, and with a `retry_after`, the `Retry-After` header
+    /// and a `RetryInfo` detail, as the fake's own 429 carries them.
+    pub(crate) fn injected(http_status: u16, retry_after: Option<Duration>) -> Self {
+        let (status, message) = match http_status {
+            400 => ("INVALID_ARGUMENT", "Request contains an invalid argument."),
+            401 => ("UNAUTHENTICATED", "Request had invalid authentication credentials."),
+            403 => ("PERMISSION_DENIED", "The caller does not have permission."),
+            404 => ("NOT_FOUND", "Requested entity was not found."),
+            409 => ("ABORTED", "The operation was aborted."),
+            429 => ("RESOURCE_EXHAUSTED", "Resource has been exhausted (e.g. check quota)."),
+            499 => ("CANCELLED", "The operation was cancelled."),
+            500 => ("INTERNAL", "Internal error encountered."),
+            501 => ("UNIMPLEMENTED", "Operation is not implemented, or supported, or enabled."),
+            503 => ("UNAVAILABLE", "The service is currently unavailable."),
+            504 => ("DEADLINE_EXCEEDED", "The request deadline was exceeded."),
+            _ => ("UNKNOWN", "Unknown error."),
+        };
+        let mut error = Self::new(http_status, status, message);
+        if let Some(retry_after) = retry_after {
+            error.details.push(json!({
+                "@type": RETRY_INFO_TYPE,
+                "retryDelay": proto_duration(retry_after),
+            }));
+            error.retry_after = Some(retry_after);
+        }
+        error
+    }
+
+    /// 500 `INTERNAL`: a fault of the fake itself.
+    pub(crate) fn internal(message: impl Into<String>) -> Self {
+        Self::new(500, "INTERNAL", message)
+    }
+
     pub(crate) fn not_found(message: impl Into<String>) -> Self {
         Self::new(404, "NOT_FOUND", message)
     }
@@ -160,12 +195,18 @@ impl ApiError {
     /// The numeric `google.rpc.Code` for `status`.
     fn rpc_code(&self) -> u16 {
         match self.status {
+            "CANCELLED" => 1,
             "INVALID_ARGUMENT" => 3,
+            "DEADLINE_EXCEEDED" => 4,
             "NOT_FOUND" => 5,
             "ALREADY_EXISTS" => 6,
+            "PERMISSION_DENIED" => 7,
             "RESOURCE_EXHAUSTED" => 8,
             "FAILED_PRECONDITION" => 9,
             "ABORTED" => 10,
+            "UNIMPLEMENTED" => 12,
+            "INTERNAL" => 13,
+            "UNAVAILABLE" => 14,
             "UNAUTHENTICATED" => 16,
             _ => 2,
         }
@@ -215,6 +256,20 @@ mod tests {
     fn errors_without_details_omit_the_details_key() {
         let body = ApiError::not_found("gone").to_body();
         assert_eq!(body, json!({"error": {"code": 404, "message": "gone", "status": "NOT_FOUND"}}));
+    }
+
+    #[test]
+    fn injected_failures_carry_the_canonical_status_and_retry_info() {
+        let body = ApiError::injected(503, None).to_body();
+        assert_eq!(body["error"]["status"], "UNAVAILABLE");
+        assert!(body["error"].get("details").is_none());
+        let error = ApiError::injected(429, Some(Duration::from_secs(2)));
+        assert_eq!(error.retry_after, Some(Duration::from_secs(2)));
+        assert_eq!(error.to_rpc_status()["code"], 8);
+        let body = error.to_body();
+        assert_eq!(body["error"]["status"], "RESOURCE_EXHAUSTED");
+        assert_eq!(body["error"]["details"][0]["retryDelay"], "2s");
+        assert_eq!(ApiError::injected(418, None).status, "UNKNOWN");
     }
 
     #[test]

@@ -21,6 +21,16 @@
 //! come in Google's shape (`{"error": {"code", "message", "status", "details"}}`).
 //! State is kept as People JSON, independent of any generated client types.
 //!
+//! It also serves Google's HTTP batch endpoint, `POST /batch`: a
+//! `multipart/mixed` body of `application/http` parts, each one request of
+//! the methods above, answered by a `multipart/mixed` body with one
+//! `application/http` response per part, in order, `Content-ID: <x>`
+//! answered as `Content-ID: <response-x>`. At most 1000 parts; a malformed
+//! part is answered 400 on its own, a malformed envelope with an outer 400.
+//! Each batch counts once under the id `"batch"` in [`FakePeople::served`]
+//! and its parts under their own ids. Parts are not subject to the
+//! mutation delay described below.
+//!
 //! Where the documentation leaves room, the fake decides like this:
 //!
 //! - a `pageSize` above a list method's documented maximum is a 400 (the
@@ -86,6 +96,7 @@
 
 #![forbid(unsafe_code)]
 
+mod batch;
 mod clock;
 mod directory;
 mod dispatch;
@@ -195,6 +206,27 @@ impl FakePeople {
     /// client sends.
     pub fn served(&self, id: &str) -> usize {
         self.shared.served(id)
+    }
+
+    /// The fake's own test hook, not Google behaviour: from now on, the next
+    /// `times` requests of the method `method_id` (`people.people.get`,
+    /// alone or as a part of a batch; `"batch"` for whole batch requests)
+    /// are answered with the HTTP error `status` and a Google error body
+    /// (`RESOURCE_EXHAUSTED` for 429, `UNAVAILABLE` for 503, `NOT_FOUND` for
+    /// 404, `INTERNAL` for 500, ...), with `Retry-After` and a `RetryInfo`
+    /// detail when `retry_after` is given, without running the method, so
+    /// that a client's retries and error handling can be tested. They still
+    /// count in [`served`](Self::served). A later call for the same method
+    /// replaces this one; `times == 0` cancels it. An id the fake does not
+    /// serve never matches, as with `served`.
+    pub fn fail_next(
+        &self,
+        method_id: &str,
+        times: u32,
+        status: u16,
+        retry_after: Option<Duration>,
+    ) {
+        self.shared.fail_next(method_id, times, status, retry_after);
     }
 
     /// One contact (`people/c<number>`) with every field, if it exists.

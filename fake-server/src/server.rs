@@ -3,6 +3,7 @@
 //! is modelled here, where waiting is asynchronous: with a mutation delay,
 //! each mutation (any method but GET) is in flight for that long before it
 //! is dispatched, and one that arrives meanwhile is refused with 409 `ABORTED`.
+//! `POST /batch` goes to [`batch`](crate::batch) instead, outside that model.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -18,7 +19,8 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio::task::JoinSet;
 
-use crate::dispatch::{self, Reply, Shared};
+use crate::batch::{self, Multipart};
+use crate::dispatch::{self, JSON_CONTENT_TYPE, Reply, Shared};
 use crate::error::ApiError;
 
 /// Larger than any People request (a contact photo is a few MB of base64).
@@ -65,6 +67,14 @@ async fn respond(
             )))));
         }
     };
+    let authorization = parts.headers.get(AUTHORIZATION).and_then(|value| value.to_str().ok());
+    if parts.method == Method::POST && parts.uri.path() == batch::PATH {
+        let content_type = parts.headers.get(CONTENT_TYPE).and_then(|value| value.to_str().ok());
+        return Ok(match batch::handle(&shared, content_type, authorization, &body) {
+            Ok(multipart) => to_multipart_response(multipart),
+            Err(reply) => to_response(reply),
+        });
+    }
     let delay = shared.mutation_delay();
     let in_flight = if parts.method != Method::GET && !delay.is_zero() {
         let Some(in_flight) = shared.begin_mutation() else {
@@ -75,7 +85,6 @@ async fn respond(
     } else {
         None
     };
-    let authorization = parts.headers.get(AUTHORIZATION).and_then(|value| value.to_str().ok());
     let reply = dispatch::handle(
         &shared,
         &dispatch::Incoming {
@@ -91,21 +100,30 @@ async fn respond(
 }
 
 fn to_response(reply: Reply) -> Response<Full<Bytes>> {
-    let mut response = Response::new(Full::new(Bytes::from(reply.body)));
+    let mut response = Response::new(Full::default());
     *response.status_mut() =
         StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json; charset=UTF-8"));
-    if let Some(retry_after) = reply.retry_after {
-        // Whole seconds, rounded up, as the header carries them.
-        let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(JSON_CONTENT_TYPE));
+    if let Some(seconds) = reply.retry_after_seconds() {
         headers.insert(RETRY_AFTER, HeaderValue::from(seconds));
     }
-    if reply.status == 401 {
-        headers.insert(
-            WWW_AUTHENTICATE,
-            HeaderValue::from_static("Bearer realm=\"https://accounts.google.com/\""),
-        );
+    if let Some(challenge) = reply.challenge() {
+        headers.insert(WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
     }
+    *response.body_mut() = Full::new(Bytes::from(reply.body));
+    response
+}
+
+/// A batch response: 200 with the parts, whatever each part's status.
+fn to_multipart_response(multipart: Multipart) -> Response<Full<Bytes>> {
+    let Ok(content_type) = HeaderValue::try_from(multipart.content_type()) else {
+        // The boundary is made of letters, digits and `_`, so this is a bug of the fake.
+        return to_response(dispatch::error_reply(&ApiError::internal(
+            "The batch response boundary is not a valid header value.",
+        )));
+    };
+    let mut response = Response::new(Full::new(Bytes::from(multipart.body)));
+    response.headers_mut().insert(CONTENT_TYPE, content_type);
     response
 }

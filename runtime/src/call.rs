@@ -82,6 +82,11 @@ impl Call {
         Self { client: client.clone(), request: Request::new(spec) }
     }
 
+    /// The client and the request, for a batch to send.
+    pub(crate) fn into_parts(self) -> (Client, Request) {
+        (self.client, self.request)
+    }
+
     /// Sets the path parameter `name`, checked against its discovery `pattern`.
     pub fn path_param(&mut self, name: &'static str, value: String, pattern: Option<&'static str>) {
         self.request.path_param(name, value, pattern);

@@ -284,7 +284,7 @@ impl Client {
     ) -> Result<reqwest::Response, AttemptError> {
         let spec = request.spec();
         let credential =
-            self.inner.authenticator.credential(spec.scopes).await.map_err(|error| {
+            self.inner.authenticator.credential(request.scopes()).await.map_err(|error| {
                 let error = match error {
                     Error::Auth { message, .. } => Error::Auth { method: spec.id, message },
                     other => other,

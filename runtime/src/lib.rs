@@ -22,6 +22,7 @@
 
 mod api;
 pub mod auth;
+mod batch;
 mod call;
 mod chunks;
 mod client;
@@ -40,6 +41,7 @@ mod workflow;
 
 pub use api::ApiInfo;
 pub use auth::Authenticator;
+pub use batch::{Batch, BatchResults, Batchable, Slot};
 pub use call::CallOptions;
 pub use client::{
     Client, ClientBuilder, Response, ResponseHeaders, http_client, http_client_builder,
@@ -58,6 +60,7 @@ pub use workflow::{MERGE_ATTEMPTS, Merged, OnExpiry, Synced};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::api::{HttpMethod, MethodSpec};
+    pub use crate::batch::DEFAULT_MAX_CALLS;
     pub use crate::call::Call;
     pub use crate::contract::{CONTRACT, Contract, Provided, require_contract};
     pub use crate::kept::{KeepSpec, ReturnedFields};

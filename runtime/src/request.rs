@@ -50,6 +50,9 @@ const RESERVED: &AsciiSet = &UNRESERVED
 #[derive(Clone)]
 pub(crate) struct Request {
     spec: &'static MethodSpec,
+    /// What the credential is asked for: the method's scopes, or for a
+    /// batch request those of its first call.
+    scopes: &'static [&'static str],
     path_params: Vec<(&'static str, String)>,
     query: Vec<(&'static str, String)>,
     body: Option<Vec<u8>>,
@@ -72,6 +75,7 @@ impl Request {
     pub fn new(spec: &'static MethodSpec) -> Self {
         Self {
             spec,
+            scopes: spec.scopes,
             path_params: Vec::new(),
             query: Vec::new(),
             body: None,
@@ -85,6 +89,16 @@ impl Request {
     /// The method this request calls.
     pub fn spec(&self) -> &'static MethodSpec {
         self.spec
+    }
+
+    /// The scopes the credential must cover.
+    pub(crate) fn scopes(&self) -> &'static [&'static str] {
+        self.scopes
+    }
+
+    /// Asks the credential for `scopes` instead of the method's.
+    pub(crate) fn set_scopes(&mut self, scopes: &'static [&'static str]) {
+        self.scopes = scopes;
     }
 
     /// Sets the path parameter `name`, checking it against the discovery

@@ -140,6 +140,13 @@ response_body!(
     crate::wire::Timestamp,
 );
 
+/// The answer of a method without a response body, whatever it holds.
+impl ResponseBody for () {
+    fn from_json(_json: &[u8]) -> Result<Self, DecodeFailure> {
+        Ok(())
+    }
+}
+
 impl<T: DeserializeOwned> ResponseBody for Vec<T> {
     fn from_json(json: &[u8]) -> Result<Self, DecodeFailure> {
         decode_json(json)

@@ -8,6 +8,7 @@ mod contacts;
 mod directory;
 mod documented;
 mod groups;
+mod http_batch;
 mod listing;
 mod other_contacts;
 mod photos;

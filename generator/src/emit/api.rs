@@ -9,8 +9,8 @@ use super::ident;
 use super::types::ty_tokens;
 use crate::error::Error;
 use crate::resolve::ir::{
-    Api, Argument, Behaviour, Builder, Changes, Conflict, HttpMethod, MergeHelper, Method, Param,
-    Resource, Ty, TypeDef, Upload,
+    Api, Argument, BatchEndpoint, Behaviour, Builder, Changes, Conflict, HttpMethod, MergeHelper,
+    Method, Param, Resource, Ty, TypeDef, Upload,
 };
 use crate::surface::{Recorder, param_text, ty_text, type_name, unraw};
 
@@ -59,10 +59,16 @@ pub fn api_module(api: &Api, surface: &mut Recorder) -> Result<TokenStream, Erro
         .collect::<Result<Vec<_>, _>>()?;
     let types_import =
         mentions_api_types(&api.methods, &api.resources).then(|| quote! { use crate::types::*; });
+    let (batch_spec, batch_method) = match &api.batch {
+        Some(batch) => batch_items(api, batch, &service_path, surface)?,
+        None => (None, None),
+    };
     Ok(quote! {
         //! The API's methods: a service, its resources, and a builder per call.
         use crate::runtime;
         #types_import
+
+        #batch_spec
 
         #( #[doc = #service_doc] )*
         #[derive(Clone, Debug)]
@@ -87,6 +93,7 @@ pub fn api_module(api: &Api, surface: &mut Recorder) -> Result<TokenStream, Erro
                 &self.client
             }
 
+            #batch_method
             #( #accessors )*
             #( #root_methods )*
         }
@@ -94,6 +101,50 @@ pub fn api_module(api: &Api, surface: &mut Recorder) -> Result<TokenStream, Erro
         #( #resources )*
         #( #calls )*
     })
+}
+
+/// The batch request's `MethodSpec` and the service's `batch()`.
+fn batch_items(
+    api: &Api,
+    batch: &BatchEndpoint,
+    service_path: &str,
+    surface: &mut Recorder,
+) -> Result<(Option<TokenStream>, Option<TokenStream>), Error> {
+    let spec = ident(&batch.spec_const)?;
+    let (id, path) = (&batch.id, &batch.path);
+    surface.item(
+        &format!("{service_path}::batch()"),
+        "service",
+        "method",
+        "-> Batch".to_owned(),
+        false,
+    );
+    let doc = format!(
+        " Many calls of the {} in one HTTP request to `{path}`: add the calls, send, and take \
+         each call's result. Google counts every call as a request of its own; see \
+         [`runtime::Batch`] for the limits and how failed calls are resent.",
+        api.title
+    );
+    let spec_tokens = quote! {
+        /// The batch request: `POST` to the document's `batchPath`. Credentials are
+        /// asked for the scopes of its first call.
+        const #spec: runtime::__private::MethodSpec = runtime::__private::MethodSpec {
+            id: #id,
+            http_method: runtime::__private::HttpMethod::Post,
+            path: #path,
+            scopes: &[],
+            warmup_query: None,
+            sequential: false,
+            keeps: None,
+        };
+    };
+    let method = quote! {
+        #[doc = #doc]
+        pub fn batch(&self) -> runtime::Batch {
+            runtime::Batch::new(&self.client, &#spec, runtime::__private::DEFAULT_MAX_CALLS)
+        }
+    };
+    Ok((Some(spec_tokens), Some(method)))
 }
 
 /// Where an item is emitted: the Rust path of its owner (`api::PeopleResource`)
@@ -580,6 +631,18 @@ fn call_items(
         None => quote! { () },
     };
     let upload_spec = method.upload.as_ref().map(upload_spec_const).transpose()?;
+    let batchable = api.batch.is_some().then(|| {
+        surface.item(&format!("{call_path}: Batchable"), group, "trait impl", String::new(), false);
+        quote! {
+            impl runtime::Batchable for #call {
+                type Response = #response;
+
+                fn __into_call(self) -> runtime::__private::Call {
+                    self.0
+                }
+            }
+        }
+    });
     let mut builders = Vec::new();
     for builder in method.builders() {
         let (tokens, signature) = match builder {
@@ -680,6 +743,8 @@ fn call_items(
                 &mut self.0
             }
         }
+
+        #batchable
 
         impl #call {
             #( #setters )*

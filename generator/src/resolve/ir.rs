@@ -44,6 +44,8 @@ pub struct Api {
     /// at a time, when the document words it for the whole API: it makes the
     /// mutations whose own description says nothing sequential too.
     pub sequential_rule: Option<Derived>,
+    /// The HTTP batch endpoint, when the document has a `batchPath`.
+    pub batch: Option<BatchEndpoint>,
     /// Every decision made here, for the next regeneration to keep.
     pub decisions: super::lock::Lock,
     /// What the document gets away with that resolving worked around (a
@@ -52,6 +54,17 @@ pub struct Api {
 }
 
 /// An OAuth scope and the constant that names it.
+/// Where many calls go in one `multipart/mixed` request.
+#[derive(Clone, Debug)]
+pub struct BatchEndpoint {
+    /// `batchPath`, relative to the API's root URL.
+    pub path: String,
+    /// The id the batch request goes by in errors and logs (`people.batch`).
+    pub id: String,
+    /// The name of its `MethodSpec` static.
+    pub spec_const: String,
+}
+
 #[derive(Clone, Debug)]
 pub struct Scope {
     pub url: String,

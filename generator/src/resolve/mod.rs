@@ -13,7 +13,7 @@ use heck::ToShoutySnakeCase;
 
 use crate::error::{Error, Warning};
 use crate::load::model::Document;
-use ir::{Api, Location, Method, Param, Resource, Scope, TypeDef};
+use ir::{Api, BatchEndpoint, Location, Method, Param, Resource, Scope, TypeDef};
 use lock::Lock;
 use methods::MethodResolver;
 use names::{Namespace, camel_ident, const_ident, snake_ident, type_name};
@@ -96,6 +96,11 @@ pub fn resolve(doc: &Document, prior: &Lock) -> Result<Api, Error> {
     let mut service_members = Namespace::new("members $", prior);
     let mut methods = resolver.methods(&doc.methods, "", "$", &mut service_members)?;
     let mut resources = resolver.resources(&doc.resources, &[], "$", &mut service_members)?;
+    let batch = doc.batch_path.as_ref().filter(|path| !path.is_empty()).map(|path| {
+        let id = format!("{}.batch", doc.name);
+        let spec_const = resolver.const_names.claim("$.batchPath", const_ident(&id), false);
+        BatchEndpoint { path: path.trim_start_matches('/').to_owned(), id, spec_const }
+    });
     let const_names = std::mem::replace(&mut resolver.const_names, Namespace::new("", prior));
     let sequential_rule = resolver.sequential_rule.take();
     warnings.append(&mut resolver.warnings);
@@ -148,6 +153,7 @@ pub fn resolve(doc: &Document, prior: &Lock) -> Result<Api, Error> {
         resources,
         standard_params,
         sequential_rule,
+        batch,
         decisions,
         warnings,
     })

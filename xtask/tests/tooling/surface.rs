@@ -64,10 +64,12 @@ fn public_item(module: &str, item: &syn::Item, items: &mut BTreeSet<String>) {
             let path = format!("{module}::{}", owner.ident);
             match &block.trait_ {
                 Some((_, name, _)) => {
-                    let is_call_options =
-                        name.segments.last().is_some_and(|last| last.ident == "CallOptions");
-                    if is_call_options {
-                        items.insert(format!("{path}: CallOptions"));
+                    // The runtime's traits a user calls through: the call options,
+                    // and adding a call to a batch.
+                    if let Some(last) = name.segments.last()
+                        && ["CallOptions", "Batchable"].iter().any(|known| last.ident == known)
+                    {
+                        items.insert(format!("{path}: {}", last.ident));
                     }
                 }
                 None => {
