@@ -4,6 +4,7 @@
 //! resends. `FakePeople::fail_next` is the fake's own test hook, not a
 //! Google behaviour.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use google_people_v1::types::{ContactGroupField, Name, Person, PersonField};
@@ -129,8 +130,53 @@ async fn a_call_answered_429_is_resent_alone_and_succeeds() -> TestResult {
     Ok(())
 }
 
+/// Gives a revoked token until told it was refused, then the right one.
+#[derive(Debug, Default)]
+struct RevokedThenRenewed {
+    renewed: AtomicBool,
+}
+
+impl runtime::auth::Authenticator for RevokedThenRenewed {
+    fn credential<'a>(
+        &'a self,
+        _scopes: &'a [&'static str],
+    ) -> runtime::auth::CredentialFuture<'a> {
+        let token =
+            if self.renewed.load(Ordering::SeqCst) { "right-token" } else { "revoked-token" };
+        Box::pin(
+            async move { Ok(runtime::auth::Credential::Bearer(runtime::auth::Secret::new(token))) },
+        )
+    }
+
+    fn rejected<'a>(
+        &'a self,
+        _credential: &'a runtime::auth::Credential,
+    ) -> runtime::auth::RejectionFuture<'a> {
+        let first = !self.renewed.swap(true, Ordering::SeqCst);
+        Box::pin(async move { first })
+    }
+}
+
 #[tokio::test]
-async fn a_refused_credential_gives_each_call_its_401() -> TestResult {
+async fn calls_refused_for_their_credential_are_sent_again_once_with_a_new_one() -> TestResult {
+    let fake = FakePeople::builder().token("right-token").start().await?;
+    let client = runtime::Client::builder(&API)
+        .base_url(fake.base_url())
+        .authenticator(RevokedThenRenewed::default())
+        .build()?;
+    let people = PeopleService::from_client(client);
+    let mut batch = people.batch();
+    let me = batch.add(people.people().get("people/me").person_fields(PersonField::Names))?;
+    let groups = batch.add(people.contact_groups().list())?;
+    let mut results = batch.send().await;
+    results.take(me)?;
+    results.take(groups)?;
+    assert_eq!((results.requests(), fake.served("batch")), (2, 2), "refused, then renewed");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_credential_that_cannot_be_renewed_leaves_each_call_its_401() -> TestResult {
     let fake = FakePeople::builder().token("the-right-token").start().await?;
     let client = runtime::Client::builder(&API)
         .base_url(fake.base_url())
@@ -146,5 +192,6 @@ async fn a_refused_credential_gives_each_call_its_401() -> TestResult {
         }
         other => return Err(format!("expected a 401 under the call's id, got {other:?}").into()),
     }
+    assert_eq!(fake.served("batch"), 1, "a fixed token is not sent again");
     Ok(())
 }

@@ -6,9 +6,10 @@
 //! 429, or 5xx when the call is safe to repeat (the single-call rules of
 //! [`RetryPolicy`](crate::RetryPolicy)), are sent again in a later batch
 //! request after their backoff or `Retry-After`; parts that succeeded are
-//! never sent again. Mutations that the API asks to be sent one at a time go
-//! at most one per batch request, in the order added, each after the answer
-//! to the previous one.
+//! never sent again. A credential refused with 401, on the batch request or
+//! on its parts, is renewed once when the authenticator can, and what it
+//! covered is sent again. A mutation that the API asks to be sent one at a
+//! time ends its batch request: the calls added after it wait for its answer.
 
 use std::marker::PhantomData;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -158,6 +159,8 @@ impl Batch {
         let Self { client, spec, max_calls, id, calls } = self;
         let mut answers: Vec<Option<Answer>> = calls.iter().map(|_| None).collect();
         let mut attempts = vec![0u32; calls.len()];
+        // Calls resent once after their credential was refused (401).
+        let mut renewed = vec![false; calls.len()];
         // (index, not before): the calls still to send, in the order added.
         let mut pending: Vec<(usize, Instant)> =
             (0..calls.len()).map(|index| (index, Instant::now())).collect();
@@ -194,6 +197,7 @@ impl Batch {
                     break;
                 }
             };
+            let mut refused = Vec::new();
             for (&index, part) in round.iter().zip(answered) {
                 let request = &calls[index];
                 attempts[index] += 1;
@@ -204,6 +208,11 @@ impl Batch {
                         }
                         answers[index] =
                             Some(Answer::Success { method: request.spec().id, status, body });
+                    }
+                    PartAnswer::Failed { error, .. }
+                        if error.status() == Some(401) && !renewed[index] =>
+                    {
+                        refused.push((index, error));
                     }
                     PartAnswer::Failed { error, failure, server_delay } => {
                         let policy = client.retry_policy(request);
@@ -217,6 +226,18 @@ impl Batch {
                         } else {
                             answers[index] = Some(Answer::Failure(error));
                         }
+                    }
+                }
+            }
+            if let Some(&(first, _)) = refused.first() {
+                // One new credential for all of them, as for the outer request.
+                let renewable = client.credential_refused(calls[first].spec().scopes).await;
+                for (index, error) in refused {
+                    if renewable {
+                        renewed[index] = true;
+                        pending.push((index, Instant::now()));
+                    } else {
+                        answers[index] = Some(Answer::Failure(error));
                     }
                 }
             }

@@ -239,6 +239,7 @@ impl Client {
         async move {
             let started = Instant::now();
             let mut attempt = 1;
+            let mut renewed = false;
             loop {
                 let attempt_started = Instant::now();
                 let outcome = once().await;
@@ -253,6 +254,16 @@ impl Client {
                     }
                     Err(failed) => failed,
                 };
+                if matches!(failure, Failure::Rejected) && !renewed {
+                    renewed = true;
+                    tracing::info!(
+                        attempt,
+                        latency_ms,
+                        "credential refused; sending again with a new one"
+                    );
+                    attempt += 1;
+                    continue;
+                }
                 let delay = policy.backoff(attempt).max(server_delay.unwrap_or_default());
                 let retry = policy.allows(failure, retry_as)
                     && policy.fits(attempt, started.elapsed(), delay);
@@ -293,7 +304,7 @@ impl Client {
             })?;
         let timeout = request.timeout().or(self.inner.timeout);
         let mut builder = self.inner.http.request(outgoing.method.clone(), outgoing.url);
-        builder = match credential {
+        builder = match &credential {
             Credential::None => builder,
             Credential::Bearer(token) => builder.header(
                 reqwest::header::AUTHORIZATION,
@@ -346,11 +357,25 @@ impl Client {
         let mut error = GoogleError::from_body(status, &body);
         error.retry_after = retry_after;
         let server_delay = error.retry_delay();
+        let failure = if status == 401 && self.inner.authenticator.rejected(&credential).await {
+            Failure::Rejected
+        } else {
+            Failure::from_status(status)
+        };
         Err(AttemptError {
             error: Error::Api { method: spec.id, status, error: Box::new(error) },
-            failure: Failure::from_status(status),
+            failure,
             server_delay,
         })
+    }
+
+    /// Tells the authenticator that the credential it gives for `scopes`
+    /// was refused; whether another may be had.
+    pub(crate) async fn credential_refused(&self, scopes: &'static [&'static str]) -> bool {
+        match self.inner.authenticator.credential(scopes).await {
+            Ok(credential) => self.inner.authenticator.rejected(&credential).await,
+            Err(_) => false,
+        }
     }
 
     /// The retry policy of `request`: its own, or the client's.

@@ -88,7 +88,7 @@ impl RetryPolicy {
         match kind {
             Failure::NotExecuted => true,
             Failure::MaybeExecuted => method.is_idempotent() || self.retry_non_idempotent,
-            Failure::Final => false,
+            Failure::Final | Failure::Rejected => false,
         }
     }
 
@@ -115,6 +115,9 @@ pub(crate) enum Failure {
     MaybeExecuted,
     /// Retrying cannot help (4xx other than 429, decode errors).
     Final,
+    /// The credential was refused (401) and the authenticator can get
+    /// another: sent again once, at once, whatever the retry policy.
+    Rejected,
 }
 
 impl Failure {

@@ -753,3 +753,75 @@ fn an_api_without_a_default_endpoint_needs_one_from_the_caller() {
         .expect("a client given an endpoint builds");
     assert_eq!(client.base_url(), "https://nowhere.example.com/v1/");
 }
+
+/// Gives `token-1`, and after each refusal the next number; counts refusals.
+#[derive(Debug, Default)]
+struct RenewableToken {
+    current: AtomicUsize,
+    refused: AtomicUsize,
+}
+
+impl Authenticator for RenewableToken {
+    fn credential<'a>(&'a self, _scopes: &'a [&'static str]) -> CredentialFuture<'a> {
+        let number = self.current.load(Ordering::SeqCst) + 1;
+        Box::pin(async move { Ok(Credential::Bearer(Secret::new(format!("token-{number}")))) })
+    }
+
+    fn rejected<'a>(
+        &'a self,
+        _credential: &'a Credential,
+    ) -> gapi_runtime::auth::RejectionFuture<'a> {
+        self.refused.fetch_add(1, Ordering::SeqCst);
+        self.current.fetch_add(1, Ordering::SeqCst);
+        Box::pin(async { true })
+    }
+}
+
+fn unauthenticated() -> ResponseTemplate {
+    ResponseTemplate::new(401).set_body_json(
+        json!({"error": {"code": 401, "message": "Invalid Credentials", "status": "UNAUTHENTICATED"}}),
+    )
+}
+
+#[tokio::test]
+async fn a_refused_credential_is_renewed_once_and_the_call_sent_again_even_without_retries() {
+    let server = MockServer::start().await;
+    Mock::given(header("authorization", "Bearer token-1"))
+        .respond_with(unauthenticated())
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(header("authorization", "Bearer token-2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let authenticator = Arc::new(RenewableToken::default());
+    let client = Client::builder(&API)
+        .base_url(server.uri())
+        .authenticator(Arc::clone(&authenticator))
+        .retry(RetryPolicy::never())
+        .build()
+        .expect("builds");
+    get_item(&client, "items/a").send_empty().await.expect("sent again with token-2");
+    assert_eq!(authenticator.refused.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_second_refusal_or_a_fixed_token_ends_the_call_with_the_401() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(unauthenticated()).expect(3).mount(&server).await;
+    let authenticator = Arc::new(RenewableToken::default());
+    let renewing = Client::builder(&API)
+        .base_url(server.uri())
+        .authenticator(Arc::clone(&authenticator))
+        .retry(quick_retries())
+        .build()
+        .expect("builds");
+    let error = get_item(&renewing, "items/a").send_empty().await.expect_err("refused twice");
+    assert_eq!(error.status(), Some(401));
+    assert_eq!(authenticator.refused.load(Ordering::SeqCst), 2, "asked once more, then stopped");
+    let fixed = client(&server, quick_retries());
+    let error = get_item(&fixed, "items/a").send_empty().await.expect_err("a fixed token");
+    assert_eq!(error.status(), Some(401), "one request: a StaticToken cannot be renewed");
+}

@@ -99,6 +99,25 @@ async fn an_expiring_token_is_refreshed_before_the_next_call() {
 }
 
 #[tokio::test]
+async fn a_token_the_api_refuses_is_replaced_by_a_new_one_and_the_call_sent_again() {
+    let server = MockServer::start().await;
+    // Each answers one token request, in this order.
+    mount_token(&server, "sa-token-revoked", 3600).await;
+    mount_token(&server, "sa-token-2", 3600).await;
+    Mock::given(method("GET"))
+        .and(header("authorization", "Bearer sa-token-revoked"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(json!({
+            "error": {"code": 401, "message": "Invalid Credentials", "status": "UNAUTHENTICATED"}
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    mount_api_expecting(&server, "sa-token-2", 1).await;
+    let client = client(&server).await;
+    Call::new(&client, &GET).send_empty().await.expect("sent again with a new token");
+}
+
+#[tokio::test]
 async fn a_token_endpoint_failure_is_an_auth_error_naming_the_method() {
     let server = MockServer::start().await;
     Mock::given(path("/token"))

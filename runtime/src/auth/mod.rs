@@ -65,6 +65,10 @@ pub enum Credential {
 pub type CredentialFuture<'a> =
     Pin<Box<dyn Future<Output = Result<Credential, Error>> + Send + 'a>>;
 
+/// The future [`Authenticator::rejected`] returns: whether the next
+/// [`Authenticator::credential`] may give another credential.
+pub type RejectionFuture<'a> = Pin<Box<dyn Future<Output = bool> + Send + 'a>>;
+
 /// Supplies the credential for each request.
 ///
 /// `scopes` are the OAuth scopes the method accepts, any one of which grants
@@ -74,17 +78,34 @@ pub type CredentialFuture<'a> =
 pub trait Authenticator: Send + Sync + fmt::Debug + 'static {
     /// The credential for a call to a method accepting `scopes`.
     fn credential<'a>(&'a self, scopes: &'a [&'static str]) -> CredentialFuture<'a>;
+
+    /// The API refused `credential` (HTTP 401: revoked, or expired early).
+    /// An implementation that can get another forgets it and answers `true`;
+    /// the client then sends the request once more. By default nothing
+    /// changes and the 401 is the call's answer.
+    fn rejected<'a>(&'a self, credential: &'a Credential) -> RejectionFuture<'a> {
+        let _ = credential;
+        Box::pin(async { false })
+    }
 }
 
 impl<A: Authenticator + ?Sized> Authenticator for Arc<A> {
     fn credential<'a>(&'a self, scopes: &'a [&'static str]) -> CredentialFuture<'a> {
         (**self).credential(scopes)
     }
+
+    fn rejected<'a>(&'a self, credential: &'a Credential) -> RejectionFuture<'a> {
+        (**self).rejected(credential)
+    }
 }
 
 impl<A: Authenticator + ?Sized> Authenticator for Box<A> {
     fn credential<'a>(&'a self, scopes: &'a [&'static str]) -> CredentialFuture<'a> {
         (**self).credential(scopes)
+    }
+
+    fn rejected<'a>(&'a self, credential: &'a Credential) -> RejectionFuture<'a> {
+        (**self).rejected(credential)
     }
 }
 

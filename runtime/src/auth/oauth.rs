@@ -4,7 +4,7 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use tokio::sync::Mutex;
 
@@ -13,7 +13,10 @@ use super::endpoint::{
 };
 use super::installed::ClientSecret;
 use super::service_account::{ServiceAccountKey, config_text};
-use super::{Authenticator, Credential, CredentialFuture, Secret, narrowest_scope, token_file};
+use super::{
+    Authenticator, Credential, CredentialFuture, RejectionFuture, Secret, narrowest_scope,
+    token_file,
+};
 use crate::error::Error;
 
 /// An OAuth 2.0 authenticator: tokens are fetched on first use, cached (in
@@ -409,6 +412,21 @@ impl Authenticator for OAuth {
                 (self.scopes.clone(), &[][..])
             };
             self.token(&wanted, accepted).await.map(Credential::Bearer)
+        })
+    }
+
+    /// Marks the refused token expired: the next call gets a new one (with
+    /// the refresh token it came with, where there is one).
+    fn rejected<'a>(&'a self, credential: &'a Credential) -> RejectionFuture<'a> {
+        Box::pin(async move {
+            let Credential::Bearer(refused) = credential else { return false };
+            let mut tokens = self.tokens.lock().await;
+            let mut found = false;
+            for token in tokens.iter_mut().filter(|token| token.access == *refused) {
+                token.expires_at = SystemTime::UNIX_EPOCH;
+                found = true;
+            }
+            found
         })
     }
 }
