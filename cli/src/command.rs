@@ -5,6 +5,8 @@
 use clap::builder::PossibleValuesParser;
 use clap::{Arg, ArgAction, Command, value_parser};
 
+use gapi_runtime::__engine::MethodSpec;
+
 use crate::table::{Api, Kind, Method, Param, Resource};
 
 /// The flags and commands the engine defines itself: a parameter or a
@@ -35,7 +37,8 @@ pub const RESERVED_FLAGS: &[&str] = &[
 pub(crate) const DEFAULT_UPLOAD_TYPE: &str = "application/octet-stream";
 
 /// The engine's own top-level commands.
-pub const RESERVED_COMMANDS: &[&str] = &["completions", "help", "login", "logout", "schema"];
+pub const RESERVED_COMMANDS: &[&str] =
+    &["batch", "completions", "help", "login", "logout", "schema"];
 
 /// The whole program's command.
 pub fn build(api: &'static Api) -> Command {
@@ -51,6 +54,9 @@ pub fn build(api: &'static Api) -> Command {
     }
     for resource in api.resources {
         root = root.subcommand(resource_command(resource));
+    }
+    if let Some(spec) = api.batch {
+        root = root.subcommand(batch_command(api, spec));
     }
     root.subcommand(
         Command::new("login")
@@ -162,6 +168,72 @@ fn global_args(api: &'static Api) -> Vec<Arg> {
             .help("With --format table: the columns, as field paths (`names.displayName`)"),
     ];
     args.into_iter().map(|arg| arg.help_heading("Global options")).collect()
+}
+
+/// `batch`: calls from JSON lines, sent in the API's HTTP batch requests.
+fn batch_command(api: &'static Api, spec: &MethodSpec) -> Command {
+    // A line of the API's own, for the help: a read with a path parameter if there is one.
+    let methods: Vec<&'static Method> = api.walk().into_iter().map(|(_, method)| method).collect();
+    let example = methods
+        .iter()
+        .find(|method| {
+            method.spec.http_method.as_str() == "GET"
+                && method.params.iter().any(|param| param.path)
+        })
+        .or(methods.first())
+        .map(|method| {
+            let params: Vec<String> = method
+                .params
+                .iter()
+                .filter(|param| param.required)
+                .map(|param| format!("\"{}\": \"...\"", param.wire))
+                .collect();
+            let body = if method.body.is_some() { ", \"body\": {...}" } else { "" };
+            format!(
+                " (`{id}`):\n  {{\"method\": \"{id}\", \"params\": {{{params}}}{body}}}",
+                id = method.spec.id,
+                params = params.join(", "),
+            )
+        })
+        .unwrap_or_default();
+    let long_about = format!(
+        "Send many calls in the API's HTTP batch requests (`{http} {path}`): one call a line \
+         in, one result a line out.
+
+Each non-empty line of the input is a JSON object:
+  {{\"method\": \"ID\", \"params\": {{\"NAME\": VALUE, ...}}, \"body\": {{...}}}}
+- method: the method's id, as `schema` shows it{example}
+- params (optional): the parameters by their names on the wire, path parameters included, \
+         checked as the command's flags are; a repeated parameter takes a list, a field mask a \
+         list or a comma-separated string; `fields` and `quotaUser` are taken too
+- body: the request body of a method that takes one, as the command's --json takes it
+
+Each line's result is one JSON line on stdout, in input order:
+  {{\"line\": 1, \"method\": \"ID\", \"status\": \"ok\", \"response\": {{...}}}}
+  {{\"line\": 2, \"method\": \"ID\", \"status\": \"error\", \"error\": \"...\", \"http_status\": 404}}
+`line` is the line's number in the input; `http_status` is there when the call got an HTTP \
+         status. A line that is not JSON, names an unknown method or has a bad parameter or \
+         body fails on its own (its `method` is null when it names none); the other lines are \
+         still sent.
+
+At most {max} calls go in one batch request; a call answered 429, or 5xx when it is safe to \
+         repeat, is resent. A summary goes to stderr; the exit code is 1 when any line failed. \
+         --fields and --quota-user apply to every call; --dry-run prints each call's request \
+         instead of sending.",
+        http = spec.http_method.as_str(),
+        path = spec.path,
+        max = gapi_runtime::__engine::DEFAULT_MAX_CALLS,
+    );
+    Command::new("batch")
+        .about("Send calls read as JSON lines in batch requests; print each result as a JSON line")
+        .long_about(long_about)
+        .arg(
+            Arg::new("input")
+                .long("input")
+                .value_name("FILE")
+                .default_value("-")
+                .help("The calls, one JSON object a line (- for stdin, the default)"),
+        )
 }
 
 fn resource_command(resource: &'static Resource) -> Command {

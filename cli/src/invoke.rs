@@ -1,6 +1,7 @@
 //! One method call from parsed arguments: the library's call assembled from
 //! flags and body, then previewed (`--dry-run`) or sent, paged, chunked,
-//! uploaded or downloaded through the runtime.
+//! uploaded or downloaded through the runtime. `batch` assembles its lines'
+//! calls with the same `assemble`.
 
 use std::io::Read;
 use std::time::Duration;
@@ -12,7 +13,7 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use crate::Failure;
-use crate::table::{Api, Kind, Method};
+use crate::table::{Api, Kind, Method, Param};
 use crate::{body, credentials, output};
 
 /// A page of a list response: its fields, each as the server sent it.
@@ -25,26 +26,18 @@ pub(crate) async fn run(
 ) -> Result<(), Failure> {
     let dry_run = matches.get_flag("dry-run");
     let client = client(api, matches, dry_run).await?;
-    let mut call = Call::new(&client, method.spec);
-    set_params(&mut call, method, matches);
-    if let Some(text) = matches.get_one::<String>("fields") {
-        call = call.fields(text.clone());
-    }
-    if let Some(user) = matches.get_one::<String>("quota-user") {
-        call = call.quota_user(user.clone());
-    }
-    if let Some(body) = method.body {
-        let text = read_input(matches.get_one::<String>("json").map_or("{}", String::as_str))?;
-        let json: Value = serde_json::from_str(&text)
-            .map_err(|error| Failure::Usage(format!("--json is not JSON: {error}")))?;
-        body::check_fields(api, body.schema, &json).map_err(|e| Failure::Usage(e.to_string()))?;
-        for (field, max) in method.body_limits {
-            let len = json.get(*field).and_then(Value::as_array).map_or(0, Vec::len);
-            call.limit_len(field, len, *max);
+    let json = match method.body {
+        Some(_) => {
+            let text = read_input(matches.get_one::<String>("json").map_or("{}", String::as_str))?;
+            let json: Value = serde_json::from_str(&text)
+                .map_err(|error| Failure::Usage(format!("--json is not JSON: {error}")))?;
+            Some(json)
         }
-        let encoded = (body.encode)(&json).map_err(|error| Failure::Usage(error.to_string()))?;
-        call.set_json_body(&encoded);
-    }
+        None => None,
+    };
+    let call = assemble(api, &client, method, |param| flag_values(matches, param), json.as_ref())
+        .map_err(|error| Failure::Usage(error.to_string()))?;
+    let call = global_options(call, matches);
     let download_to = matches.try_get_one::<String>("output").ok().flatten();
     if dry_run {
         if matches.try_get_one::<String>("upload").ok().flatten().is_some() {
@@ -160,7 +153,11 @@ async fn next<S: Stream + Unpin>(stream: &mut S) -> Option<S::Item> {
 }
 
 /// The client for this invocation: endpoint, credentials, timeout and retries.
-async fn client(api: &'static Api, matches: &ArgMatches, dry_run: bool) -> Result<Client, Failure> {
+pub(crate) async fn client(
+    api: &'static Api,
+    matches: &ArgMatches,
+    dry_run: bool,
+) -> Result<Client, Failure> {
     let mut builder = Client::builder(api.info);
     if let Some(url) = matches.get_one::<String>("base-url") {
         builder = builder.base_url(url.clone());
@@ -180,18 +177,75 @@ async fn client(api: &'static Api, matches: &ArgMatches, dry_run: bool) -> Resul
     builder.build().map_err(|error| Failure::Usage(error.to_string()))
 }
 
-/// Each flag's values onto the call, as the library's setters put them.
-fn set_params(call: &mut Call, method: &Method, matches: &ArgMatches) {
+/// The call of `method` through `client`: each parameter's values (text
+/// already checked against its kind; none when it is not set) and the
+/// body, if the method takes one. What a method's command sends for its flags and
+/// `--json`, and what `batch` adds for a line's `params` and `body`.
+pub(crate) fn assemble(
+    api: &Api,
+    client: &Client,
+    method: &'static Method,
+    values_of: impl FnMut(&'static Param) -> Vec<String>,
+    json: Option<&Value>,
+) -> Result<Call, body::BodyError> {
+    let mut call = Call::new(client, method.spec);
+    set_params(&mut call, method, values_of);
+    if let (Some(body), Some(json)) = (method.body, json) {
+        set_body(api, method, body, &mut call, json)?;
+    }
+    Ok(call)
+}
+
+/// `--fields` and `--quota-user`, which apply to every call of a command.
+pub(crate) fn global_options(mut call: Call, matches: &ArgMatches) -> Call {
+    if let Some(text) = matches.get_one::<String>("fields") {
+        call = call.fields(text.clone());
+    }
+    if let Some(user) = matches.get_one::<String>("quota-user") {
+        call = call.quota_user(user.clone());
+    }
+    call
+}
+
+/// The body onto the call: its field names checked against the schema, the
+/// documented caps recorded, then decoded into the library's type and
+/// serialised as the library does.
+fn set_body(
+    api: &Api,
+    method: &Method,
+    body: crate::table::Body,
+    call: &mut Call,
+    json: &Value,
+) -> Result<(), body::BodyError> {
+    body::check_fields(api, body.schema, json)?;
+    for (field, max) in method.body_limits {
+        let len = json.get(*field).and_then(Value::as_array).map_or(0, Vec::len);
+        call.limit_len(field, len, *max);
+    }
+    let encoded = (body.encode)(json)?;
+    call.set_json_body(&encoded);
+    Ok(())
+}
+
+/// A flag's values as text (clap has checked them against the parameter's kind).
+fn flag_values(matches: &ArgMatches, param: &Param) -> Vec<String> {
+    match param.kind {
+        Kind::Bool => values::<bool>(matches, param.wire),
+        Kind::Integer => values::<i64>(matches, param.wire),
+        Kind::Unsigned => values::<u64>(matches, param.wire),
+        Kind::Number => values::<f64>(matches, param.wire),
+        Kind::Text | Kind::Enum(_) | Kind::FieldMask(_) => values::<String>(matches, param.wire),
+    }
+}
+
+/// Each parameter's values onto the call, as the library's setters put them.
+fn set_params(
+    call: &mut Call,
+    method: &'static Method,
+    mut values_of: impl FnMut(&'static Param) -> Vec<String>,
+) {
     for param in method.params {
-        let values: Vec<String> = match param.kind {
-            Kind::Bool => values::<bool>(matches, param.wire),
-            Kind::Integer => values::<i64>(matches, param.wire),
-            Kind::Unsigned => values::<u64>(matches, param.wire),
-            Kind::Number => values::<f64>(matches, param.wire),
-            Kind::Text | Kind::Enum(_) | Kind::FieldMask(_) => {
-                values::<String>(matches, param.wire)
-            }
-        };
+        let values = values_of(param);
         if values.is_empty() {
             continue;
         }

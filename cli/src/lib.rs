@@ -5,6 +5,8 @@
 //! from the table at run time, requests go through the library's runtime
 //! (the same `MethodSpec`s, so the same bytes on the wire), and output,
 //! credentials, paging and errors are handled here once for every API.
+//! `batch` sends many calls, read as JSON lines, in the API's HTTP batch
+//! requests (`gapi_runtime::Batch`).
 //!
 //! Exit codes: 0 on success, 1 when the API or the network failed, 2 for a
 //! usage mistake (an unknown flag, a bad value, a body that does not decode).
@@ -13,8 +15,9 @@
 
 // The runtime's engine contract this engine is written against
 // (`gapi_runtime::__engine`): another runtime fails here, not in a call below.
-const _: () = gapi_runtime::__engine::require_engine_contract::<1>();
+const _: () = gapi_runtime::__engine::require_engine_contract::<2>();
 
+mod batch;
 pub mod body;
 mod command;
 mod credentials;
@@ -84,6 +87,7 @@ async fn dispatch(api: &'static table::Api, matches: &clap::ArgMatches) -> Resul
         return Err(Failure::Usage("no command given; see --help".into()));
     };
     match name {
+        "batch" => batch::run(api, sub).await,
         "login" => credentials::login(api, sub).await,
         "logout" => credentials::logout(api),
         "schema" => {

@@ -86,13 +86,22 @@ pub(crate) fn json(text: &str, pretty: bool) -> Result<(), Failure> {
     flush()
 }
 
+/// JSON text on one line, whitespace outside strings dropped, the server's
+/// field order kept.
+pub(crate) fn compact(text: &str) -> Result<String, serde_json::Error> {
+    let mut out = Vec::with_capacity(text.len());
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    serde_transcode::transcode(&mut deserializer, &mut serde_json::Serializer::new(&mut out))?;
+    Ok(String::from_utf8_lossy(&out).into_owned())
+}
+
 /// One item as one line of JSON.
 pub(crate) fn json_line(text: &str) -> Result<(), Failure> {
     json(text, false)
 }
 
 /// The running count of `--page-all` on stderr: rewritten in place on a
-/// terminal, a line per page otherwise.
+/// terminal, a line per page otherwise; and `batch`'s summary.
 pub(crate) struct Progress {
     terminal: bool,
 }
@@ -116,6 +125,34 @@ impl Progress {
             eprintln!("\r{pages} page(s), {items} item(s): done");
         }
     }
+
+    /// What is under way, on a terminal only (the summary replaces it).
+    pub(crate) fn working(&mut self, line: &str) {
+        if self.terminal {
+            eprint!("\r{line}");
+        }
+    }
+
+    /// The last line, always printed: in place of [`Self::working`]'s on a terminal.
+    pub(crate) fn summary(&mut self, line: &str) {
+        if self.terminal {
+            eprintln!("\r{line}");
+        } else {
+            eprintln!("{line}");
+        }
+    }
+}
+
+/// Lines of text (JSON lines) on stdout, each as one line.
+pub(crate) fn lines(lines: &[String]) -> Result<(), Failure> {
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for line in lines {
+        writeln!(out, "{line}").map_err(write_failure)?;
+    }
+    out.flush().map_err(write_failure)?;
+    drop(out);
+    flush()
 }
 
 /// Rows of items under chosen columns, printed aligned.

@@ -25,6 +25,9 @@ pub struct Api {
     /// Methods at the document's top level.
     pub methods: &'static [Method],
     pub resources: &'static [Resource],
+    /// The HTTP batch request (`POST` to the document's `batchPath`), the
+    /// library's own spec, when the API has one: `batch` sends many calls in it.
+    pub batch: Option<&'static MethodSpec>,
     /// Every schema, by name, for `schema TYPE` and body checks.
     pub types: &'static [Type],
 }

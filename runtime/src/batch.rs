@@ -38,8 +38,9 @@ pub trait Batchable {
     fn __into_call(self) -> Call;
 }
 
+/// A bare call's answer stays as the server wrote it (the CLI engine prints it).
 impl Batchable for Call {
-    type Response = serde_json::Value;
+    type Response = Box<serde_json::value::RawValue>;
 
     fn __into_call(self) -> Call {
         self

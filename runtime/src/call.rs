@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::api::MethodSpec;
 use crate::client::{Client, Preview, Response};
 use crate::error::Error;
-use crate::media::{self, Download, Media, UploadSpec};
+use crate::media::{self, Download, Downloaded, Media, Progress, UploadSpec};
 use crate::request::Request;
 use crate::response_body::ResponseBody;
 use crate::retry::RetryPolicy;
@@ -242,5 +242,16 @@ impl Call {
     /// Sends the call with `alt=media` and streams the content back.
     pub async fn download(self) -> Result<Download, Error> {
         self.client.download(self.request).await
+    }
+
+    /// Sends the call with `alt=media` and writes the content to `path`,
+    /// going on with `Range` where a broken transfer stopped; `progress`
+    /// sees every step.
+    pub async fn download_to_file(
+        self,
+        path: impl AsRef<std::path::Path>,
+        progress: impl FnMut(Progress),
+    ) -> Result<Downloaded, Error> {
+        self.client.download_to_file(self.request, path.as_ref(), progress).await
     }
 }

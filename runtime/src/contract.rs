@@ -36,7 +36,7 @@ where
 /// `gapi-cli` states it with
 /// `const _: () = gapi_runtime::__engine::require_engine_contract::<N>();`,
 /// so a `gapi-cli` paired with a runtime that lacks `N` fails on that line.
-pub const ENGINE_CONTRACT: u32 = 1;
+pub const ENGINE_CONTRACT: u32 = 2;
 
 /// An engine contract version, as a type, so that the compiler can check it.
 pub struct EngineContract<const VERSION: u32>;
@@ -45,7 +45,7 @@ pub struct EngineContract<const VERSION: u32>;
 #[diagnostic::on_unimplemented(
     message = "this gapi-cli was built for an engine contract that this gapi-runtime does not provide: `{Self}`",
     label = "built for another gapi-runtime",
-    note = "gapi-runtime 0.3 provides EngineContract<1>: depend on the gapi-cli released with this gapi-runtime, or on the gapi-runtime this gapi-cli was built for"
+    note = "gapi-runtime 0.3 provides EngineContract<2>: depend on the gapi-cli released with this gapi-runtime, or on the gapi-runtime this gapi-cli was built for"
 )]
 pub trait EngineProvided {}
 

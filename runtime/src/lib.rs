@@ -50,7 +50,7 @@ pub use error::{BodySnippet, DecodeCause, Error, ErrorDetail, GoogleError, Valid
 /// The trait of the streams that `pages()`, `items()` and `send_in_chunks()`
 /// return: the ecosystem's one `Stream`, which `futures` extends.
 pub use futures_core::Stream;
-pub use media::{Download, Media};
+pub use media::{Download, Downloaded, Media, Progress};
 pub use retry::RetryPolicy;
 pub use wire::{Bytes, Duration, FieldMask, FieldPath, IntoFieldMask, Timestamp};
 pub use workflow::{MERGE_ATTEMPTS, Merged, OnExpiry, Synced};
@@ -83,6 +83,7 @@ pub mod __private {
 #[doc(hidden)]
 pub mod __engine {
     pub use crate::api::MethodSpec;
+    pub use crate::batch::{Batch, DEFAULT_MAX_CALLS};
     pub use crate::call::Call;
     pub use crate::client::Preview;
     pub use crate::contract::{

@@ -467,3 +467,145 @@ mod tests {
         assert_eq!(String::from_utf8_lossy(&payload.bytes), expected);
     }
 }
+
+/// Where a download to a file stands, for a progress display: bytes
+/// written and, when the server said, the whole size.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Progress {
+    /// Bytes of the content in the file so far.
+    pub done: u64,
+    /// The content's size, when known.
+    pub total: Option<u64>,
+}
+
+/// How a download to a file went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Downloaded {
+    /// The content's size: the bytes in the file.
+    pub bytes: u64,
+    /// Times the transfer broke and went on from where it stopped (`Range`).
+    pub resumed: u32,
+    /// Times a server that ignored `Range` made it start over from byte 0.
+    pub restarted: u32,
+}
+
+impl Client {
+    /// Sends `request` with `alt=media` and writes the content to `path`
+    /// (created or truncated). A connection that breaks mid-way is asked for
+    /// the rest with `Range: bytes=N-`, at most as often as the retry policy
+    /// allows attempts; a server that answers the whole content again (200
+    /// instead of 206) has the file start over, so that no byte is written
+    /// twice or out of place.
+    pub(crate) async fn download_to_file(
+        &self,
+        request: Request,
+        path: &std::path::Path,
+        mut progress: impl FnMut(Progress),
+    ) -> Result<Downloaded, Error> {
+        use tokio::io::{AsyncSeekExt, AsyncWriteExt};
+
+        let request = download_request(request);
+        let url = request.url(self.base_url())?;
+        let spec = request.spec();
+        let file_error = |done: u64, error: std::io::Error| Error::Transport {
+            method: spec.id,
+            source: Box::new(AtByte { offset: done, error }),
+        };
+        let mut file = tokio::fs::File::create(path).await.map_err(|error| file_error(0, error))?;
+        let max_breaks = self.retry_policy(&request).max_attempts().saturating_sub(1);
+        let mut report = Downloaded { bytes: 0, resumed: 0, restarted: 0 };
+        loop {
+            let from = report.bytes;
+            let headers =
+                if from > 0 { vec![("range", format!("bytes={from}-"))] } else { Vec::new() };
+            let (status, mut response) = self
+                .with_retries(&request, spec.http_method, || async {
+                    let mut outgoing = Outgoing::new(spec.http_method.to_reqwest(), &url, None);
+                    outgoing.headers = headers.clone();
+                    let response = self.attempt(&request, outgoing, &[]).await?;
+                    Ok((response.status().as_u16(), response))
+                })
+                .await?;
+            let content_range = response
+                .headers()
+                .get(reqwest::header::CONTENT_RANGE)
+                .and_then(|value| value.to_str().ok())
+                .and_then(parse_content_range);
+            let resumes_here =
+                status == 206 && content_range.is_some_and(|(start, _)| start == from);
+            if from > 0 && !resumes_here {
+                // The whole content again (or another range): start over.
+                file.set_len(0).await.map_err(|error| file_error(from, error))?;
+                file.seek(std::io::SeekFrom::Start(0))
+                    .await
+                    .map_err(|error| file_error(from, error))?;
+                report.bytes = 0;
+                report.restarted += 1;
+            }
+            let total = match content_range {
+                Some((_, total)) if resumes_here => total,
+                _ => response.content_length(),
+            };
+            progress(Progress { done: report.bytes, total });
+            let broke = loop {
+                match response.chunk().await {
+                    Ok(Some(chunk)) => {
+                        file.write_all(&chunk)
+                            .await
+                            .map_err(|error| file_error(report.bytes, error))?;
+                        report.bytes += chunk.len() as u64;
+                        progress(Progress { done: report.bytes, total });
+                    }
+                    Ok(None) if total.is_some_and(|total| report.bytes < total) => {
+                        break Error::Transport {
+                            method: spec.id,
+                            source: "the body ended early".into(),
+                        };
+                    }
+                    Ok(None) => {
+                        file.flush().await.map_err(|error| file_error(report.bytes, error))?;
+                        return Ok(report);
+                    }
+                    Err(error) => break AttemptError::transport(spec.id, error, None).error,
+                }
+            };
+            if report.resumed + report.restarted >= max_breaks {
+                let source: Box<dyn std::error::Error + Send + Sync> = Box::new(AtByte {
+                    offset: report.bytes,
+                    error: std::io::Error::other(broke.to_string()),
+                });
+                return Err(Error::Transport { method: spec.id, source });
+            }
+            tracing::info!(method = spec.id, offset = report.bytes, %broke, "download broke; resuming");
+            report.resumed += 1;
+        }
+    }
+}
+
+/// An I/O failure at a byte offset of a download.
+#[derive(Debug)]
+struct AtByte {
+    offset: u64,
+    error: std::io::Error,
+}
+
+impl fmt::Display for AtByte {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "at byte {}: {}", self.offset, self.error)
+    }
+}
+
+impl std::error::Error for AtByte {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.error)
+    }
+}
+
+/// `Content-Range: bytes START-END/TOTAL` -> (START, TOTAL if not `*`).
+fn parse_content_range(value: &str) -> Option<(u64, Option<u64>)> {
+    let (range, total) = value.trim().strip_prefix("bytes ")?.split_once('/')?;
+    let start = range.split_once('-')?.0.trim().parse().ok()?;
+    Some((start, total.trim().parse().ok()))
+}

@@ -111,7 +111,7 @@ fn batch_items(
     surface: &mut Recorder,
 ) -> Result<(Option<TokenStream>, Option<TokenStream>), Error> {
     let spec = ident(&batch.spec_const)?;
-    let (id, path) = (&batch.id, &batch.path);
+    let path = &batch.path;
     surface.item(
         &format!("{service_path}::batch()"),
         "service",
@@ -125,7 +125,22 @@ fn batch_items(
          [`runtime::Batch`] for the limits and how failed calls are resent.",
         api.title
     );
-    let spec_tokens = quote! {
+    let spec_tokens = batch_spec_const(batch)?;
+    let method = quote! {
+        #[doc = #doc]
+        pub fn batch(&self) -> runtime::Batch {
+            runtime::Batch::new(&self.client, &#spec, runtime::__private::DEFAULT_MAX_CALLS)
+        }
+    };
+    Ok((Some(spec_tokens), Some(method)))
+}
+
+/// The batch request's `MethodSpec` constant: the library's, and the CLI
+/// table's (the same emitter, so both send the same batch request).
+pub(super) fn batch_spec_const(batch: &BatchEndpoint) -> Result<TokenStream, Error> {
+    let spec = ident(&batch.spec_const)?;
+    let (id, path) = (&batch.id, &batch.path);
+    Ok(quote! {
         /// The batch request: `POST` to the document's `batchPath`. Credentials are
         /// asked for the scopes of its first call.
         const #spec: runtime::__private::MethodSpec = runtime::__private::MethodSpec {
@@ -137,14 +152,7 @@ fn batch_items(
             sequential: false,
             keeps: None,
         };
-    };
-    let method = quote! {
-        #[doc = #doc]
-        pub fn batch(&self) -> runtime::Batch {
-            runtime::Batch::new(&self.client, &#spec, runtime::__private::DEFAULT_MAX_CALLS)
-        }
-    };
-    Ok((Some(spec_tokens), Some(method)))
+    })
 }
 
 /// Where an item is emitted: the Rust path of its owner (`api::PeopleResource`)
@@ -718,6 +726,22 @@ fn call_items(
                 };
                 (tokens, "-> Download".to_owned())
             }
+            Builder::DownloadToFile => {
+                let tokens = quote! {
+                    /// Sends the call with `alt=media` and writes the content to `path`; a
+                    /// transfer that breaks goes on with `Range` where it stopped (a server
+                    /// that answers the whole content again makes the file start over).
+                    /// `progress` sees every step.
+                    pub async fn download_to_file(
+                        self,
+                        path: impl AsRef<std::path::Path>,
+                        progress: impl FnMut(runtime::Progress),
+                    ) -> Result<runtime::Downloaded, runtime::Error> {
+                        self.0.download_to_file(path, progress).await
+                    }
+                };
+                (tokens, "(path, progress) -> Downloaded".to_owned())
+            }
         };
         surface.item(
             &format!("{call_path}::{}()", builder.name()),
@@ -940,13 +964,10 @@ fn upload_method(
     response: &TokenStream,
 ) -> Result<TokenStream, Error> {
     let constant = ident(&upload.spec_const)?;
-    let (returns, finish) = match method.response {
-        Some(_) => (quote! { #response }, quote! {}),
-        None => (quote! { () }, quote! { .map(drop) }),
-    };
-    let decoded = match method.response {
+    // Without a response, `()` decodes any answer to nothing.
+    let returns = match method.response {
         Some(_) => quote! { #response },
-        None => quote! { serde::de::IgnoredAny },
+        None => quote! { () },
     };
     if builder == Builder::UploadResumable {
         return Ok(quote! {
@@ -954,7 +975,7 @@ fn upload_method(
             /// and after a failure the upload goes on from what the server kept. For
             /// large content.
             pub async fn upload_resumable(self, media: runtime::Media) -> Result<#returns, runtime::Error> {
-                self.0.upload_resumable::<#decoded>(&#constant, media).await #finish
+                self.0.upload_resumable::<#returns>(&#constant, media).await
             }
         });
     }
@@ -978,7 +999,7 @@ fn upload_method(
     Ok(quote! {
         #[doc = #doc]
         pub async fn upload(self, media: runtime::Media) -> Result<#returns, runtime::Error> {
-            self.0.upload::<#decoded>(&#constant, media).await #finish
+            self.0.upload::<#returns>(&#constant, media).await
         }
     })
 }

@@ -8,7 +8,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::api::{method_spec, upload_spec_const};
+use super::api::{batch_spec_const, method_spec, upload_spec_const};
 use super::docs::inline_lists;
 use super::ident;
 use crate::error::Error;
@@ -38,7 +38,8 @@ pub fn main_module(api: &Api) -> TokenStream {
 }
 
 /// The CLI's `api.rs`: the API as a `gapi_cli::table::Api`, and the
-/// library's `MethodSpec` constants, for a binary crate that depends on the
+/// library's `MethodSpec` constants (the batch request's too, when the API
+/// has a `batchPath`), for a binary crate that depends on the
 /// library crate `library` (its Rust name, `google_people_v1`) and on `gapi-cli`.
 pub fn table_module(api: &Api, library: &str) -> Result<TokenStream, Error> {
     let library = ident(library)?;
@@ -50,6 +51,14 @@ pub fn table_module(api: &Api, library: &str) -> Result<TokenStream, Error> {
     let methods = methods(api, &api.methods)?;
     let resources = resources(api, &api.resources)?;
     let mut specs = Vec::new();
+    let batch = match &api.batch {
+        Some(batch) => {
+            specs.push(batch_spec_const(batch)?);
+            let spec = ident(&batch.spec_const)?;
+            quote! { Some(&#spec) }
+        }
+        None => quote! { None },
+    };
     collect_specs(&api.methods, &api.resources, &mut specs)?;
     let types = types(api)?;
     let library_import = if takes_a_body(&api.methods, &api.resources) {
@@ -74,6 +83,7 @@ pub fn table_module(api: &Api, library: &str) -> Result<TokenStream, Error> {
             scopes: &[#( #scopes ),*],
             methods: &[#( #methods ),*],
             resources: &[#( #resources ),*],
+            batch: #batch,
             types: &[#( #types ),*],
         };
 

@@ -33,7 +33,8 @@ pub const RESERVED_FLAGS: &[&str] = &[
 ];
 
 /// The top-level commands `gapi-cli` defines.
-pub const RESERVED_COMMANDS: &[&str] = &["completions", "help", "login", "logout", "schema"];
+pub const RESERVED_COMMANDS: &[&str] =
+    &["batch", "completions", "help", "login", "logout", "schema"];
 
 /// A document name in kebab case: `createContact` is `create-contact`,
 /// `requestMask.includeField` is `request-mask-include-field`.

@@ -402,6 +402,7 @@ impl Method {
             (Builder::Upload, upload.is_some()),
             (Builder::UploadResumable, upload.is_some_and(|upload| upload.resumable)),
             (Builder::Download, self.download),
+            (Builder::DownloadToFile, self.download),
         ]
         .into_iter()
         .filter_map(|(builder, offered)| offered.then_some(builder))
@@ -519,10 +520,11 @@ pub enum Builder {
     Upload,
     UploadResumable,
     Download,
+    DownloadToFile,
 }
 
 impl Builder {
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 10] = [
         Self::Send,
         Self::SendWithMetadata,
         Self::SendInChunks,
@@ -532,6 +534,7 @@ impl Builder {
         Self::Upload,
         Self::UploadResumable,
         Self::Download,
+        Self::DownloadToFile,
     ];
 
     /// The method's Rust name.
@@ -546,6 +549,7 @@ impl Builder {
             Self::Upload => "upload",
             Self::UploadResumable => "upload_resumable",
             Self::Download => "download",
+            Self::DownloadToFile => "download_to_file",
         }
     }
 }
