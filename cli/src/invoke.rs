@@ -8,13 +8,16 @@ use std::time::Duration;
 
 use clap::ArgMatches;
 use gapi_runtime::__engine::Call;
-use gapi_runtime::{CallOptions, Client, Error, Media, RetryPolicy, Stream};
+use gapi_runtime::{CallOptions, Client, Error, Media, Resumable, RetryPolicy, Stream};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
 use crate::Failure;
 use crate::table::{Api, Kind, Method, Param};
 use crate::{body, credentials, output};
+
+/// `--upload` content larger than this goes in a resumable session.
+const RESUMABLE_ABOVE: u64 = 5 * 1024 * 1024;
 
 /// A page of a list response: its fields, each as the server sent it.
 type Page = std::collections::BTreeMap<String, Box<RawValue>>;
@@ -62,8 +65,16 @@ pub(crate) async fn run(
     }
     let format = output::Format::from_matches(matches);
     if let Some(path) = download_to {
-        let mut download = call.download().await.map_err(usage_or_call)?;
-        return output::download(&mut download, path).await;
+        if path == "-" {
+            let mut download = call.download().await.map_err(usage_or_call)?;
+            return output::download(&mut download, path).await;
+        }
+        let mut progress = output::Progress::new();
+        let downloaded =
+            call.download_to_file(path, move |done| progress.transfer("download", done)).await;
+        progress.end_line();
+        downloaded.map_err(usage_or_call)?;
+        return Ok(());
     }
     if let (Some(upload), Ok(Some(path))) = (method.upload, matches.try_get_one::<String>("upload"))
     {
@@ -74,10 +85,23 @@ pub(crate) async fn run(
             .flatten()
             .map_or(crate::command::DEFAULT_UPLOAD_TYPE, String::as_str)
             .to_owned();
-        let data = std::fs::read(path)
+        let media = Media::from_file(content_type, path)
             .map_err(|error| Failure::Usage(format!("cannot read --upload {path}: {error}")))?;
-        let response: Box<RawValue> =
-            call.upload(upload, Media::new(content_type, data)).await.map_err(usage_or_call)?;
+        // Google's advice: one request for small content, a resumable
+        // session (read a chunk at a time, resumed after a failure) above.
+        let resumable =
+            method.upload_resumable && media.size().is_some_and(|size| size > RESUMABLE_ABOVE);
+        let response: Box<RawValue> = if resumable {
+            let mut progress = output::Progress::new();
+            let media =
+                Resumable::new(media).progress(move |done| progress.transfer("upload", done));
+            let response = call.upload_resumable(upload, media).await;
+            progress.end_line();
+            response
+        } else {
+            call.upload(upload, media).await
+        }
+        .map_err(usage_or_call)?;
         return format.print_response(method, &response);
     }
     if matches.get_flag_if_present("chunked") {

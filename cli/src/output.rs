@@ -101,7 +101,9 @@ pub(crate) fn json_line(text: &str) -> Result<(), Failure> {
 }
 
 /// The running count of `--page-all` on stderr: rewritten in place on a
-/// terminal, a line per page otherwise; and `batch`'s summary.
+/// terminal, a line per page otherwise; `batch`'s summary; the progress
+/// bars of `--upload` and `--output`.
+#[derive(Clone, Copy)]
 pub(crate) struct Progress {
     terminal: bool,
 }
@@ -123,6 +125,30 @@ impl Progress {
     pub(crate) fn finish(&mut self, pages: usize, items: usize) {
         if self.terminal {
             eprintln!("\r{pages} page(s), {items} item(s): done");
+        }
+    }
+
+    /// A transfer's progress bar, on a terminal only: `upload: 12.0 of 64.0
+    /// MiB (18%)`, rewritten in place until [`Self::end_line`].
+    pub(crate) fn transfer(&mut self, verb: &str, progress: gapi_runtime::Progress) {
+        if !self.terminal {
+            return;
+        }
+        let mib = |bytes: u64| bytes as f64 / (1024.0 * 1024.0);
+        let done = mib(progress.done);
+        match progress.total {
+            Some(total) => {
+                let percent = (progress.done * 100).checked_div(total).unwrap_or(100);
+                eprint!("\r{verb}: {done:.1} of {:.1} MiB ({percent}%)", mib(total));
+            }
+            None => eprint!("\r{verb}: {done:.1} MiB"),
+        }
+    }
+
+    /// Ends the line of a progress bar.
+    pub(crate) fn end_line(&self) {
+        if self.terminal {
+            eprintln!();
         }
     }
 

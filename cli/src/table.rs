@@ -63,6 +63,8 @@ pub struct Method {
     /// The body field `--chunked` splits along.
     pub chunked_field: Option<&'static str>,
     pub upload: Option<&'static UploadSpec>,
+    /// The upload may go in a resumable session (chunks, resumed after a failure).
+    pub upload_resumable: bool,
     /// The method can return media (`alt=media`).
     pub download: bool,
     pub deprecated: bool,

@@ -13,6 +13,7 @@ use crate::error::Error;
 use crate::media::{self, Download, Downloaded, Media, Progress, UploadSpec};
 use crate::request::Request;
 use crate::response_body::ResponseBody;
+use crate::resumable::Resumable;
 use crate::retry::RetryPolicy;
 use crate::workflow::{self, OnExpiry, SyncParams, Synced};
 use crate::{chunks, paginate};
@@ -219,24 +220,15 @@ impl Call {
         self.client.upload(self.request, upload, media).await
     }
 
-    /// Sends the call with `media` in a resumable session of 8 MiB chunks.
+    /// Sends the call's content in a resumable session: chunks of 8 MiB
+    /// unless [`Resumable`] says otherwise, a failed chunk resumed from what
+    /// the server kept.
     pub async fn upload_resumable<T: ResponseBody>(
         self,
         upload: &'static UploadSpec,
-        media: Media,
+        resumable: impl Into<Resumable>,
     ) -> Result<T, Error> {
-        self.client.upload_resumable(self.request, upload, media).await
-    }
-
-    /// Like [`Self::upload_resumable`] with chunks of `chunk_size` bytes
-    /// (rounded up to a multiple of 256 KiB).
-    pub async fn upload_resumable_in_chunks<T: ResponseBody>(
-        self,
-        upload: &'static UploadSpec,
-        media: Media,
-        chunk_size: usize,
-    ) -> Result<T, Error> {
-        self.client.upload_resumable_in_chunks(self.request, upload, media, chunk_size).await
+        self.client.upload_resumable(self.request, upload, resumable.into()).await
     }
 
     /// Sends the call with `alt=media` and streams the content back.

@@ -35,6 +35,7 @@ mod paginate;
 mod random;
 mod request;
 mod response_body;
+mod resumable;
 mod retry;
 pub mod wire;
 mod workflow;
@@ -51,6 +52,7 @@ pub use error::{BodySnippet, DecodeCause, Error, ErrorDetail, GoogleError, Valid
 /// return: the ecosystem's one `Stream`, which `futures` extends.
 pub use futures_core::Stream;
 pub use media::{Download, Downloaded, Media, Progress};
+pub use resumable::Resumable;
 pub use retry::RetryPolicy;
 pub use wire::{Bytes, Duration, FieldMask, FieldPath, IntoFieldMask, Timestamp};
 pub use workflow::{MERGE_ATTEMPTS, Merged, OnExpiry, Synced};

@@ -8,7 +8,7 @@ use std::time::Duration;
 use futures_util::TryStreamExt;
 use gapi_runtime::__private::{Call, HttpMethod, MethodSpec, UploadSpec};
 use gapi_runtime::auth::StaticToken;
-use gapi_runtime::{ApiInfo, Client, Error, Media, RetryPolicy};
+use gapi_runtime::{ApiInfo, Client, Error, Media, Resumable, RetryPolicy};
 use serde::Deserialize;
 use serde_json::json;
 use wiremock::matchers::{body_bytes, header, method, path, query_param};
@@ -226,7 +226,10 @@ async fn resumable_upload(
     call.set_json_body(&json!({"name": "big.jpg"}));
 
     let file: File = call
-        .upload_resumable_in_chunks(&UPLOAD, Media::new("image/jpeg", picture(total)), chunk_size)
+        .upload_resumable(
+            &UPLOAD,
+            Resumable::new(Media::new("image/jpeg", picture(total))).chunk_size(chunk_size),
+        )
         .await
         .expect("the upload succeeds");
 

@@ -714,7 +714,12 @@ fn call_items(
             }
             Builder::Upload | Builder::UploadResumable => {
                 let Some(upload) = &method.upload else { continue };
-                (upload_method(builder, upload, method, &response)?, format!("-> {response_name}"))
+                let takes = match builder {
+                    Builder::UploadResumable => "impl Into<Resumable>",
+                    _ => "Media",
+                };
+                let signature = format!("({takes}) -> {response_name}");
+                (upload_method(builder, upload, method, &response)?, signature)
             }
             Builder::Download => {
                 let tokens = quote! {
@@ -971,11 +976,16 @@ fn upload_method(
     };
     if builder == Builder::UploadResumable {
         return Ok(quote! {
-            /// Like [`Self::upload`], in a resumable session: the content goes in chunks,
-            /// and after a failure the upload goes on from what the server kept. For
-            /// large content.
-            pub async fn upload_resumable(self, media: runtime::Media) -> Result<#returns, runtime::Error> {
-                self.0.upload_resumable::<#returns>(&#constant, media).await
+            /// Like [`Self::upload`], in a resumable session: the content goes in chunks
+            /// (8 MiB unless [`runtime::Resumable::chunk_size`] says otherwise), read one
+            /// at a time from memory, a file or a reader, and after a failure the upload
+            /// goes on from what the server kept; with a session file, a new process goes
+            /// on too. For large content.
+            pub async fn upload_resumable(
+                self,
+                upload: impl Into<runtime::Resumable>,
+            ) -> Result<#returns, runtime::Error> {
+                self.0.upload_resumable::<#returns>(&#constant, upload).await
             }
         });
     }
@@ -990,10 +1000,11 @@ fn upload_method(
     let doc = match method.request {
         Some(_) => format!(
             " Sends the call with `media` as its content, in one `uploadType=multipart` \
-             request: the body as metadata, then the media.{limits}"
+             request: the body as metadata, then the media, held in memory.{limits}"
         ),
         None => format!(
-            " Sends `media` as the call's content, in one `uploadType=media` request.{limits}"
+            " Sends `media` as the call's content, in one `uploadType=media` request, \
+             held in memory.{limits}"
         ),
     };
     Ok(quote! {

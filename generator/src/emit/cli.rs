@@ -211,6 +211,7 @@ fn method(api: &Api, method: &Method) -> Result<TokenStream, Error> {
         }
         None => quote! { None },
     };
+    let upload_resumable = method.upload.as_ref().is_some_and(|upload| upload.resumable);
     let download = method.download;
     let deprecated = method.deprecated;
     Ok(quote! {
@@ -225,6 +226,7 @@ fn method(api: &Api, method: &Method) -> Result<TokenStream, Error> {
             body_limits: &[#( #limits ),*],
             chunked_field: #chunked,
             upload: #upload,
+            upload_resumable: #upload_resumable,
             download: #download,
             deprecated: #deprecated,
         }
