@@ -5,10 +5,11 @@
 //! there; with a session file, a new process does the same.
 
 use std::fmt;
+use std::io::{Read, Seek};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use tokio::io::{AsyncReadExt, AsyncSeekExt};
+use tokio::io::AsyncReadExt;
 
 use crate::api::HttpMethod;
 use crate::client::{AttemptError, Client, Outgoing, Payload, decode, read_body};
@@ -386,7 +387,12 @@ fn kept_bytes(range: &str) -> Option<u64> {
 /// The content, read a chunk at a time.
 enum Content {
     Memory(bytes::Bytes),
-    File { file: tokio::fs::File, size: u64, at: u64 },
+    /// `file` is away while a blocking thread reads it.
+    File {
+        file: Option<std::fs::File>,
+        size: u64,
+        at: u64,
+    },
     Reader(Stream),
 }
 
@@ -405,10 +411,11 @@ impl Content {
         Ok(match source {
             Source::Memory(bytes) => Self::Memory(bytes),
             Source::File { path, size } => {
-                let file = tokio::fs::File::open(&path).await.map_err(|error| {
-                    Error::Transport { method, source: Box::new(AtByte { offset: 0, error }) }
+                let file = std::fs::File::open(&path).map_err(|error| Error::Transport {
+                    method,
+                    source: Box::new(AtByte { offset: 0, error }),
                 })?;
-                Self::File { file, size, at: 0 }
+                Self::File { file: Some(file), size, at: 0 }
             }
             Source::Reader(reader) => Self::Reader(Stream {
                 reader,
@@ -441,12 +448,28 @@ impl Content {
                         "the server has {offset} bytes of a file of {size}"
                     )));
                 }
-                if *at != offset {
-                    file.seek(std::io::SeekFrom::Start(offset)).await?;
-                }
                 let want = usize::try_from(size - offset).unwrap_or(usize::MAX).min(len);
-                let mut data = vec![0; want];
-                file.read_exact(&mut data).await.map_err(|error| {
+                // Read straight into the chunk on a blocking thread: no
+                // second buffer (tokio's file keeps one of up to 2 MiB).
+                let mut reading = file.take().ok_or_else(|| {
+                    std::io::Error::other("the file was lost by an earlier failed read")
+                })?;
+                let seek = *at != offset;
+                let (reading, read) = tokio::task::spawn_blocking(move || {
+                    let mut data = vec![0; want];
+                    let read = (|| {
+                        if seek {
+                            reading.seek(std::io::SeekFrom::Start(offset))?;
+                        }
+                        reading.read_exact(&mut data)
+                    })()
+                    .map(|()| data);
+                    (reading, read)
+                })
+                .await
+                .map_err(std::io::Error::other)?;
+                *file = Some(reading);
+                let data = read.map_err(|error| {
                     std::io::Error::new(
                         error.kind(),
                         format!("the file is shorter than the {size} bytes it had: {error}"),

@@ -1,7 +1,8 @@
 //! The memory a resumable upload from a file holds: measured by counting
 //! every allocation of this test binary (its only test, so nothing else
 //! allocates meanwhile) while 64 MiB go to a server started here that reads
-//! bodies in 64 KiB pieces. The peak above the start stays below two chunks.
+//! bodies in 64 KiB pieces. The peak above the start is one chunk and less
+//! than 1 MiB besides.
 
 mod upload_server;
 
@@ -54,7 +55,7 @@ impl gapi_runtime::__private::ResponseBody for Uploaded {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_64_mib_upload_from_a_file_holds_less_than_two_chunks_of_memory() {
+async fn a_64_mib_upload_from_a_file_holds_one_chunk_of_memory_and_less_than_1_mib_more() {
     let size = 64 * MIB;
     let chunk = 8 * MIB;
     let path = std::env::temp_dir().join(format!("gapi-upload-memory-{}.bin", std::process::id()));
@@ -83,7 +84,7 @@ async fn a_64_mib_upload_from_a_file_holds_less_than_two_chunks_of_memory() {
         assert_eq!(log.puts.len(), 8, "eight chunks of 8 MiB");
     });
     assert!(
-        (peak as u64) < 2 * chunk,
+        (peak as u64) < chunk + MIB,
         "the upload held {:.1} MiB at its peak, chunks are {} MiB",
         peak as f64 / MIB as f64,
         chunk / MIB

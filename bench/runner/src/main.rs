@@ -12,6 +12,7 @@ mod generation;
 mod machine;
 mod report;
 mod stats;
+mod upload;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -134,6 +135,7 @@ fn run() -> Result<()> {
     if options.runs("memory") {
         eprintln!("5/6 memory");
         sections.push(decode::memory()?);
+        sections.push(upload::run(&root)?);
     }
     if options.runs("calls") {
         eprintln!("4/6 calls");
