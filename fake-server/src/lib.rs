@@ -35,6 +35,12 @@
 //!
 //! - a `pageSize` above a list method's documented maximum is a 400 (the
 //!   search methods cap it, as documented); negative is a 400;
+//! - a page token resumes at an offset into the listing's order as it is
+//!   then, except for `people.connections.list` in the last-modified orders
+//!   (the default, which syncs use): there it resumes after the last contact
+//!   listed, so that a contact edited or deleted during a paged full sync
+//!   never pushes an unchanged one out of it; a contact changed meanwhile may
+//!   be listed twice, and comes with the next incremental sync in any case;
 //! - a page token pins every other parameter except `pageSize`; a sync token
 //!   every other parameter except `pageSize`, `pageToken`, `syncToken` and
 //!   `requestSyncToken`;

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::error::ApiError;
 use crate::query::Query;
-use crate::tokens::{Token, TokenCodec, TokenKind};
+use crate::tokens::{Cursor, Token, TokenCodec, TokenKind};
 
 /// Parameters a page token does not pin: the page position itself, and the
 /// page size, which clients may change between pages.
@@ -93,6 +93,8 @@ pub(crate) enum Syncs {
 #[derive(Debug)]
 pub(crate) struct Listing {
     offset: usize,
+    /// From a page token of a listing paged by key: the last item listed.
+    after: Option<Cursor>,
     page_size: usize,
     /// The store revision the listing covers: on the first page, the
     /// revision then (for an incremental sync, the last one it can see).
@@ -138,6 +140,7 @@ impl Listing {
         }
         let changed_since = sync.map(|sync| sync.revision);
         let synced_at = sync.or(page).map_or(moment.now_ms, |token| token.synced_at);
+        let after = page.and_then(|token| token.after);
         let (offset, snapshot) = match page {
             Some(token) => (
                 usize::try_from(token.offset)
@@ -152,7 +155,16 @@ impl Listing {
                 _ => (0, moment.revision),
             },
         };
-        Ok(Self { offset, page_size, snapshot, changed_since, synced_at, page_params, sync_params })
+        Ok(Self {
+            offset,
+            after,
+            page_size,
+            snapshot,
+            changed_since,
+            synced_at,
+            page_params,
+            sync_params,
+        })
     }
 
     /// Whether a resource last changed at `revision` belongs in this listing:
@@ -163,21 +175,53 @@ impl Listing {
         self.changed_since.is_none_or(|since| since < revision && revision <= self.snapshot)
     }
 
-    /// This request's page of `items` and the token for the next one, if any.
+    /// This request's page of `items` and the token for the next one, if
+    /// any: the page starts at the token's offset into `items` as they are
+    /// now, so items that move or go away between pages shift the others.
     pub(crate) fn page<T>(&self, items: Vec<T>, tokens: &TokenCodec) -> (Vec<T>, Option<String>) {
         let total = items.len();
         let end = self.offset.saturating_add(self.page_size).min(total);
         let page = items.into_iter().skip(self.offset).take(self.page_size).collect();
-        let next = (end < total).then(|| {
-            tokens.encode(Token {
-                kind: TokenKind::Page,
-                offset: end as u64,
-                revision: self.snapshot,
-                params: self.page_params,
-                synced_at: self.synced_at,
-            })
-        });
+        let next = (end < total).then(|| self.next_page(end, None, tokens));
         (page, next)
+    }
+
+    /// Like [`Self::page`], for `items` sorted by `key`: the page starts
+    /// after the last item the previous page listed, wherever the others
+    /// went meanwhile. An item that changed after the listing began may be
+    /// listed twice (where it was, and where it is now) and one that moved
+    /// before the position reached not at all, but both carry a revision
+    /// after the listing's snapshot, so the next incremental sync has them;
+    /// an unchanged item is never skipped.
+    pub(crate) fn page_by_key<T>(
+        &self,
+        items: Vec<T>,
+        key: impl Fn(&T) -> Cursor,
+        tokens: &TokenCodec,
+    ) -> (Vec<T>, Option<String>) {
+        let total = items.len();
+        let start = match self.after {
+            Some(after) => items.partition_point(|item| key(item) <= after),
+            None => self.offset.min(total),
+        };
+        let end = start.saturating_add(self.page_size).min(total);
+        let page: Vec<T> = items.into_iter().skip(start).take(self.page_size).collect();
+        let next = match page.last() {
+            Some(last) if end < total => Some(self.next_page(end, Some(key(last)), tokens)),
+            _ => None,
+        };
+        (page, next)
+    }
+
+    fn next_page(&self, offset: usize, after: Option<Cursor>, tokens: &TokenCodec) -> String {
+        tokens.encode(Token {
+            kind: TokenKind::Page,
+            offset: offset as u64,
+            revision: self.snapshot,
+            params: self.page_params,
+            synced_at: self.synced_at,
+            after,
+        })
     }
 
     /// Completes a list response: the page's items under `key` (left out
@@ -210,6 +254,7 @@ impl Listing {
             revision: self.snapshot,
             params: self.sync_params,
             synced_at: self.synced_at,
+            after: None,
         })
     }
 }

@@ -16,6 +16,7 @@ use crate::mask::{
 use crate::person::{check_singletons, parse_person, requested_group_ids};
 use crate::query::Query;
 use crate::store::{Contact, Store, Tombstone, contact_source_etag};
+use crate::tokens::Cursor;
 use crate::{photo, search};
 
 /// `sources` of the person-reading methods.
@@ -311,16 +312,29 @@ pub(crate) fn list_connections(store: &Store, call: &Call) -> Result<Value, ApiE
     )?;
     let mut contacts: Vec<&Contact> =
         store.contacts().filter(|contact| listing.includes(contact.revision())).collect();
-    sort_contacts(&mut contacts, sort_order.unwrap_or("LAST_MODIFIED_ASCENDING"));
+    let sort_order = sort_order.unwrap_or("LAST_MODIFIED_ASCENDING");
+    sort_contacts(&mut contacts, sort_order);
     let mut entries: Vec<Entry<'_>> = contacts.into_iter().map(Entry::Contact).collect();
     if listing.changed_since.is_some() {
-        let deleted = store.deleted_contacts().iter();
-        entries.extend(
-            deleted.filter(|tombstone| listing.includes(tombstone.revision)).map(Entry::Deleted),
-        );
+        let mut deleted: Vec<&Tombstone> = store
+            .deleted_contacts()
+            .iter()
+            .filter(|tombstone| listing.includes(tombstone.revision))
+            .collect();
+        deleted.sort_by_key(|tombstone| (tombstone.revision, tombstone_number(tombstone)));
+        entries.extend(deleted.into_iter().map(Entry::Deleted));
     }
     let total = entries.len();
-    let (page, next_page_token) = listing.page(entries, &store.tokens);
+    // In the last-modified orders (the default, which syncs use) a page
+    // resumes after the last contact listed: with offsets, a contact edited
+    // or deleted on an earlier page shifted an unchanged one onto it, out
+    // of this listing and of the next incremental sync (issue 29).
+    let descending = sort_order == "LAST_MODIFIED_DESCENDING";
+    let (page, next_page_token) = if sort_order.starts_with("LAST_MODIFIED") {
+        listing.page_by_key(entries, |entry| entry.cursor(descending), &store.tokens)
+    } else {
+        listing.page(entries, &store.tokens)
+    };
     let connections = page.into_iter().map(|entry| entry.to_json(&read_mask)).collect();
     let mut response = json!({ "totalPeople": total, "totalItems": total });
     listing.complete(
@@ -341,6 +355,22 @@ enum Entry<'a> {
 }
 
 impl Entry<'_> {
+    /// Where the entry sits in a last-modified order: contacts by revision
+    /// (newest first when `descending`), then deletions by revision, ties
+    /// broken by the contact's number.
+    fn cursor(&self, descending: bool) -> Cursor {
+        match self {
+            Self::Contact(contact) => Cursor {
+                class: 0,
+                rank: if descending { u64::MAX - contact.revision() } else { contact.revision() },
+                id: contact.number(),
+            },
+            Self::Deleted(tombstone) => {
+                Cursor { class: 1, rank: tombstone.revision, id: tombstone_number(tombstone) }
+            }
+        }
+    }
+
     fn to_json(&self, read_mask: &FieldMask) -> Value {
         match self {
             Self::Contact(contact) => read_mask.person(&contact.to_person()),
@@ -349,16 +379,27 @@ impl Entry<'_> {
     }
 }
 
+/// The number in a deleted contact's resource name (`people/c<number>`).
+fn tombstone_number(tombstone: &Tombstone) -> u64 {
+    tombstone
+        .resource_name
+        .strip_prefix("people/c")
+        .and_then(|number| number.parse().ok())
+        .unwrap_or(0)
+}
+
 fn sort_contacts(contacts: &mut [&Contact], order: &str) {
     match order {
-        "LAST_MODIFIED_DESCENDING" => contacts.sort_by_key(|contact| Reverse(contact.revision())),
+        "LAST_MODIFIED_DESCENDING" => {
+            contacts.sort_by_key(|contact| (Reverse(contact.revision()), contact.number()));
+        }
         "FIRST_NAME_ASCENDING" => {
             contacts.sort_by_cached_key(|contact| name_key(contact, "givenName"))
         }
         "LAST_NAME_ASCENDING" => {
             contacts.sort_by_cached_key(|contact| name_key(contact, "familyName"))
         }
-        _ => contacts.sort_by_key(|contact| contact.revision()),
+        _ => contacts.sort_by_key(|contact| (contact.revision(), contact.number())),
     }
 }
 

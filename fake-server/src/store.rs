@@ -79,6 +79,11 @@ impl Contact {
         self.revision
     }
 
+    /// The number in the resource name (`people/c<number>`).
+    pub(crate) fn number(&self) -> u64 {
+        self.id
+    }
+
     pub(crate) fn source_etag(&self) -> &str {
         &self.source_etag
     }

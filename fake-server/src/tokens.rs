@@ -38,6 +38,23 @@ pub(crate) struct Token {
     /// When the full sync this listing belongs to began, in milliseconds on
     /// the fake's clock: sync tokens expire a fixed time after it.
     pub(crate) synced_at: u64,
+    /// Page tokens of listings paged by key: the key of the last item
+    /// listed; the next page starts after it, wherever it is now.
+    pub(crate) after: Option<Cursor>,
+}
+
+/// Where an item sits in a listing's order, for paging by key: items are
+/// sorted by `(class, rank, id)`, and a page resumes after the last one it
+/// listed, so that items that moved or went away since do not shift the
+/// others between pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Cursor {
+    /// Groups of items listed one after the other (contacts, then deletions).
+    pub(crate) class: u64,
+    /// The sort order's key within the group (such as the revision).
+    pub(crate) rank: u64,
+    /// What breaks ties: the resource's number.
+    pub(crate) id: u64,
 }
 
 /// Encodes and verifies tokens with a key chosen when the server starts.
@@ -48,8 +65,12 @@ pub(crate) struct TokenCodec {
 
 impl TokenCodec {
     pub(crate) fn encode(&self, token: Token) -> String {
+        let after = match token.after {
+            Some(Cursor { class, rank, id }) => format!("{class}-{rank}-{id}"),
+            None => "-".to_owned(),
+        };
         let payload = format!(
-            "{}.{}.{}.{:x}.{}",
+            "{}.{}.{}.{:x}.{}.{after}",
             token.kind.tag(),
             token.offset,
             token.revision,
@@ -77,10 +98,25 @@ impl TokenCodec {
         let revision = parts.next()?.parse().ok()?;
         let params = u64::from_str_radix(parts.next()?, 16).ok()?;
         let synced_at = parts.next()?.parse().ok()?;
+        let after = match parts.next()? {
+            "-" => None,
+            cursor => {
+                let mut numbers = cursor.split('-').map(str::parse::<u64>);
+                let cursor = Cursor {
+                    class: numbers.next()?.ok()?,
+                    rank: numbers.next()?.ok()?,
+                    id: numbers.next()?.ok()?,
+                };
+                if numbers.next().is_some() {
+                    return None;
+                }
+                Some(cursor)
+            }
+        };
         if parts.next().is_some() {
             return None;
         }
-        Some(Token { kind, offset, revision, params, synced_at })
+        Some(Token { kind, offset, revision, params, synced_at, after })
     }
 }
 
@@ -88,8 +124,14 @@ impl TokenCodec {
 mod tests {
     use super::*;
 
-    const PAGE: Token =
-        Token { kind: TokenKind::Page, offset: 200, revision: 7, params: 0xabc, synced_at: 42 };
+    const PAGE: Token = Token {
+        kind: TokenKind::Page,
+        offset: 200,
+        revision: 7,
+        params: 0xabc,
+        synced_at: 42,
+        after: None,
+    };
 
     #[test]
     fn a_token_round_trips_and_is_url_safe() {
@@ -97,8 +139,17 @@ mod tests {
         let text = codec.encode(PAGE);
         assert!(text.bytes().all(|byte| byte.is_ascii_alphanumeric() || b"-_".contains(&byte)));
         assert_eq!(codec.decode(&text), Some(PAGE));
-        let sync = Token { kind: TokenKind::Sync, offset: 0, revision: 9, params: 1, synced_at: 7 };
+        let sync = Token {
+            kind: TokenKind::Sync,
+            offset: 0,
+            revision: 9,
+            params: 1,
+            synced_at: 7,
+            after: None,
+        };
         assert_eq!(codec.decode(&codec.encode(sync)), Some(sync));
+        let keyed = Token { after: Some(Cursor { class: 1, rank: 2, id: 3 }), ..PAGE };
+        assert_eq!(codec.decode(&codec.encode(keyed)), Some(keyed));
     }
 
     #[test]
