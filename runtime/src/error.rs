@@ -242,6 +242,19 @@ pub(crate) fn causes(error: &dyn std::error::Error) -> String {
     text
 }
 
+/// Whether `error` or one of its sources is the HTTP stack's failure to
+/// open a connection, before anything was sent.
+fn is_connect_failure(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(error);
+    while let Some(error) = current {
+        if error.downcast_ref::<reqwest::Error>().is_some_and(reqwest::Error::is_connect) {
+            return true;
+        }
+        current = error.source();
+    }
+    false
+}
+
 fn status_suffix(error: &GoogleError) -> String {
     error.status.as_deref().map(|status| format!(" {status}")).unwrap_or_default()
 }
@@ -285,6 +298,39 @@ impl Error {
     /// 429, or `RESOURCE_EXHAUSTED`: a quota or rate limit was hit; see [`Self::retry_delay`].
     pub fn is_rate_limited(&self) -> bool {
         self.status() == Some(429) || self.has_status("RESOURCE_EXHAUSTED")
+    }
+
+    /// Whether the server may have carried out the request although the call
+    /// failed: the connection broke after the request was sent (a reset, a
+    /// truncated answer), no answer came within the timeout, the server
+    /// answered 500, 502, 503 or 504, or it answered success with a body
+    /// that does not decode. False when the request was certainly not
+    /// carried out: the connection could not be opened, a 429 or another 4xx,
+    /// a request refused on the client, no credential. When the runtime cannot
+    /// tell (a batch request that failed as a whole), true.
+    ///
+    /// The runtime does not send such a call again unless it is safe to
+    /// repeat (GET, PUT, DELETE) or [`RetryPolicy::retry_non_idempotent`]
+    /// says so, so a `createContact` is never made twice behind the caller's
+    /// back; when this is true for one, check whether it took effect before
+    /// sending it again: look the contact up by a value of your own that it
+    /// carries (an `externalIds` or `clientData` entry, a name), with a
+    /// listing or a search.
+    ///
+    /// [`RetryPolicy::retry_non_idempotent`]: crate::RetryPolicy::retry_non_idempotent
+    pub fn may_have_been_applied(&self) -> bool {
+        match self {
+            Self::Timeout { .. } => true,
+            Self::Transport { source, .. } => !is_connect_failure(&**source),
+            Self::Api { status, .. } => {
+                crate::retry::Failure::from_status(*status) == crate::retry::Failure::MaybeExecuted
+            }
+            Self::Decode { status, .. } => (200..300).contains(status),
+            Self::RepeatedPageToken { .. }
+            | Self::Validation(_)
+            | Self::Auth { .. }
+            | Self::Config(_) => false,
+        }
     }
 
     /// `FAILED_PRECONDITION` with HTTP 400: for `people.updateContact` and its
@@ -607,6 +653,37 @@ mod tests {
         let header_only =
             GoogleError { retry_after: Some(Duration::from_secs(3)), ..GoogleError::default() };
         assert_eq!(header_only.retry_delay(), Some(Duration::from_secs(3)));
+    }
+
+    #[test]
+    fn only_failures_after_the_request_was_sent_may_have_been_applied() {
+        let method = "people.people.createContact";
+        let broken = Error::Transport {
+            method,
+            source: "connection closed before message completed".into(),
+        };
+        assert!(broken.may_have_been_applied(), "a broken connection: the server may have acted");
+        assert!(Error::Timeout { method, timeout: Duration::from_secs(1) }.may_have_been_applied());
+        for status in [500, 502, 503, 504] {
+            assert!(api_error(status, "{}").may_have_been_applied(), "{status}");
+        }
+        for status in [400, 401, 403, 404, 409, 429] {
+            assert!(!api_error(status, "{}").may_have_been_applied(), "{status}");
+        }
+        let undecodable = serde_json::from_str::<bool>("[").expect_err("not JSON");
+        let decode = |status| Error::Decode {
+            method,
+            status,
+            path: ".".into(),
+            source: DecodeCause::from_serde(&undecodable),
+            body_len: 1,
+            snippet: BodySnippet::of(b"["),
+        };
+        assert!(decode(200).may_have_been_applied(), "a 200 says it was done");
+        assert!(!Error::Config("no endpoint".into()).may_have_been_applied());
+        let refused =
+            ValidationError { method, parameter: None, message: "too many contacts".into() };
+        assert!(!Error::Validation(refused).may_have_been_applied());
     }
 
     #[test]

@@ -15,6 +15,13 @@ use crate::api::HttpMethod;
 ///   [`Self::retry_non_idempotent`] is set, so that a `createContact` is
 ///   never sent twice behind the caller's back.
 ///
+/// A call that failed where the server may have acted says so in
+/// [`Error::may_have_been_applied`](crate::Error::may_have_been_applied).
+/// A DELETE sent again after its first attempt did delete (and the answer
+/// was lost) is answered 404: the resource is gone either way, so a caller
+/// that deletes can take [`Error::is_not_found`](crate::Error::is_not_found)
+/// as done.
+///
 /// The wait before attempt *n + 1* is drawn between half and all of
 /// `initial_backoff * 2^(n-1)` (capped at `max_backoff`), and is never
 /// shorter than what the server asked for in `Retry-After` or a `RetryInfo`
