@@ -25,6 +25,8 @@ use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
+pub mod faults;
+
 /// The OAuth client the fake knows.
 pub const CLIENT_ID: &str = "1234-fake.apps.googleusercontent.com";
 /// Its secret.
