@@ -26,6 +26,8 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 pub mod faults;
+pub mod load;
+pub mod soak;
 
 /// The OAuth client the fake knows.
 pub const CLIENT_ID: &str = "1234-fake.apps.googleusercontent.com";

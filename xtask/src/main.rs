@@ -173,6 +173,22 @@ enum Command {
         #[arg(long = "only")]
         only: Vec<String>,
     },
+    /// The soak (issue 29): a program on the People crate through a fault proxy at 10% for N
+    /// minutes, then many clients against the fake at once; prints the counts, exits 1 on a loss.
+    Soak {
+        /// How long to run soak rounds (2,000 contacts, 500 edits, 200 deletions each).
+        #[arg(long, default_value_t = 10.0)]
+        minutes: f64,
+        /// The fault schedule's seed (round n uses seed + n).
+        #[arg(long, default_value_t = 29)]
+        seed: u64,
+        /// How long the concurrent clients run against the fake afterwards (0: not at all).
+        #[arg(long, default_value_t = 30)]
+        load_seconds: u64,
+        /// How many concurrent clients.
+        #[arg(long, default_value_t = 64)]
+        clients: usize,
+    },
 }
 
 fn main() -> ExitCode {
@@ -291,7 +307,39 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench { quick, only } => bench(&root, quick, &only),
+        Command::Soak { minutes, seed, load_seconds, clients } => {
+            soak(&root, minutes, seed, load_seconds, clients)
+        }
     }
+}
+
+/// Runs the `soak` program of gapi-testkit, built in release; exits as it exits.
+fn soak(
+    root: &std::path::Path,
+    minutes: f64,
+    seed: u64,
+    load_seconds: u64,
+    clients: usize,
+) -> Result<ExitCode> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = std::process::Command::new(cargo);
+    command.env_remove("CARGO_MANIFEST_DIR");
+    command.current_dir(root).args([
+        "run",
+        "--release",
+        "-p",
+        "gapi-testkit",
+        "--bin",
+        "soak",
+        "--",
+    ]);
+    command.args(["--minutes", &minutes.to_string(), "--seed", &seed.to_string()]);
+    command.args(["--load-seconds", &load_seconds.to_string(), "--clients", &clients.to_string()]);
+    let status = command.status().context("cannot run cargo for the soak")?;
+    Ok(status
+        .code()
+        .and_then(|code| u8::try_from(code).ok())
+        .map_or(ExitCode::FAILURE, ExitCode::from))
 }
 
 /// Runs `bench-runner` from the separate `bench/` workspace, so that only this
