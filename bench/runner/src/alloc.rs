@@ -13,6 +13,15 @@ static TRACKING: AtomicBool = AtomicBool::new(false);
 // Signed: blocks allocated before counting started may be freed during it.
 static CURRENT: AtomicIsize = AtomicIsize::new(0);
 static PEAK: AtomicIsize = AtomicIsize::new(0);
+static ALLOCATIONS: AtomicIsize = AtomicIsize::new(0);
+
+/// A new block: counted, and grown by its size.
+fn allocated(bytes: usize) {
+    if TRACKING.load(Relaxed) {
+        ALLOCATIONS.fetch_add(1, Relaxed);
+    }
+    grew(bytes);
+}
 
 fn grew(bytes: usize) {
     if TRACKING.load(Relaxed) {
@@ -34,7 +43,7 @@ unsafe impl GlobalAlloc for Counting {
         // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract.
         let block = unsafe { System.alloc(layout) };
         if !block.is_null() {
-            grew(layout.size());
+            allocated(layout.size());
         }
         block
     }
@@ -43,7 +52,7 @@ unsafe impl GlobalAlloc for Counting {
         // SAFETY: as for `alloc`.
         let block = unsafe { System.alloc_zeroed(layout) };
         if !block.is_null() {
-            grew(layout.size());
+            allocated(layout.size());
         }
         block
     }
@@ -74,15 +83,20 @@ pub struct HeapUse {
     pub peak: usize,
     /// What was still live at the end: the size of the result.
     pub held: usize,
+    /// Blocks allocated (reallocations not counted).
+    pub allocations: usize,
 }
 
 /// Runs `work` (on this thread, with no other thread allocating) and measures its heap use.
 pub fn peak_during<T>(work: impl FnOnce() -> T) -> (T, HeapUse) {
     CURRENT.store(0, Relaxed);
     PEAK.store(0, Relaxed);
+    ALLOCATIONS.store(0, Relaxed);
     TRACKING.store(true, Relaxed);
     let value = work();
     TRACKING.store(false, Relaxed);
     let bytes = |counter: &AtomicIsize| usize::try_from(counter.load(Relaxed)).unwrap_or(0);
-    (value, HeapUse { peak: bytes(&PEAK), held: bytes(&CURRENT) })
+    let heap =
+        HeapUse { peak: bytes(&PEAK), held: bytes(&CURRENT), allocations: bytes(&ALLOCATIONS) };
+    (value, heap)
 }

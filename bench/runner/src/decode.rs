@@ -168,9 +168,14 @@ pub fn memory() -> Result<Section> {
     ensure!(value?["connections"].as_array().map_or(0, Vec::len) == PEOPLE);
 
     let mut section = Section::default();
-    let what = "Peak heap decoding the page (held after)";
+    let what = "Peak heap decoding the page (held after; allocations)";
     let bytes = |heap: &crate::alloc::HeapUse| {
-        format!("{:.2} MB ({:.2} MB)", heap.peak as f64 / 1e6, heap.held as f64 / 1e6)
+        format!(
+            "{:.2} MB ({:.2} MB; {})",
+            heap.peak as f64 / 1e6,
+            heap.held as f64 / 1e6,
+            heap.allocations
+        )
     };
     let ratio = |other: &crate::alloc::HeapUse| ours_heap.peak as f64 / other.peak as f64;
     section.rows.push(

@@ -157,8 +157,7 @@ impl Serialize for FieldMask {
 
 impl<'de> Deserialize<'de> for FieldMask {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(text.as_ref()))
+        super::read_str(deserializer, |text| Ok::<_, std::convert::Infallible>(Self::from(text)))
     }
 }
 

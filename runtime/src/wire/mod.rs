@@ -16,6 +16,39 @@ pub use field_mask::{FieldMask, FieldPath, IntoFieldMask, UnknownFieldPath};
 pub use timestamp::{InvalidTimestamp, Timestamp};
 
 use std::fmt;
+use std::marker::PhantomData;
+
+/// Reads a JSON string and hands it to `read`, borrowed from the input
+/// unless it holds escapes: `Cow<str>`'s own `Deserialize` always copies,
+/// which cost an allocation for every enum value and timestamp decoded.
+pub(crate) fn read_str<'de, D, T, E>(
+    deserializer: D,
+    read: impl FnOnce(&str) -> Result<T, E>,
+) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    E: fmt::Display,
+{
+    struct StrVisitor<F, T, E>(F, PhantomData<fn() -> (T, E)>);
+
+    impl<'de, F, T, E> serde::de::Visitor<'de> for StrVisitor<F, T, E>
+    where
+        F: FnOnce(&str) -> Result<T, E>,
+        E: fmt::Display,
+    {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string")
+        }
+
+        fn visit_str<Error: serde::de::Error>(self, text: &str) -> Result<T, Error> {
+            (self.0)(text).map_err(Error::custom)
+        }
+    }
+
+    deserializer.deserialize_str(StrVisitor(read, PhantomData))
+}
 
 /// Writes a fraction of a second as Google does: nothing when it is zero,
 /// otherwise 3, 6 or 9 digits after a dot.
@@ -42,8 +75,7 @@ macro_rules! serde_as_text {
 
         impl<'de> serde::Deserialize<'de> for $ty {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let text = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-                text.parse().map_err(serde::de::Error::custom)
+                $crate::wire::read_str(deserializer, str::parse)
             }
         }
     };

@@ -181,8 +181,7 @@ where
     D: Deserializer<'de>,
     T: for<'a> From<&'a str>,
 {
-    let value = <std::borrow::Cow<'de, str> as Deserialize>::deserialize(deserializer)?;
-    Ok(T::from(&value))
+    super::read_str(deserializer, |text| Ok::<_, std::convert::Infallible>(T::from(text)))
 }
 
 #[cfg(test)]
