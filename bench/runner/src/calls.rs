@@ -17,6 +17,7 @@ use tokio::runtime::Runtime;
 use tokio::sync::oneshot;
 
 use crate::Settings;
+use crate::alloc::peak_during;
 use crate::report::{Row, Section};
 use crate::stats::{alternate, median, paired_ratios};
 
@@ -25,6 +26,8 @@ const ITEM: &str = "4 call";
 const PERSON: &str = r#"{"resourceName":"people/me","etag":"%EgUBAi43PRoEAQIFByIMR0xxd1R4dz0=","names":[{"metadata":{"primary":true,"source":{"type":"PROFILE","id":"111111111111111111111"}},"displayName":"Ada Lovelace","familyName":"Lovelace","givenName":"Ada","displayNameLastFirst":"Lovelace, Ada","unstructuredName":"Ada Lovelace"}]}"#;
 /// Requests each client sends before timing: connection set up, caches warm.
 const WARMUP: usize = 200;
+/// Requests whose allocations are counted.
+const COUNTED: usize = 100;
 
 pub fn run(settings: &Settings) -> Result<Section> {
     let server = Server::start()?;
@@ -76,6 +79,11 @@ pub fn run(settings: &Settings) -> Result<Section> {
         "the hand-written request differs from ours:\n{ours_head}\nvs\n{by_hand_head}"
     );
     client.block_on(repeat(WARMUP, &theirs_get))?;
+    let allocations = [
+        allocations_per_call(&client, &ours_get)?,
+        allocations_per_call(&client, &by_hand_get)?,
+        allocations_per_call(&client, &theirs_get)?,
+    ];
 
     let requests = settings.call_requests;
     let samples = alternate(
@@ -101,6 +109,16 @@ pub fn run(settings: &Settings) -> Result<Section> {
             .ours(per_second(ours))
             .other_paired(per_second(theirs), &paired_ratios(&samples[0], &samples[2])),
     );
+    section.rows.push(
+        Row::new(ITEM, "Allocations per people.get (the server's included), vs the floor")
+            .ours(format!("{:.1}", allocations[0]))
+            .other(format!("{:.1}", allocations[1]), allocations[0] / allocations[1]),
+    );
+    section.rows.push(
+        Row::new(ITEM, "Allocations per people.get (the server's included), vs google-people1")
+            .ours(format!("{:.1}", allocations[0]))
+            .other(format!("{:.1}", allocations[2]), allocations[0] / allocations[2]),
+    );
     section.notes.push(format!(
         "Calls: a keep-alive HTTP/1.1 server on 127.0.0.1 (its own thread and runtime) answers \
          every request with the same {}-byte Person. Each client sends sequential requests over \
@@ -117,6 +135,14 @@ pub fn run(settings: &Settings) -> Result<Section> {
         settings.call_rounds
     ));
     Ok(section)
+}
+
+/// Heap blocks allocated per call, over {COUNTED} calls after the warm-up,
+/// the server thread's included (the same work for every client).
+fn allocations_per_call<T>(client: &Runtime, get: &impl AsyncFn() -> Result<T>) -> Result<f64> {
+    let (sent, heap) = peak_during(|| client.block_on(repeat(COUNTED, get)));
+    sent?;
+    Ok(heap.allocations as f64 / COUNTED as f64)
 }
 
 async fn repeat<T>(times: usize, get: &impl AsyncFn() -> Result<T>) -> Result<()> {
