@@ -9,7 +9,7 @@ use std::io::Read;
 
 use clap::ArgMatches;
 use gapi_runtime::__engine::{Batch, Call, DEFAULT_MAX_CALLS};
-use gapi_runtime::{CallOptions, Slot};
+use gapi_runtime::{CallOptions, Error, Slot};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
@@ -91,7 +91,7 @@ pub(crate) async fn run(api: &'static Api, matches: &ArgMatches) -> Result<(), F
                 },
                 Err(error) => {
                     failed += 1;
-                    error_line(line, Some(method), &error.to_string(), error.status())
+                    error_line(line, Some(method), &error.to_string(), Some(&error))
                 }
             },
             Pending::Failed { method, message } => {
@@ -347,14 +347,22 @@ fn ok_line(line: usize, method: &str, response: &str) -> String {
     )
 }
 
-/// `{"line": N, "method": "...", "status": "error", "error": "...", "http_status": 404}`,
-/// `method` null when the line names none, `http_status` only when there is one.
-fn error_line(line: usize, method: Option<&str>, error: &str, status: Option<u16>) -> String {
+/// `{"line": N, "method": "...", "status": "error", "error": "...", "http_status": 404,
+/// "reason": "..."}`: `method` null when the line names none, `http_status` when
+/// the call got an HTTP status, `reason` when Google's answer gave one
+/// (`google.rpc.ErrorInfo`, such as `RATE_LIMIT_EXCEEDED`).
+fn error_line(line: usize, method: Option<&str>, message: &str, error: Option<&Error>) -> String {
     let method = method.map_or(Value::Null, Value::from);
-    let status = status.map(|status| format!(r#","http_status":{status}"#)).unwrap_or_default();
+    let mut extra = String::new();
+    if let Some(status) = error.and_then(Error::status) {
+        extra.push_str(&format!(r#","http_status":{status}"#));
+    }
+    if let Some(reason) = error.and_then(Error::google_error).and_then(|google| google.reason()) {
+        extra.push_str(&format!(r#","reason":{}"#, Value::from(reason)));
+    }
     format!(
-        r#"{{"line":{line},"method":{method},"status":"error","error":{}{status}}}"#,
-        Value::from(error)
+        r#"{{"line":{line},"method":{method},"status":"error","error":{}{extra}}}"#,
+        Value::from(message)
     )
 }
 
@@ -370,10 +378,18 @@ mod tests {
             ok,
             r#"{"line":3,"method":"people.people.get","status":"ok","response":{"etag":"e f"}}"#
         );
-        let error = error_line(4, Some("people.people.get"), "not \"found\"", Some(404));
+        let google = gapi_runtime::GoogleError::from_body(
+            429,
+            br#"{"error": {"code": 429, "message": "slow down", "status": "RESOURCE_EXHAUSTED",
+                "details": [{"@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                             "reason": "RATE_LIMIT_EXCEEDED", "domain": "googleapis.com"}]}}"#,
+        );
+        let failed =
+            Error::Api { method: "people.people.get", status: 429, error: Box::new(google) };
+        let error = error_line(4, Some("people.people.get"), "not \"found\"", Some(&failed));
         assert_eq!(
             error,
-            r#"{"line":4,"method":"people.people.get","status":"error","error":"not \"found\"","http_status":404}"#
+            r#"{"line":4,"method":"people.people.get","status":"error","error":"not \"found\"","http_status":429,"reason":"RATE_LIMIT_EXCEEDED"}"#
         );
         assert_eq!(
             error_line(5, None, "the line is not JSON", None),

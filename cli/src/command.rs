@@ -212,8 +212,9 @@ Each line's result is one JSON line on stdout, in input order:
   {{\"line\": 1, \"method\": \"ID\", \"status\": \"ok\", \"response\": {{...}}}}
   {{\"line\": 2, \"method\": \"ID\", \"status\": \"error\", \"error\": \"...\", \"http_status\": 404}}
 `line` is the line's number in the input; `http_status` is there when the call got an HTTP \
-         status. A line that is not JSON, names an unknown method or has a bad parameter or \
-         body fails on its own (its `method` is null when it names none); the other lines are \
+         status, and `reason` when Google's error gave one (such as `RATE_LIMIT_EXCEEDED`). A \
+         line that is not JSON, names an unknown method or has a bad parameter or body fails \
+         on its own (its `method` is null when it names none); the other lines are \
          still sent.
 
 At most {max} calls go in one batch request; a call answered 429, or 5xx when it is safe to \
