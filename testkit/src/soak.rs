@@ -130,6 +130,10 @@ pub struct SoakReport {
     pub sync_mismatches: u64,
     /// Calls that did not end within their deadline.
     pub hangs: u64,
+    /// The longest a call took (its turn behind other mutations included).
+    pub longest_call: Duration,
+    /// The deadline past which a call counts as hung.
+    pub call_deadline: Duration,
     /// Failures the program cannot explain by a fault (first few).
     pub problems: Vec<String>,
     /// Why edits failed in the end (first few): faults, not defects.
@@ -181,6 +185,8 @@ impl SoakReport {
         self.lost_edits += round.lost_edits;
         self.sync_mismatches += round.sync_mismatches;
         self.hangs += round.hangs;
+        self.longest_call = self.longest_call.max(round.longest_call);
+        self.call_deadline = round.call_deadline;
         for problem in round.problems {
             if self.problems.len() < 20 {
                 self.problems.push(problem);
@@ -216,6 +222,12 @@ impl fmt::Display for SoakReport {
             self.deleted, self.deletes_already_gone
         )?;
         writeln!(f, "incremental syncs: {}", self.syncs)?;
+        writeln!(
+            f,
+            "longest call {:.1} s (deadline {} s)",
+            self.longest_call.as_secs_f64(),
+            self.call_deadline.as_secs()
+        )?;
         writeln!(
             f,
             "duplicates {}, lost {}, lost edits {}, sync mismatches {}, hangs {}",
@@ -334,6 +346,8 @@ struct Program {
     beliefs: Mutex<Beliefs>,
     operations: AtomicU64,
     hangs: AtomicU64,
+    /// The longest call so far, in microseconds.
+    longest_call: AtomicU64,
     edits_failed: AtomicU64,
     edits_succeeded: AtomicU64,
     deletes_already_gone: AtomicU64,
@@ -358,8 +372,13 @@ impl Program {
     /// Runs one call under its deadline; `None` when it hung.
     async fn call<T>(&self, future: impl Future<Output = T>) -> Option<T> {
         self.operations.fetch_add(1, Ordering::Relaxed);
+        let started = Instant::now();
         match tokio::time::timeout(self.config.call_deadline(), future).await {
-            Ok(value) => Some(value),
+            Ok(value) => {
+                let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+                self.longest_call.fetch_max(micros, Ordering::Relaxed);
+                Some(value)
+            }
             Err(_) => {
                 self.hangs.fetch_add(1, Ordering::Relaxed);
                 None
@@ -429,6 +448,7 @@ pub async fn run_round(config: &SoakConfig, seed: u64) -> Result<SoakReport, Str
         beliefs: Mutex::default(),
         operations: AtomicU64::new(0),
         hangs: AtomicU64::new(0),
+        longest_call: AtomicU64::new(0),
         edits_failed: AtomicU64::new(0),
         edits_succeeded: AtomicU64::new(0),
         deletes_already_gone: AtomicU64::new(0),
@@ -484,6 +504,8 @@ pub async fn run_round(config: &SoakConfig, seed: u64) -> Result<SoakReport, Str
     };
     report.operations = program.operations.load(Ordering::Relaxed);
     report.hangs = program.hangs.load(Ordering::Relaxed);
+    report.longest_call = Duration::from_micros(program.longest_call.load(Ordering::Relaxed));
+    report.call_deadline = config.call_deadline();
     report.edits_failed = program.edits_failed.load(Ordering::Relaxed);
     report.edits_succeeded = program.edits_succeeded.load(Ordering::Relaxed);
     report.deletes_already_gone = program.deletes_already_gone.load(Ordering::Relaxed);
