@@ -644,16 +644,20 @@ mod tests {
         assert_eq!(Resumable::new(media()).chunk_size(4 * GRANULE).chunk_len(), 4 * GRANULE);
     }
 
-    #[tokio::test]
-    async fn a_reader_gives_chunks_and_knows_its_size_at_the_chunk_that_ends_it() {
-        let data: Vec<u8> = (0..10u8).collect();
-        let mut stream = Stream {
+    fn reading(data: Vec<u8>) -> Stream {
+        Stream {
             reader: Box::new(std::io::Cursor::new(data)),
             held: bytes::Bytes::new(),
             from: 0,
             lookahead: None,
             ended: false,
-        };
+        }
+    }
+
+    #[tokio::test]
+    async fn a_reader_gives_chunks_and_knows_its_size_at_the_chunk_that_ends_it() {
+        let data: Vec<u8> = (0..10u8).collect();
+        let mut stream = reading(data);
         let (first, size) = stream.chunk(0, 4).await.expect("read");
         assert_eq!((&first[..], size), (&[0, 1, 2, 3][..], None));
         // The server kept 3 of the 4: the next chunk starts at byte 3.
@@ -668,22 +672,10 @@ mod tests {
     #[tokio::test]
     async fn a_reader_resumed_by_a_new_process_skips_what_the_server_has() {
         let data: Vec<u8> = (0..10u8).collect();
-        let mut stream = Stream {
-            reader: Box::new(std::io::Cursor::new(data)),
-            held: bytes::Bytes::new(),
-            from: 0,
-            lookahead: None,
-            ended: false,
-        };
+        let mut stream = reading(data);
         let (rest, size) = stream.chunk(6, 8).await.expect("read");
         assert_eq!((&rest[..], size), (&[6, 7, 8, 9][..], Some(10)));
-        let mut short = Stream {
-            reader: Box::new(std::io::Cursor::new(vec![1, 2])),
-            held: bytes::Bytes::new(),
-            from: 0,
-            lookahead: None,
-            ended: false,
-        };
+        let mut short = reading(vec![1, 2]);
         let error = short.chunk(5, 8).await.expect_err("too short");
         assert!(error.to_string().contains("ended at byte 2, before byte 5"), "{error}");
     }
