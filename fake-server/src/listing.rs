@@ -330,6 +330,30 @@ mod tests {
     }
 
     #[test]
+    fn a_page_by_key_resumes_after_the_last_item_listed_when_earlier_ones_moved_or_went() {
+        let tokens = TokenCodec::default();
+        let key = |item: &u64| Cursor { class: 0, rank: *item, id: 0 };
+        let first =
+            Listing::begin(&query("a=1"), &tokens, Moment::at(5), SIZE, Syncs::Tokens).unwrap();
+        let (page, next) = first.page_by_key(vec![1, 2, 3, 4, 5], key, &tokens);
+        assert_eq!(page, [1, 2]);
+        let next = next.unwrap();
+        let second = Listing::begin(
+            &query(&format!("a=1&pageToken={next}")),
+            &tokens,
+            Moment::at(9),
+            SIZE,
+            Syncs::Tokens,
+        )
+        .unwrap();
+        // 1 went away and 2 changed, moving to the end (as 7): an offset would
+        // start at 5 and skip 3 and 4.
+        let (page, next) = second.page_by_key(vec![3, 4, 5, 7], key, &tokens);
+        assert_eq!(page, [3, 4]);
+        assert!(next.is_some());
+    }
+
+    #[test]
     fn tokens_are_bound_to_the_other_parameters_and_their_kind() {
         let tokens = TokenCodec::default();
         let listing =
