@@ -119,7 +119,17 @@ impl Batch {
 
     /// Adds `call`; its result will be in the slot returned. A call with a
     /// mistake (a path value not matching its pattern, too many items) or
-    /// made through another API's client is refused here.
+    /// made through another API's client is refused here. A media upload or
+    /// download cannot be added at all: `upload()` and `download()` consume
+    /// the call and give a future, which is not [`Batchable`]:
+    ///
+    /// ```compile_fail,E0277
+    /// # use gapi_runtime::__private::{Call, UploadSpec};
+    /// # fn refused(batch: &mut gapi_runtime::Batch, call: Call, upload: &'static UploadSpec) {
+    /// let media = gapi_runtime::Media::new("image/png", b"PNG".to_vec());
+    /// batch.add(call.upload::<serde_json::Value>(upload, media));
+    /// # }
+    /// ```
     pub fn add<C: Batchable>(&mut self, call: C) -> Result<Slot<C::Response>, Error> {
         let (client, request) = call.__into_call().into_parts();
         let refuse = |message: String| {
