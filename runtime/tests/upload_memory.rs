@@ -10,7 +10,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use gapi_runtime::{Media, Resumable, RetryPolicy};
-use upload_server::{UPLOAD, UploadServer, byte_at};
+use upload_server::{UPLOAD, UploadServer, write_content};
 
 /// The system allocator, counting the bytes in use and their peak.
 struct Counting;
@@ -62,9 +62,7 @@ async fn a_64_mib_upload_from_a_file_holds_one_chunk_of_memory_and_less_than_1_m
     {
         use std::io::Write;
         let mut file = std::io::BufWriter::new(std::fs::File::create(&path).expect("a file"));
-        for offset in 0..size {
-            file.write_all(&[byte_at(offset)]).expect("written");
-        }
+        write_content(0, size, &mut file).expect("written");
         file.flush().expect("written");
     }
     let server = UploadServer::start(Vec::new()).await;

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 
 use gapi_runtime::{Error, Media, Progress, Resumable, RetryPolicy};
 use tokio::io::AsyncWriteExt;
-use upload_server::{Fault, UPLOAD, UploadServer, content};
+use upload_server::{Fault, UPLOAD, UploadServer, content, wrong_bytes};
 
 const KIB: u64 = 1024;
 const MIB: u64 = 1024 * KIB;
@@ -245,4 +245,12 @@ async fn a_saved_session_the_server_no_longer_knows_fails_with_404_unless_a_rest
     assert!(matches!(refused, Error::Validation(_)), "{refused:?}");
     assert!(refused.to_string().contains("another upload"), "{refused}");
     std::fs::remove_dir_all(folder).expect("cleaned up");
+}
+
+#[test]
+fn the_server_catches_bytes_sent_from_the_wrong_offset() {
+    let piece = &content(3 * MIB)[MIB as usize..2 * MIB as usize];
+    assert_eq!(wrong_bytes(MIB, piece), 0, "the right offset");
+    assert!(wrong_bytes(MIB + 256 * KIB, piece) > MIB as usize / 2, "a chunk off by 256 KiB");
+    assert!(wrong_bytes(MIB - 1, piece) > MIB as usize / 2, "off by one byte");
 }

@@ -2,7 +2,7 @@
 //! Google's resumable protocol (a POST opens a session, PUTs send chunks
 //! with `Content-Range`, a 308 with `Range` says what it kept), reads each
 //! body in small pieces (so that a test of the client's memory measures the
-//! client), checks every byte against [`byte_at`], and fails chunks as its
+//! client), checks every byte against the content ([`content`]), and fails chunks as its
 //! plan says.
 
 #![allow(dead_code)] // Each test binary uses part of it.
@@ -35,15 +35,62 @@ pub static CREATE: MethodSpec = MethodSpec {
 pub static UPLOAD: UploadSpec =
     UploadSpec { path: "upload/files/v1/files", max_size: None, accept: &[] };
 
-/// The content's byte at `offset`: not the same byte over and over, so that
-/// a chunk sent from the wrong offset is caught.
-pub fn byte_at(offset: u64) -> u8 {
-    (offset.wrapping_mul(2_654_435_761) >> 24) as u8
+/// The content repeats a pattern whose length is a prime (no multiple of
+/// the protocol's 256 KiB), so that a chunk sent from the wrong offset is
+/// caught, and bytes can be made and checked a slice at a time (a byte at a
+/// time is slow in a debug build, for 64 MiB).
+const PERIOD: u64 = 1_000_003;
+
+fn pattern() -> &'static [u8] {
+    static PATTERN: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    PATTERN.get_or_init(|| {
+        (0..PERIOD).map(|index| (index.wrapping_mul(2_654_435_761) >> 24) as u8).collect()
+    })
+}
+
+/// The content from `offset` on, a slice at a time, endlessly.
+fn slices_from(offset: u64) -> impl Iterator<Item = &'static [u8]> {
+    let start = usize::try_from(offset % PERIOD).unwrap_or(0);
+    std::iter::once(&pattern()[start..]).chain(std::iter::repeat(pattern()))
+}
+
+/// Writes `len` bytes of the content from `offset` on into `out`.
+pub fn write_content(offset: u64, len: u64, out: &mut impl std::io::Write) -> std::io::Result<()> {
+    let mut left = len;
+    for slice in slices_from(offset) {
+        let take = usize::try_from(left.min(slice.len() as u64)).unwrap_or(0);
+        out.write_all(&slice[..take])?;
+        left -= take as u64;
+        if left == 0 {
+            break;
+        }
+    }
+    Ok(())
 }
 
 /// `size` bytes of content.
 pub fn content(size: u64) -> Vec<u8> {
-    (0..size).map(byte_at).collect()
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    let _ = write_content(0, size, &mut bytes);
+    bytes
+}
+
+/// How many bytes of `piece` differ from the content at `offset`.
+pub fn wrong_bytes(offset: u64, piece: &[u8]) -> usize {
+    let mut wrong = 0;
+    let mut rest = piece;
+    for expected in slices_from(offset) {
+        let take = rest.len().min(expected.len());
+        let (here, next) = rest.split_at(take);
+        if here != &expected[..take] {
+            wrong += here.iter().zip(expected).filter(|(got, want)| got != want).count();
+        }
+        rest = next;
+        if rest.is_empty() {
+            break;
+        }
+    }
+    wrong
 }
 
 /// What the server does with a chunk (a PUT with a body), in order; chunks
@@ -245,11 +292,7 @@ async fn put(
         if reader.read_exact(&mut piece[..want]).await.is_err() {
             return None;
         }
-        for (index, byte) in piece[..want].iter().enumerate() {
-            if *byte != byte_at(from + read + index as u64) {
-                wrong += 1;
-            }
-        }
+        wrong += wrong_bytes(from + read, &piece[..want]);
         read += want as u64;
     }
     let mut state = state.lock().expect("state");
