@@ -388,11 +388,11 @@ pub struct Downloaded {
 
 impl Client {
     /// Sends `request` with `alt=media` and writes the content to `path`
-    /// (created or truncated). A connection that breaks mid-way is asked for
-    /// the rest with `Range: bytes=N-`, at most as often as the retry policy
-    /// allows attempts; a server that answers the whole content again (200
-    /// instead of 206) has the file start over, so that no byte is written
-    /// twice or out of place.
+    /// (created or truncated once the server answers with it). A connection
+    /// that breaks mid-way is asked for the rest with `Range: bytes=N-`, at
+    /// most as often as the retry policy allows attempts; a server that
+    /// answers the whole content again (200 instead of 206) has the file
+    /// start over, so that no byte is written twice or out of place.
     pub(crate) async fn download_to_file(
         &self,
         request: Request,
@@ -408,7 +408,9 @@ impl Client {
             method: spec.id,
             source: Box::new(AtByte { offset: done, error }),
         };
-        let mut file = tokio::fs::File::create(path).await.map_err(|error| file_error(0, error))?;
+        // Created once the server answers with the content: a call that
+        // fails (a 404) leaves no empty file behind.
+        let mut file: Option<tokio::fs::File> = None;
         let max_breaks = self.retry_policy(&request).max_attempts().saturating_sub(1);
         let mut report = Downloaded { bytes: 0, resumed: 0, restarted: 0 };
         loop {
@@ -430,6 +432,12 @@ impl Client {
                 .and_then(parse_content_range);
             let resumes_here =
                 status == 206 && content_range.is_some_and(|(start, _)| start == from);
+            let file = match &mut file {
+                Some(file) => file,
+                None => file.insert(
+                    tokio::fs::File::create(path).await.map_err(|error| file_error(0, error))?,
+                ),
+            };
             if from > 0 && !resumes_here {
                 // The whole content again (or another range): start over.
                 file.set_len(0).await.map_err(|error| file_error(from, error))?;

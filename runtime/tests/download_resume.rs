@@ -44,6 +44,8 @@ enum Answer {
     HonestCutAt(f64),
     /// The whole content with 200, whatever the range.
     IgnoresRange,
+    /// 404, no content.
+    Missing,
 }
 
 /// Serves `content` as `plan` says, one request per connection; counts requests.
@@ -78,6 +80,7 @@ async fn serve(content: Vec<u8>, plan: Vec<Answer>) -> (String, Arc<AtomicUsize>
                         &content[start..],
                         Some(format!("content-range: bytes {start}-{}/{total}\r\n", total - 1)),
                     ),
+                    (Answer::Missing, _) => ("404 Not Found", &content[..0], None),
                     _ => ("200 OK", &content[..], None),
                 };
                 let header = format!(
@@ -159,6 +162,18 @@ async fn a_download_that_keeps_breaking_fails_naming_the_byte_it_reached() {
     assert!(matches!(error, Error::Transport { method: "files.files.get", .. }), "{error:?}");
     let shown = std::error::Error::source(&error).map(ToString::to_string).unwrap_or_default();
     assert!(shown.starts_with("at byte 524288"), "{shown}");
+    std::fs::remove_dir_all(folder).expect("cleaned up");
+}
+
+#[tokio::test]
+async fn a_download_that_fails_leaves_no_file_behind() {
+    let (base_url, _) = serve(content(), vec![Answer::Missing]).await;
+    let folder = tempfile_dir();
+    let file = folder.join("report.bin");
+    let error =
+        Call::new(&client(base_url), &GET).download_to_file(&file, |_| {}).await.expect_err("404");
+    assert_eq!(error.status(), Some(404), "{error:?}");
+    assert!(!file.exists(), "no empty file for a download that never started");
     std::fs::remove_dir_all(folder).expect("cleaned up");
 }
 
