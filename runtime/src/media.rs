@@ -351,6 +351,18 @@ mod tests {
     }
 
     #[test]
+    fn a_transport_failure_at_an_offset_says_it_and_keeps_its_cause_as_the_source() {
+        let cause = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset");
+        let error = failed_at(Error::Transport { method: "m", source: Box::new(cause) }, 42);
+        let at = std::error::Error::source(&error).expect("the offset");
+        assert_eq!(at.to_string(), "at byte 42: reset");
+        let kept = at.source().and_then(|cause| cause.downcast_ref::<std::io::Error>());
+        assert_eq!(kept.map(std::io::Error::kind), Some(std::io::ErrorKind::ConnectionReset));
+        let timeout = Error::Timeout { method: "m", timeout: std::time::Duration::from_secs(1) };
+        assert!(matches!(failed_at(timeout, 42), Error::Timeout { .. }), "stays typed");
+    }
+
+    #[test]
     fn multipart_bodies_hold_metadata_then_media_between_boundaries() {
         let payload = multipart(br#"{"name":"cat.jpg"}"#, "image/jpeg", b"JPEG");
         let boundary =
@@ -406,7 +418,7 @@ impl Client {
         let spec = request.spec();
         let file_error = |done: u64, error: std::io::Error| Error::Transport {
             method: spec.id,
-            source: Box::new(AtByte { offset: done, error }),
+            source: Box::new(AtByte { offset: done, cause: Box::new(error) }),
         };
         // Created once the server answers with the content: a call that
         // fails (a 404) leaves no empty file behind.
@@ -475,11 +487,7 @@ impl Client {
                 }
             };
             if report.resumed + report.restarted >= max_breaks {
-                let source: Box<dyn std::error::Error + Send + Sync> = Box::new(AtByte {
-                    offset: report.bytes,
-                    error: std::io::Error::other(broke.to_string()),
-                });
-                return Err(Error::Transport { method: spec.id, source });
+                return Err(failed_at(broke, report.bytes));
             }
             tracing::info!(method = spec.id, offset = report.bytes, %broke, "download broke; resuming");
             report.resumed += 1;
@@ -487,22 +495,34 @@ impl Client {
     }
 }
 
-/// An I/O failure at a byte offset of a transfer.
+/// A transfer's failure at a byte offset, its cause kept as the source (so
+/// that, say, [`Error::may_have_been_applied`] still finds a connect failure).
 #[derive(Debug)]
 pub(crate) struct AtByte {
     pub(crate) offset: u64,
-    pub(crate) error: std::io::Error,
+    pub(crate) cause: Box<dyn std::error::Error + Send + Sync>,
 }
 
 impl fmt::Display for AtByte {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "at byte {}: {}", self.offset, self.error)
+        write!(f, "at byte {}: {}", self.offset, self.cause)
     }
 }
 
 impl std::error::Error for AtByte {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.error)
+        Some(&*self.cause)
+    }
+}
+
+/// `error`, met at byte `offset` of a transfer: a transport error says the
+/// offset; others (a timeout, an API error) are typed enough as they are.
+pub(crate) fn failed_at(error: Error, offset: u64) -> Error {
+    match error {
+        Error::Transport { method, source } => {
+            Error::Transport { method, source: Box::new(AtByte { offset, cause: source }) }
+        }
+        other => other,
     }
 }
 

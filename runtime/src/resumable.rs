@@ -15,7 +15,7 @@ use crate::api::HttpMethod;
 use crate::client::{AttemptError, Client, Outgoing, Payload, decode, read_body};
 use crate::error::{Error, ValidationError};
 use crate::media::{
-    AtByte, Media, Progress, Source, UploadSpec, check_media, check_size, unexpected,
+    AtByte, Media, Progress, Source, UploadSpec, check_media, check_size, failed_at, unexpected,
 };
 use crate::request::Request;
 use crate::response_body::ResponseBody;
@@ -136,7 +136,6 @@ impl Client {
             request: &request,
             upload,
             content: Content::open(media.source, spec.id).await?,
-            content_type: saved.content_type.clone(),
             size: saved.size,
             chunk_size,
             progress,
@@ -185,7 +184,6 @@ struct Upload<'a> {
     request: &'a Request,
     upload: &'static UploadSpec,
     content: Content,
-    content_type: String,
     /// The content's size: known from the start, or once a reader ends.
     size: Option<u64>,
     chunk_size: usize,
@@ -205,7 +203,7 @@ impl Upload<'_> {
                     url,
                     request.body().map(|json| Payload::json(json.to_vec())),
                 );
-                outgoing.headers.push(("x-upload-content-type", self.content_type.clone()));
+                outgoing.headers.push(("x-upload-content-type", self.saved.content_type.clone()));
                 if let Some(size) = self.size {
                     outgoing.headers.push(("x-upload-content-length", size.to_string()));
                 }
@@ -252,7 +250,10 @@ impl Upload<'_> {
         loop {
             let (data, end_known) =
                 self.content.chunk(offset, self.chunk_size).await.map_err(|error| {
-                    Error::Transport { method, source: Box::new(AtByte { offset, error }) }
+                    Error::Transport {
+                        method,
+                        source: Box::new(AtByte { offset, cause: error.into() }),
+                    }
                 })?;
             if let Some(size) = end_known {
                 check_size(self.request, self.upload, size)?;
@@ -265,7 +266,7 @@ impl Upload<'_> {
             } else {
                 format!("bytes {offset}-{}/{total}", end - 1)
             };
-            let payload = Payload { content_type: self.content_type.clone(), bytes: data };
+            let payload = Payload { content_type: self.saved.content_type.clone(), bytes: data };
             let (progress_required, step) = match self.put(&session.uri, Some(payload), range).await
             {
                 Ok(step) => (true, step),
@@ -276,7 +277,7 @@ impl Upload<'_> {
                     if !policy.allows(failed.failure, HttpMethod::Put)
                         || !policy.fits(failures, started.elapsed(), delay)
                     {
-                        return Err(at_offset(failed.error, offset));
+                        return Err(failed_at(failed.error, offset));
                     }
                     tracing::info!(method, offset, %failed.error, "chunk failed; resuming");
                     tokio::time::sleep(delay).await;
@@ -359,17 +360,6 @@ impl Upload<'_> {
     }
 }
 
-/// A failure while sending the chunk at `offset`, saying so.
-fn at_offset(error: Error, offset: u64) -> Error {
-    match error {
-        Error::Transport { method, source } => Error::Transport {
-            method,
-            source: Box::new(AtByte { offset, error: std::io::Error::other(source) }),
-        },
-        other => other,
-    }
-}
-
 /// Where a resumable session stands after a PUT.
 enum Step {
     /// The upload is complete: the final status and body.
@@ -413,7 +403,7 @@ impl Content {
             Source::File { path, size } => {
                 let file = std::fs::File::open(&path).map_err(|error| Error::Transport {
                     method,
-                    source: Box::new(AtByte { offset: 0, error }),
+                    source: Box::new(AtByte { offset: 0, cause: Box::new(error) }),
                 })?;
                 Self::File { file: Some(file), size, at: 0 }
             }
