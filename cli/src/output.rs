@@ -74,13 +74,8 @@ impl Format {
 pub(crate) fn json(text: &str, pretty: bool) -> Result<(), Failure> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let mut deserializer = serde_json::Deserializer::from_str(text);
-    let result = if pretty {
-        serde_transcode::transcode(&mut deserializer, &mut serde_json::Serializer::pretty(&mut out))
-    } else {
-        serde_transcode::transcode(&mut deserializer, &mut serde_json::Serializer::new(&mut out))
-    };
-    result.map_err(|error| Failure::Call(format!("cannot print the response: {error}")))?;
+    transcode(text, &mut out, pretty)
+        .map_err(|error| Failure::Call(format!("cannot print the response: {error}")))?;
     writeln!(out).map_err(write_failure)?;
     drop(out);
     flush()
@@ -90,9 +85,18 @@ pub(crate) fn json(text: &str, pretty: bool) -> Result<(), Failure> {
 /// field order kept.
 pub(crate) fn compact(text: &str) -> Result<String, serde_json::Error> {
     let mut out = Vec::with_capacity(text.len());
-    let mut deserializer = serde_json::Deserializer::from_str(text);
-    serde_transcode::transcode(&mut deserializer, &mut serde_json::Serializer::new(&mut out))?;
+    transcode(text, &mut out, false)?;
     Ok(String::from_utf8_lossy(&out).into_owned())
+}
+
+/// Writes JSON text again, pretty or compact, value by value as it is read.
+fn transcode(text: &str, out: impl Write, pretty: bool) -> Result<(), serde_json::Error> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    if pretty {
+        serde_transcode::transcode(&mut deserializer, &mut serde_json::Serializer::pretty(out))
+    } else {
+        serde_transcode::transcode(&mut deserializer, &mut serde_json::Serializer::new(out))
+    }
 }
 
 /// One item as one line of JSON.

@@ -321,52 +321,47 @@ fn soak(
     load_seconds: u64,
     clients: usize,
 ) -> Result<ExitCode> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut command = std::process::Command::new(cargo);
-    command.env_remove("CARGO_MANIFEST_DIR");
-    command.current_dir(root).args([
-        "run",
-        "--release",
-        "-p",
-        "gapi-testkit",
-        "--bin",
-        "soak",
-        "--",
-    ]);
-    command.args(["--minutes", &minutes.to_string(), "--seed", &seed.to_string()]);
-    command.args(["--load-seconds", &load_seconds.to_string(), "--clients", &clients.to_string()]);
-    let status = command.status().context("cannot run cargo for the soak")?;
-    Ok(status
-        .code()
-        .and_then(|code| u8::try_from(code).ok())
-        .map_or(ExitCode::FAILURE, ExitCode::from))
+    let settings = [
+        "--minutes".to_owned(),
+        minutes.to_string(),
+        "--seed".to_owned(),
+        seed.to_string(),
+        "--load-seconds".to_owned(),
+        load_seconds.to_string(),
+        "--clients".to_owned(),
+        clients.to_string(),
+    ];
+    cargo_run_release(root, &["-p", "gapi-testkit", "--bin", "soak"], &settings, "the soak")
 }
 
 /// Runs `bench-runner` from the separate `bench/` workspace, so that only this
 /// command ever compiles google-people1; exits as it exits.
 fn bench(root: &std::path::Path, quick: bool, only: &[String]) -> Result<ExitCode> {
+    let mut settings = Vec::new();
+    if quick {
+        settings.push("--quick".to_owned());
+    }
+    for section in only {
+        settings.extend(["--only".to_owned(), section.clone()]);
+    }
+    let package = ["--locked", "--manifest-path", "bench/Cargo.toml", "-p", "bench-runner"];
+    cargo_run_release(root, &package, &settings, "the benchmarks")
+}
+
+/// `cargo run --release PACKAGE -- ARGS` in `root`; exits as the program exits.
+fn cargo_run_release(
+    root: &std::path::Path,
+    package: &[&str],
+    args: &[String],
+    what: &str,
+) -> Result<ExitCode> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = std::process::Command::new(cargo);
     // Set for this process by `cargo run`; ring's build script tracks it, so
-    // passing it on would rebuild the bench tree whenever it is run another way.
+    // passing it on would rebuild the tree whenever it is run another way.
     command.env_remove("CARGO_MANIFEST_DIR");
-    command.current_dir(root).args([
-        "run",
-        "--release",
-        "--locked",
-        "--manifest-path",
-        "bench/Cargo.toml",
-        "-p",
-        "bench-runner",
-        "--",
-    ]);
-    if quick {
-        command.arg("--quick");
-    }
-    for section in only {
-        command.args(["--only", section]);
-    }
-    let status = command.status().context("cannot run cargo for the benchmarks")?;
+    command.current_dir(root).args(["run", "--release"]).args(package).arg("--").args(args);
+    let status = command.status().with_context(|| format!("cannot run cargo for {what}"))?;
     Ok(status
         .code()
         .and_then(|code| u8::try_from(code).ok())
