@@ -71,8 +71,8 @@ pub mod __private {
     pub use crate::wire::extras::WireExtras;
     pub use crate::wire::integers::StringInteger;
     pub use crate::wire::object::{
-        ObjectWriter, ReadFields, Unset, deserialize_enum, next_field, next_string_integer,
-        read_object,
+        ObjectWriter, ReadFields, Unset, deserialize_enum, next_field, next_list, next_object,
+        next_objects, next_optional, next_string_integer, read_object,
     };
     pub use crate::workflow::{Conflict, Latest, SyncParams, merge};
 }

@@ -7,7 +7,9 @@ use quote::quote;
 use super::docs::doc_attrs;
 use super::ident;
 use crate::error::Error;
-use crate::resolve::ir::{AliasDef, Api, EnumDef, Field, FieldPathsDef, StructDef, Ty, TypeDef};
+use crate::resolve::ir::{
+    AliasDef, Api, EnumDef, Field, FieldPathsDef, FieldRead, StructDef, Ty, TypeDef,
+};
 use crate::surface::{Recorder, ty_text, unraw};
 
 /// The `types` module: every type of the API.
@@ -123,7 +125,7 @@ fn struct_def(api: &Api, def: &StructDef, surface: &mut Recorder) -> Result<Toke
             })
         })
         .transpose()?;
-    let serde = struct_serde(def)?;
+    let serde = struct_serde(api, def)?;
     let response_body = def.response_body.then(|| response_body(&name));
     Ok(quote! {
         #docs
@@ -167,7 +169,7 @@ fn response_body(name: &Ident) -> TokenStream {
 /// Serde impls that list each field once by its wire name and leave the
 /// rest to the runtime, instead of serde's derives: their expansion made
 /// type checking the larger APIs' crates several times slower.
-fn struct_serde(def: &StructDef) -> Result<TokenStream, Error> {
+fn struct_serde(api: &Api, def: &StructDef) -> Result<TokenStream, Error> {
     let name = ident(&def.name)?;
     let extras = ident(&def.extras_field)?;
     let type_name = &def.name;
@@ -176,13 +178,31 @@ fn struct_serde(def: &StructDef) -> Result<TokenStream, Error> {
     for field in &def.fields {
         {
             let (rust, wire) = (ident(&field.rust_name)?, &field.wire_name);
-            let (write, read) = if field.ty.has_string_integers() {
-                (quote! { string_integer_field }, quote! { next_string_integer })
-            } else {
-                (quote! { field }, quote! { next_field })
+            let write = match field.read(api) {
+                FieldRead::StringInteger => quote! { string_integer_field },
+                _ => quote! { field },
             };
             writes.push(quote! { object.#write(#wire, &self.#rust)?; });
-            reads.push(quote! { #wire => self.#rust = runtime::__private::#read(map)?, });
+            reads.push(match field.read(api) {
+                FieldRead::Object => {
+                    quote! { #wire => runtime::__private::next_object(map, &mut self.#rust)?, }
+                }
+                FieldRead::Objects => {
+                    quote! { #wire => runtime::__private::next_objects(map, &mut self.#rust)?, }
+                }
+                FieldRead::List => {
+                    quote! { #wire => runtime::__private::next_list(map, &mut self.#rust)?, }
+                }
+                FieldRead::Optional => {
+                    quote! { #wire => self.#rust = runtime::__private::next_optional(map)?, }
+                }
+                FieldRead::StringInteger => {
+                    quote! { #wire => self.#rust = runtime::__private::next_string_integer(map)?, }
+                }
+                FieldRead::Value => {
+                    quote! { #wire => self.#rust = runtime::__private::next_field(map)?, }
+                }
+            });
         }
     }
     // Without fields there is no key to match and nothing to write.

@@ -127,6 +127,48 @@ pub struct Field {
     pub max_items: Option<Limit>,
 }
 
+impl Field {
+    /// How generated code reads the field's JSON value: structs, alone or in
+    /// a list, are read in place; the rest is read and then stored.
+    pub fn read(&self, api: &Api) -> FieldRead {
+        let is_struct = |ty: &Ty| {
+            matches!(ty, Ty::Named(id) if matches!(api.types.get(*id), Some(TypeDef::Struct(_))))
+        };
+        if self.ty.has_string_integers() {
+            FieldRead::StringInteger
+        } else if self.wrapping.optional {
+            if is_struct(&self.ty) && !self.wrapping.boxed {
+                FieldRead::Object
+            } else {
+                FieldRead::Optional
+            }
+        } else {
+            match &self.ty {
+                Ty::Array(element) if is_struct(element) => FieldRead::Objects,
+                Ty::Array(_) => FieldRead::List,
+                _ => FieldRead::Value,
+            }
+        }
+    }
+}
+
+/// The `runtime::__private` reader a field's JSON value goes through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldRead {
+    /// `next_object`: an optional struct, read in place.
+    Object,
+    /// `next_objects`: a list of structs, each read in place.
+    Objects,
+    /// `next_list`: a list of other values.
+    List,
+    /// `next_optional`: any other optional value.
+    Optional,
+    /// `next_string_integer`: a value holding 64-bit integers sent as strings.
+    StringInteger,
+    /// `next_field`: a map, `null` read as empty.
+    Value,
+}
+
 /// How a field holds its value. Containers are never optional (empty means
 /// absent); a field that breaks a recursive type is boxed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -9,6 +9,7 @@ use serde_json::json;
 fn sample() -> serde_json::Value {
     let mut doc = document(
         json!({
+            "Place": {"id": "Place", "type": "object", "properties": {"city": {"type": "string"}}},
             "Contact": {"id": "Contact", "type": "object", "description": "A contact. See https://example.com/docs and [the guide](https://example.com/guide).",
                 "properties": {
                     "@type": {"type": "string"},
@@ -16,6 +17,9 @@ fn sample() -> serde_json::Value {
                     "count": {"type": "string", "format": "int64"},
                     "labels": {"type": "object", "additionalProperties": {"type": "string"}},
                     "parent": {"$ref": "Contact"},
+                    "children": {"type": "array", "items": {"$ref": "Contact"}},
+                    "tags": {"type": "array", "items": {"type": "string"}},
+                    "home": {"$ref": "Place"},
                     "kind": {"type": "string", "enum": ["KIND_UNSPECIFIED", "PERSON"], "enumDescriptions": ["Unset.", "A person."]},
                     "oldField": {"type": "string", "deprecated": true}
                 }}
@@ -91,8 +95,13 @@ fn structs_list_each_field_by_its_wire_name_for_serde_and_get_setters() {
         "object.field(\"@type\", &self.r#type)?;",
         "object.string_integer_field(\"count\", &self.count)?;",
         "object.field(\"labels\", &self.labels)?;",
-        "\"@type\" => self.r#type = runtime::__private::next_field(map)?,",
+        "\"@type\" => self.r#type = runtime::__private::next_optional(map)?,",
         "\"count\" => self.count = runtime::__private::next_string_integer(map)?,",
+        "\"labels\" => self.labels = runtime::__private::next_field(map)?,",
+        "\"parent\" => self.parent = runtime::__private::next_optional(map)?,",
+        "\"children\" => runtime::__private::next_objects(map, &mut self.children)?,",
+        "\"tags\" => runtime::__private::next_list(map, &mut self.tags)?,",
+        "\"home\" => runtime::__private::next_object(map, &mut self.home)?,",
         "_ => self.wire_extras.read_unknown(key, map)?,",
         "self.wire_extras,",
     ];

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
+use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use super::extras::WireExtras;
@@ -105,7 +105,9 @@ pub trait ReadFields: Default {
 pub fn read_object<'de, D: Deserializer<'de>, T: ReadFields>(
     deserializer: D,
 ) -> Result<T, D::Error> {
-    deserializer.deserialize_map(ObjectVisitor(PhantomData))
+    let mut value = T::default();
+    deserializer.deserialize_map(FieldsInto(&mut value))?;
+    Ok(value)
 }
 
 /// Reads a field's value; `null` reads as the field's default (unset), the
@@ -116,6 +118,41 @@ pub fn next_field<'de, A: MapAccess<'de>, T: Deserialize<'de> + Default>(
     map.next_value::<Option<T>>().map(Option::unwrap_or_default)
 }
 
+/// Reads an optional field's value; `null` reads as `None`.
+pub fn next_optional<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+    map: &mut A,
+) -> Result<Option<T>, A::Error> {
+    map.next_value()
+}
+
+/// Reads an optional struct field straight into `place`: the struct is built
+/// where it stays, rather than below and then copied up through each
+/// `Option` and `Result` on the way (for People's `Person`, a kilobyte a
+/// level). `null` unsets it.
+pub fn next_object<'de, A: MapAccess<'de>, T: ReadFields>(
+    map: &mut A,
+    place: &mut Option<T>,
+) -> Result<(), A::Error> {
+    map.next_value_seed(ObjectPlace(place))
+}
+
+/// Reads a list of structs, each straight into its place in `list`.
+/// `null` empties it.
+pub fn next_objects<'de, A: MapAccess<'de>, T: ReadFields>(
+    map: &mut A,
+    list: &mut Vec<T>,
+) -> Result<(), A::Error> {
+    map.next_value_seed(ListPlace::<T, Objects>(list, PhantomData))
+}
+
+/// Reads a list of values into `list`. `null` empties it.
+pub fn next_list<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+    map: &mut A,
+    list: &mut Vec<T>,
+) -> Result<(), A::Error> {
+    map.next_value_seed(ListPlace::<T, Values>(list, PhantomData))
+}
+
 /// Like [`next_field`], for a value whose 64-bit integers are strings (or
 /// numbers).
 pub fn next_string_integer<'de, A: MapAccess<'de>, T: StringInteger + Default>(
@@ -124,25 +161,151 @@ pub fn next_string_integer<'de, A: MapAccess<'de>, T: StringInteger + Default>(
     Ok(map.next_value::<Option<In<T>>>()?.map(|In(value)| value).unwrap_or_default())
 }
 
-struct ObjectVisitor<T>(PhantomData<T>);
+/// Reads a JSON object's keys into a [`ReadFields`] struct, in place.
+struct FieldsInto<'a, T>(&'a mut T);
 
-impl<'de, T: ReadFields> Visitor<'de> for ObjectVisitor<T> {
-    type Value = T;
+impl<'de, T: ReadFields> Visitor<'de> for FieldsInto<'_, T> {
+    type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "a {} object", T::NAME)
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
-        let mut value = T::default();
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(Key(key)) = map.next_key()? {
-            value.read_field(&key, &mut map)?;
+            self.0.read_field(&key, &mut map)?;
         }
-        Ok(value)
+        Ok(())
     }
 }
 
-/// An object key, borrowed from the input unless it holds escapes.
+/// An optional struct field, read in place.
+struct ObjectPlace<'a, T>(&'a mut Option<T>);
+
+impl<'de, T: ReadFields> DeserializeSeed<'de> for ObjectPlace<'_, T> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_option(self)
+    }
+}
+
+impl<'de, T: ReadFields> Visitor<'de> for ObjectPlace<'_, T> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a {} object", T::NAME)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        *self.0 = None;
+        Ok(())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.visit_none()
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_map(FieldsInto(self.0.insert(T::default())))
+    }
+}
+
+/// How a list's elements are read: [`Objects`] or [`Values`].
+trait ReadElements<'de, T> {
+    /// Reads the next element onto the end of `list`; `false` at the end.
+    fn next<S: SeqAccess<'de>>(seq: &mut S, list: &mut Vec<T>) -> Result<bool, S::Error>;
+}
+
+/// Structs, each read in place at the end of the list.
+struct Objects;
+
+impl<'de, T: ReadFields> ReadElements<'de, T> for Objects {
+    fn next<S: SeqAccess<'de>>(seq: &mut S, list: &mut Vec<T>) -> Result<bool, S::Error> {
+        Ok(seq.next_element_seed(PushObject(list))?.is_some())
+    }
+}
+
+/// Any other values, read and then pushed.
+struct Values;
+
+impl<'de, T: Deserialize<'de>> ReadElements<'de, T> for Values {
+    fn next<S: SeqAccess<'de>>(seq: &mut S, list: &mut Vec<T>) -> Result<bool, S::Error> {
+        let Some(value) = seq.next_element()? else { return Ok(false) };
+        reserve_one(list);
+        list.push(value);
+        Ok(true)
+    }
+}
+
+/// Makes room for one more element. Lists in Google's answers are mostly
+/// short (one name, two addresses): the first four elements get exactly
+/// the room they need, where `Vec`'s own growth would hold room for four
+/// from the first; longer lists grow by doubling, and give back what is
+/// left over once read ([`ListPlace`]).
+fn reserve_one<T>(list: &mut Vec<T>) {
+    if list.len() < 4 {
+        list.reserve_exact(1);
+    } else {
+        list.reserve(1);
+    }
+}
+
+/// A struct read in place at the end of a list.
+struct PushObject<'a, T>(&'a mut Vec<T>);
+
+impl<'de, T: ReadFields> DeserializeSeed<'de> for PushObject<'_, T> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        reserve_one(self.0);
+        self.0.push(T::default());
+        match self.0.last_mut() {
+            Some(element) => deserializer.deserialize_map(FieldsInto(element)),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A list field, read in place, its elements read as `R` says.
+struct ListPlace<'a, T, R>(&'a mut Vec<T>, PhantomData<R>);
+
+impl<'de, T, R: ReadElements<'de, T>> DeserializeSeed<'de> for ListPlace<'_, T, R> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_option(self)
+    }
+}
+
+impl<'de, T, R: ReadElements<'de, T>> Visitor<'de> for ListPlace<'_, T, R> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a sequence")
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        self.0.clear();
+        Ok(())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.visit_none()
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+
+    fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<(), S::Error> {
+        self.0.clear();
+        while R::next(&mut seq, self.0)? {}
+        self.0.shrink_to_fit();
+        Ok(())
+    }
+}
+
 struct Key<'de>(Cow<'de, str>);
 
 impl<'de> Deserialize<'de> for Key<'de> {
@@ -294,5 +457,93 @@ mod tests {
         assert!(error.contains("expected a sequence"), "{error}");
         let error = serde_json::from_str::<Sample>("[]").unwrap_err().to_string();
         assert!(error.contains("expected a Sample object"), "{error}");
+    }
+
+    /// Fields of each kind the in-place readers serve.
+    #[derive(Debug, Default, PartialEq)]
+    struct Holder {
+        inner: Option<Sample>,
+        items: Vec<Sample>,
+        names: Vec<String>,
+        note: Option<String>,
+        extras: WireExtras,
+    }
+
+    impl<'de> Deserialize<'de> for Holder {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            read_object(deserializer)
+        }
+    }
+
+    impl ReadFields for Holder {
+        const NAME: &'static str = "Holder";
+
+        fn read_field<'de, A: MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key {
+                "inner" => next_object(map, &mut self.inner)?,
+                "items" => next_objects(map, &mut self.items)?,
+                "names" => next_list(map, &mut self.names)?,
+                "note" => self.note = next_optional(map)?,
+                _ => self.extras.read_unknown(key, map)?,
+            }
+            Ok(())
+        }
+    }
+
+    fn sample(count: i64) -> Sample {
+        Sample { count: Some(count), ..Sample::default() }
+    }
+
+    #[test]
+    fn structs_read_in_place_hold_what_they_read_and_null_unsets_them() {
+        let text = r#"{"inner": {"count": 1, "later": true}, "items": [{"count": 2}, {}],
+            "names": ["a", "b"], "note": "n"}"#;
+        let holder: Holder = serde_json::from_str(text).unwrap();
+        let inner: Sample = serde_json::from_str(r#"{"count": 1, "later": true}"#).unwrap();
+        assert_eq!(holder.inner, Some(inner));
+        assert_eq!(holder.items, [sample(2), Sample::default()]);
+        assert_eq!(holder.names, ["a", "b"]);
+        assert_eq!(holder.note.as_deref(), Some("n"));
+        let nulls = r#"{"inner": null, "items": null, "names": null, "note": null}"#;
+        assert_eq!(serde_json::from_str::<Holder>(nulls).unwrap(), Holder::default());
+    }
+
+    #[test]
+    fn a_key_given_twice_keeps_only_its_last_value_in_place_too() {
+        let text = r#"{"inner": {"count": 1, "@type": "t"}, "inner": {"count": 2},
+            "items": [{"count": 1}, {"count": 2}], "items": [{"count": 3}],
+            "names": ["a", "b", "c"], "names": ["d"], "note": "x", "note": null}"#;
+        let holder: Holder = serde_json::from_str(text).unwrap();
+        assert_eq!(holder.inner, Some(sample(2)), "the first object's @type is gone");
+        assert_eq!(holder.items, [sample(3)]);
+        assert_eq!(holder.names, ["d"]);
+        assert_eq!(holder.note, None);
+    }
+
+    #[test]
+    fn lists_read_keep_no_spare_capacity() {
+        for length in [1, 2, 3, 4, 5, 9, 1000] {
+            let items = vec![json!({"count": 1}); length];
+            let names = vec![json!("n"); length];
+            let text = json!({"items": items, "names": names}).to_string();
+            let holder: Holder = serde_json::from_str(&text).unwrap();
+            assert_eq!(holder.items.len(), length);
+            assert_eq!(holder.items.capacity(), length, "items of {length}");
+            assert_eq!(holder.names.capacity(), length, "names of {length}");
+        }
+    }
+
+    #[test]
+    fn a_wrong_value_for_a_struct_or_list_read_in_place_names_what_was_expected() {
+        let error = serde_json::from_str::<Holder>(r#"{"inner": [1]}"#).unwrap_err().to_string();
+        assert!(error.contains("expected a Sample object"), "{error}");
+        let error = serde_json::from_str::<Holder>(r#"{"items": [1]}"#).unwrap_err().to_string();
+        assert!(error.contains("expected a Sample object"), "{error}");
+        let error = serde_json::from_str::<Holder>(r#"{"items": {}}"#).unwrap_err().to_string();
+        assert!(error.contains("expected a sequence"), "{error}");
     }
 }
