@@ -297,9 +297,14 @@ fn expand_reserved(value: &str, out: &mut String) {
 }
 
 /// Whether `value` matches the discovery `pattern`; `None` when this engine
-/// cannot compile it (the server enforces it then). Each pattern is compiled
-/// once per process: compiling costs more than the rest of a call's setup.
+/// cannot compile it (the server enforces it then). The shape nearly every
+/// pattern has is matched directly ([`match_segments`]); any other is
+/// compiled once per process: compiling costs more than the rest of a
+/// call's setup.
 fn matches_pattern(pattern: &'static str, value: &str) -> Option<bool> {
+    if let Some(matched) = match_segments(pattern, value) {
+        return Some(matched);
+    }
     static COMPILED: OnceLock<Mutex<HashMap<&'static str, Option<regex_lite::Regex>>>> =
         OnceLock::new();
     let cache = COMPILED.get_or_init(Default::default);
@@ -307,6 +312,41 @@ fn matches_pattern(pattern: &'static str, value: &str) -> Option<bool> {
     let mut compiled = cache.lock().unwrap_or_else(PoisonError::into_inner);
     let regex = compiled.entry(pattern).or_insert_with(|| regex_lite::Regex::new(pattern).ok());
     regex.as_ref().map(|regex| regex.is_match(value))
+}
+
+/// Matches a pattern of the shape Google's path patterns have, such as
+/// `^projects/[^/]+/locations/[^/]+$`: anchored, literal name characters
+/// and `[^/]+` segments, each segment ending the pattern or followed by
+/// `/`. Such a pattern has one way to match, found in one pass, where the
+/// regex engine's search cost a tenth of a call. `None` for a pattern of
+/// any other shape.
+fn match_segments(pattern: &str, value: &str) -> Option<bool> {
+    const SEGMENT: &str = "[^/]+";
+    let mut rest = pattern.strip_prefix('^')?.strip_suffix('$')?;
+    let mut value = value;
+    let mut matched = true;
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix(SEGMENT) {
+            if !(after.is_empty() || after.starts_with('/')) {
+                return None;
+            }
+            let end = value.find('/').unwrap_or(value.len());
+            matched &= end > 0;
+            value = &value[end..];
+            rest = after;
+        } else {
+            let (literal, after) = rest.split_at(rest.find(SEGMENT).unwrap_or(rest.len()));
+            if !literal.bytes().all(|byte| byte.is_ascii_alphanumeric() || b"/_-".contains(&byte)) {
+                return None;
+            }
+            match value.strip_prefix(literal) {
+                Some(remaining) => value = remaining,
+                None => matched = false,
+            }
+            rest = after;
+        }
+    }
+    Some(matched && value.is_empty())
 }
 
 /// Shows the method, the parameters' names and the body's size, not their
@@ -416,6 +456,56 @@ mod tests {
         assert_eq!(error.method, "people.people.get");
         assert_eq!(error.parameter, Some("resourceName"));
         assert!(error.to_string().contains("^people/[^/]+$"), "{error}");
+    }
+
+    #[test]
+    fn path_patterns_of_the_usual_shape_match_as_the_regex_engine_does() {
+        let patterns = [
+            "^people/[^/]+$",
+            "^projects/[^/]+/locations/[^/]+$",
+            "^users/[^/]+/settings/sendAs/[^/]+$",
+            "^v1_beta-2/[^/]+/x$",
+            "^[^/]+$",
+            "^people/me$",
+            "^a[^/]+$",
+        ];
+        let values = [
+            "people/me",
+            "people/",
+            "people/c1/x",
+            "people/c\n1",
+            "people/me\n",
+            "projects/p/locations/l",
+            "projects/p/locations/",
+            "projects//locations/l",
+            "projects/p/locations/l/more",
+            "users/u/settings/sendAs/a@b.c",
+            "v1_beta-2/q/x",
+            "v1_beta-2/q/y",
+            "single",
+            "",
+            "/",
+            "péople/ü",
+        ];
+        for pattern in patterns {
+            let regex = regex_lite::Regex::new(pattern).unwrap();
+            for value in values {
+                assert_eq!(
+                    match_segments(pattern, value),
+                    Some(regex.is_match(value)),
+                    "{pattern} against {value:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn other_patterns_are_left_to_the_regex_engine() {
+        for pattern in ["^.*$", "people/[^/]+$", "^people/[^/]+", "^[^/]+b$", "^a.b$"] {
+            assert_eq!(match_segments(pattern, "ab"), None, "{pattern}");
+        }
+        assert_eq!(matches_pattern("^.*$", "anything/at/all"), Some(true));
+        assert_eq!(matches_pattern("^a.b$", "axb"), Some(true));
     }
 
     #[test]
