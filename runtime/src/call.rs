@@ -135,22 +135,22 @@ impl Call {
 
     /// Sends the call and decodes its JSON response (an empty body decodes as `{}`).
     pub async fn send<T: ResponseBody>(self) -> Result<T, Error> {
-        self.client.execute_json(self.request).await
+        self.client.execute_json(&self.request).await
     }
 
     /// Like [`Self::send`], with the response's status and headers.
     pub async fn send_with_metadata<T: ResponseBody>(self) -> Result<Response<T>, Error> {
-        self.client.execute_json_with_metadata(self.request).await
+        self.client.execute_json_with_metadata(&self.request).await
     }
 
     /// Sends the call of a method whose response has no body.
     pub async fn send_empty(self) -> Result<(), Error> {
-        self.client.execute_empty(self.request).await
+        self.client.execute_empty(&self.request).await
     }
 
     /// Like [`Self::send_empty`], with the response's status and headers.
     pub async fn send_empty_with_metadata(self) -> Result<Response<()>, Error> {
-        self.client.execute_empty_with_metadata(self.request).await
+        self.client.execute_empty_with_metadata(&self.request).await
     }
 
     /// Sends the call, then again with the query parameter `page_token` set

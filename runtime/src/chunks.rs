@@ -33,7 +33,7 @@ where
         let Some(next) = pending.pop_front() else {
             return Ok(None);
         };
-        let response: T = client.execute_json(next).await?;
+        let response: T = client.execute_json(&next).await?;
         Ok(Some((response, (client, Ok(pending)))))
     })
 }

@@ -116,31 +116,35 @@ impl Client {
     }
 
     /// Sends `request` and decodes its JSON response (an empty body decodes as `{}`).
-    pub(crate) async fn execute_json<T: ResponseBody>(&self, request: Request) -> Result<T, Error> {
-        self.execute_json_with_metadata(request).await.map(|response| response.body)
+    ///
+    /// These take the request by reference, as every step below does, so
+    /// that a call's future holds it once rather than once a level.
+    pub(crate) async fn execute_json<T: ResponseBody>(&self, request: &Request) -> Result<T, Error> {
+        let (status, _, body) = self.execute(request).await?;
+        decode(request.spec().id, status, &body)
     }
 
     /// Like [`Self::execute_json`], with the response's status and headers.
     pub(crate) async fn execute_json_with_metadata<T: ResponseBody>(
         &self,
-        request: Request,
+        request: &Request,
     ) -> Result<Response<T>, Error> {
-        let (status, headers, body) = self.execute(&request).await?;
+        let (status, headers, body) = self.execute(request).await?;
         let body = decode(request.spec().id, status, &body)?;
         Ok(Response { status, headers: ResponseHeaders(headers), body })
     }
 
     /// Sends `request`, for methods whose response has no body.
-    pub(crate) async fn execute_empty(&self, request: Request) -> Result<(), Error> {
-        self.execute(&request).await.map(drop)
+    pub(crate) async fn execute_empty(&self, request: &Request) -> Result<(), Error> {
+        self.execute(request).await.map(drop)
     }
 
     /// Like [`Self::execute_empty`], with the response's status and headers.
     pub(crate) async fn execute_empty_with_metadata(
         &self,
-        request: Request,
+        request: &Request,
     ) -> Result<Response<()>, Error> {
-        let (status, headers, _) = self.execute(&request).await?;
+        let (status, headers, _) = self.execute(request).await?;
         Ok(Response { status, headers: ResponseHeaders(headers), body: () })
     }
 

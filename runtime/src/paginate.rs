@@ -65,7 +65,7 @@ where
         let Some(request) = next? else {
             return Ok(None);
         };
-        let page: T = client.execute_json(request.clone()).await?;
+        let page: T = client.execute_json(&request).await?;
         let (yielded, token) = split(page);
         let next = following(request, page_token, token);
         Ok(Some((yielded, (client, next, split))))

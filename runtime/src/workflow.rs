@@ -148,7 +148,9 @@ impl Client {
         };
         let mut warmup = request.clone();
         warmup.set_query(param, String::new());
-        if let Err(error) = self.send_once(&warmup).await {
+        // Boxed: most calls make no warm-up, and every call's future would
+        // otherwise hold room for this one's.
+        if let Err(error) = Box::pin(self.send_once(&warmup)).await {
             self.workflows().forget_warmup(request.spec());
             tracing::warn!(
                 method = request.spec().id,
@@ -194,7 +196,7 @@ where
         let mut first_page = true;
         let mut rate_limited = 0;
         loop {
-            let page: P = match client.execute_json(page_request.clone()).await {
+            let page: P = match client.execute_json(&page_request).await {
                 Ok(page) => page,
                 Err(error)
                     if first_page
