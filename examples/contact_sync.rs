@@ -132,7 +132,7 @@ pub fn service(base_url: Option<&str>, token: &str) -> Result<PeopleService, run
 }
 
 #[tokio::main]
-#[allow(dead_code)] // tests/workflows.rs includes this file and calls `run` instead.
+#[allow(dead_code)] // tests/people/workflows.rs includes this file and calls `run` instead.
 async fn main() -> Result<(), Box<dyn Error>> {
     let mut args = std::env::args().skip(1);
     let path = args.next().ok_or("usage: contact_sync FILE [BASE_URL]")?;

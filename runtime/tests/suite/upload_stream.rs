@@ -4,15 +4,13 @@
 //! session resumed by a new client from its session file, a session the
 //! server no longer knows.
 
-mod upload_server;
-
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use gapi_runtime::{Error, Media, Progress, Resumable, RetryPolicy};
 use tokio::io::AsyncWriteExt;
-use upload_server::{Fault, UPLOAD, UploadServer, content, wrong_bytes};
+use crate::upload_server::{Fault, UPLOAD, UploadServer, content, wrong_bytes};
 
 const KIB: u64 = 1024;
 const MIB: u64 = 1024 * KIB;

@@ -5,9 +5,9 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-const DISCOVERY: &str = include_str!("../discovery/people.v1.json");
-const API: &str = include_str!("../generated/api.rs");
-const TYPES: &str = include_str!("../generated/types.rs");
+const DISCOVERY: &str = include_str!("../../discovery/people.v1.json");
+const API: &str = include_str!("../../generated/api.rs");
+const TYPES: &str = include_str!("../../generated/types.rs");
 
 fn method_ids(resource: &Value, out: &mut BTreeSet<String>) {
     for method in resource["methods"].as_object().into_iter().flat_map(|methods| methods.values()) {

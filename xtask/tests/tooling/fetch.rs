@@ -7,9 +7,9 @@ use std::process::{Command, Output};
 use wiremock::matchers::path;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const PEOPLE_2018: &str = include_str!("../../discovery/history/people.v1.20181111.json");
+const PEOPLE_2018: &str = include_str!("../../../discovery/history/people.v1.20181111.json");
 const PEOPLE_2024: &str =
-    include_str!("../../../shared/discovery/history/people/people.v1.20240313.json");
+    include_str!("../../../../shared/discovery/history/people/people.v1.20240313.json");
 
 /// A fresh folder holding `people.v1.json` with the 2018 revision.
 fn pinned_copy(test: &str) -> PathBuf {

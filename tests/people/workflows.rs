@@ -18,7 +18,7 @@ use google_people_v1_fake::{FakeClock, FakePeople, SYNC_TOKEN_LIFETIME, Seed};
 use serde_json::json;
 use tokio::sync::Barrier;
 
-#[path = "../examples/contact_sync.rs"]
+#[path = "../../examples/contact_sync.rs"]
 mod contact_sync;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -585,8 +585,8 @@ async fn the_contact_sync_example_keeps_a_local_copy_through_changes_and_an_expi
 
 #[test]
 fn the_readme_sync_loop_is_the_examples_code_and_under_20_lines() {
-    let readme = include_str!("../README.md");
-    let example = include_str!("../examples/contact_sync.rs");
+    let readme = include_str!("../../README.md");
+    let example = include_str!("../../examples/contact_sync.rs");
     let start =
         readme.find("```rust\nlet synced = people").expect("the README shows the sync loop");
     let block = &readme[start + "```rust\n".len()..];

@@ -30,7 +30,7 @@ static GET: MethodSpec = MethodSpec {
 
 /// A throwaway key made for these tests, its `token_uri` pointed at `server`.
 fn service_account_key(server: &MockServer) -> ServiceAccountKey {
-    let template = include_str!("fixtures/throwaway_service_account.json");
+    let template = include_str!("../fixtures/throwaway_service_account.json");
     let key = template.replace("TOKEN_URI_PLACEHOLDER", &format!("{}/token", server.uri()));
     ServiceAccountKey::from_json(&key).expect("the fixture key parses")
 }

@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-const PEOPLE: &str = include_str!("../../discovery/people.v1.json");
+const PEOPLE: &str = include_str!("../../../discovery/people.v1.json");
 
 const ROOT_MANIFEST: &str = r#"# The root is the People crate, as in the real workspace.
 [workspace]
