@@ -119,7 +119,10 @@ impl Client {
     ///
     /// These take the request by reference, as every step below does, so
     /// that a call's future holds it once rather than once a level.
-    pub(crate) async fn execute_json<T: ResponseBody>(&self, request: &Request) -> Result<T, Error> {
+    pub(crate) async fn execute_json<T: ResponseBody>(
+        &self,
+        request: &Request,
+    ) -> Result<T, Error> {
         let (status, _, body) = self.execute(request).await?;
         decode(request.spec().id, status, &body)
     }

@@ -8,9 +8,9 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
+use crate::upload_server::{Fault, UPLOAD, UploadServer, content, wrong_bytes};
 use gapi_runtime::{Error, Media, Progress, Resumable, RetryPolicy};
 use tokio::io::AsyncWriteExt;
-use crate::upload_server::{Fault, UPLOAD, UploadServer, content, wrong_bytes};
 
 const KIB: u64 = 1024;
 const MIB: u64 = 1024 * KIB;

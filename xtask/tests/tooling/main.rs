@@ -4,10 +4,10 @@
 //! the `bump`, `fetch` and `generate` commands.
 
 // The generator's own helpers for small test documents, shared rather than copied.
-#[path = "../../../generator/tests/suite/common.rs"]
-mod common;
 mod bump;
 mod cli_names;
+#[path = "../../../generator/tests/suite/common.rs"]
+mod common;
 mod contract;
 mod diff;
 mod fetch;
