@@ -145,7 +145,13 @@ impl<P> IntoFieldMask<P> for FieldMask {
 
 impl fmt::Display for FieldMask {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0.join(","))
+        for (index, path) in self.0.iter().enumerate() {
+            if index > 0 {
+                f.write_str(",")?;
+            }
+            f.write_str(path)?;
+        }
+        Ok(())
     }
 }
 
