@@ -56,9 +56,8 @@ impl WireExtras {
 
     /// The unknown keys, in the order they came (or were set).
     pub fn unknown(&self) -> impl Iterator<Item = (&str, &Value)> {
-        self.0
-            .iter()
-            .flat_map(|extras| extras.unknown.iter().map(|(key, value)| (key.as_str(), value)))
+        let unknown: &[(String, Value)] = self.0.as_deref().map_or(&[], |extras| &extras.unknown);
+        unknown.iter().map(|(key, value)| (key.as_str(), value))
     }
 
     fn set(&mut self, key: String, value: Value) {

@@ -53,15 +53,31 @@ where
 /// Writes a fraction of a second as Google does: nothing when it is zero,
 /// otherwise 3, 6 or 9 digits after a dot.
 fn write_fraction(f: &mut fmt::Formatter<'_>, nanos: u32) -> fmt::Result {
-    if nanos == 0 {
-        Ok(())
-    } else if nanos % 1_000_000 == 0 {
-        write!(f, ".{:03}", nanos / 1_000_000)
-    } else if nanos % 1_000 == 0 {
-        write!(f, ".{:06}", nanos / 1_000)
-    } else {
-        write!(f, ".{nanos:09}")
+    let (value, digits) = match nanos {
+        0 => return Ok(()),
+        _ if nanos % 1_000_000 == 0 => (nanos / 1_000_000, 3),
+        _ if nanos % 1_000 == 0 => (nanos / 1_000, 6),
+        _ => (nanos, 9),
+    };
+    let mut text = [b'.'; 10];
+    write_digits(&mut text[1..=digits], value);
+    f.write_str(ascii(&text[..=digits])?)
+}
+
+/// Writes `value` into `out` in decimal, zero-padded to its length (the
+/// digits that do not fit are dropped): timestamps and durations are
+/// written for every value of a page, where `write!`'s padding costs more
+/// than the rest of their encoding.
+fn write_digits(out: &mut [u8], mut value: u32) {
+    for place in out.iter_mut().rev() {
+        *place = b'0' + (value % 10) as u8;
+        value /= 10;
     }
+}
+
+/// `text`, which holds only the ASCII these writers put in it, as a `str`.
+fn ascii(text: &[u8]) -> Result<&str, fmt::Error> {
+    std::str::from_utf8(text).map_err(|_| fmt::Error)
 }
 
 /// Serde for a type whose wire form is its `Display` and `FromStr` text.

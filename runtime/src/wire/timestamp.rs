@@ -225,14 +225,20 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (year, month, day) = civil_from_days(self.seconds.div_euclid(SECONDS_PER_DAY));
-        let second_of_day = self.seconds.rem_euclid(SECONDS_PER_DAY);
-        write!(
-            f,
-            "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}",
-            second_of_day / 3600,
-            second_of_day / 60 % 60,
-            second_of_day % 60
-        )?;
+        // In range by construction: years 1 to 9999, seconds within a day.
+        let (year, second_of_day) = (year as u32, self.seconds.rem_euclid(SECONDS_PER_DAY) as u32);
+        let mut text = *b"0000-00-00T00:00:00";
+        for (at, len, value) in [
+            (0, 4, year),
+            (5, 2, month),
+            (8, 2, day),
+            (11, 2, second_of_day / 3600),
+            (14, 2, second_of_day / 60 % 60),
+            (17, 2, second_of_day % 60),
+        ] {
+            super::write_digits(&mut text[at..at + len], value);
+        }
+        f.write_str(super::ascii(&text)?)?;
         super::write_fraction(f, self.nanos)?;
         f.write_str("Z")
     }
