@@ -131,7 +131,10 @@ impl Field {
     /// How generated code reads the field's JSON value: structs, alone or in
     /// a list, are read in place; the rest is read and then stored.
     pub fn read(&self, api: &Api) -> FieldRead {
-        let is_struct = |ty: &Ty| matches!(ty, Ty::Named(id) if matches!(api.types.get(*id), Some(TypeDef::Struct(_))));
+        let is_struct = |ty: &Ty| match ty {
+            Ty::Named(id) => matches!(api.types.get(*id), Some(TypeDef::Struct(_))),
+            _ => false,
+        };
         if self.ty.has_string_integers() {
             FieldRead::StringInteger
         } else if self.wrapping.optional {
