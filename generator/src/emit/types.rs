@@ -178,12 +178,13 @@ fn struct_serde(api: &Api, def: &StructDef) -> Result<TokenStream, Error> {
     for field in &def.fields {
         {
             let (rust, wire) = (ident(&field.rust_name)?, &field.wire_name);
-            let write = match field.read(api) {
+            let read = field.read(api);
+            let write = match read {
                 FieldRead::StringInteger => quote! { string_integer_field },
                 _ => quote! { field },
             };
             writes.push(quote! { object.#write(#wire, &self.#rust)?; });
-            reads.push(match field.read(api) {
+            reads.push(match read {
                 FieldRead::Object => {
                     quote! { #wire => runtime::__private::next_object(map, &mut self.#rust)?, }
                 }

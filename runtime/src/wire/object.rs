@@ -286,7 +286,7 @@ impl<'de, T, R: ReadElements<'de, T>> Visitor<'de> for ListPlace<'_, T, R> {
     }
 
     fn visit_none<E: de::Error>(self) -> Result<(), E> {
-        self.0.clear();
+        *self.0 = Vec::new();
         Ok(())
     }
 
